@@ -1,0 +1,1203 @@
+package io.pgjcache;
+
+import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.db.DatabaseErrors;
+import io.pgjcache.internal.event.EventDispatcher;
+import io.pgjcache.internal.event.PgCacheEntryEvent;
+import io.pgjcache.internal.expiry.ExpiryRules;
+import io.pgjcache.internal.expiry.ExpirySweeper;
+import io.pgjcache.internal.management.CacheConfigurationBean;
+import io.pgjcache.internal.management.CacheStatistics;
+import io.pgjcache.internal.management.MBeans;
+import io.pgjcache.internal.processor.PgMutableEntry;
+import io.pgjcache.internal.store.CacheTable;
+import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.store.KeyDigest;
+import io.pgjcache.internal.store.StoredEntry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.event.EventType;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * A cache whose entries live in one PostgreSQL table, shared by every node that opens a cache of the
+ * same name on the same database.
+ *
+ * <p><b>Round trips.</b> With no writer, no listener and one of the JCache API's own expiry policies,
+ * {@code get}, {@code put}, {@code remove} and {@code containsKey} are one statement each, and
+ * {@code getAll}/{@code putAll} one round trip for all keys. Everything that must read before it
+ * writes ({@code invoke}, {@code getAndPut}, conditional operations, and any write that a writer, a
+ * listener or a custom expiry policy must see) runs in one transaction that first takes the key's
+ * advisory lock, so it is atomic across nodes, not just threads.
+ *
+ * <p><b>Threading.</b> Thread-safe; no monitor is held across I/O. Synchronous listeners run in the
+ * caller's thread after commit; asynchronous listeners and {@code loadAll} run on the manager's executor.
+ */
+public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable {
+  private static final System.Logger LOG = System.getLogger(PgCache.class.getName());
+  private static final int PAGE_SIZE = 256;
+
+  private final PgCacheManager manager;
+  private final String name;
+  private final PgCacheConfiguration<K, V> configuration;
+  private final CacheTable table;
+  private final Database database;
+  private final Codec codec;
+  private final ClassLoader classLoader;
+  private final ExpiryRules expiry;
+  private final CacheLoader<K, V> loader;
+  private final CacheWriter<? super K, ? super V> writer;
+  private final EventDispatcher<K, V> events;
+  private final Executor executor;
+  private final CacheStatistics statistics = new CacheStatistics();
+  private volatile boolean closed;
+
+  PgCache(PgCacheManager manager, String name, PgCacheConfiguration<K, V> configuration, CacheTable table,
+      Database database, Codec codec, Executor executor) {
+    this.manager = Objects.requireNonNull(manager, "manager");
+    this.name = Objects.requireNonNull(name, "name");
+    this.configuration = Objects.requireNonNull(configuration, "configuration");
+    this.table = Objects.requireNonNull(table, "table");
+    this.database = Objects.requireNonNull(database, "database");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.classLoader = manager.getClassLoader();
+    this.expiry = new ExpiryRules(configuration.getExpiryPolicyFactory().create());
+    this.loader = configuration.getCacheLoaderFactory() == null ? null : configuration.getCacheLoaderFactory().create();
+    this.writer = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
+        ? configuration.getCacheWriterFactory().create() : null;
+    this.events = new EventDispatcher<>(name, executor);
+    for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
+      events.register(listener);
+    }
+    setStatisticsEnabled(configuration.isStatisticsEnabled());
+    setManagementEnabled(configuration.isManagementEnabled());
+  }
+
+  /** The quoted, schema-qualified name of the table holding this cache's entries. */
+  public String getTableName() {
+    return table.qualifiedName();
+  }
+
+  /** Number of live entries, counted in the database (a full scan: for tests and operators, not hot paths). */
+  public long size() {
+    requireOpen();
+    long now = now();
+    return database.autoCommit(what("size"), c -> table.count(c, now));
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  @Override
+  public V get(K key) {
+    requireOpen();
+    requireKey(key);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    V value = readLive(k);
+    if (value == null) {
+      statistics.recordMisses(1);
+      if (configuration.isReadThrough() && loader != null) {
+        value = loadAndStore(key, k);
+      }
+    } else {
+      statistics.recordHits(1);
+    }
+    statistics.recordGetTime(start);
+    return value;
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    requireOpen();
+    requireKeys(keys);
+    long start = System.nanoTime();
+    Map<K, Encoded> encoded = new LinkedHashMap<>();
+    for (K key : keys) {
+      encoded.put(key, encodeKey(key));
+    }
+    long now = now();
+    List<byte[]> digests = encoded.values().stream().map(Encoded::digest).toList();
+    Map<DigestKey, StoredEntry> rows = database.autoCommit(what("getAll"), c -> table.readAll(c, digests));
+    Map<K, V> result = new LinkedHashMap<>();
+    Set<K> missing = new HashSet<>();
+    for (Map.Entry<K, Encoded> entry : encoded.entrySet()) {
+      StoredEntry row = rows.get(new DigestKey(entry.getValue().digest()));
+      if (row == null || row.isExpiredAt(now)) {
+        missing.add(entry.getKey());
+      } else {
+        result.put(entry.getKey(), decodeValue(row.valueBytes()));
+        touch(entry.getValue(), row.expiresAt(), now);
+      }
+    }
+    statistics.recordHits(result.size());
+    statistics.recordMisses(missing.size());
+    if (!missing.isEmpty() && configuration.isReadThrough() && loader != null) {
+      Map<K, V> loaded = loadAll(missing);
+      for (Map.Entry<K, V> entry : loaded.entrySet()) {
+        storeLoaded(entry.getKey(), encodeKey(entry.getKey()), entry.getValue(), true);
+        result.put(entry.getKey(), entry.getValue());
+      }
+    }
+    statistics.recordGetTime(start);
+    return result;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    requireOpen();
+    requireKey(key);
+    Encoded k = encodeKey(key);
+    long now = now();
+    Long expiresAt = database.autoCommit(what("containsKey"), c -> table.readExpiry(c, k.digest()));
+    return expiresAt != null && expiresAt > now;
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------
+
+  @Override
+  public void put(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    byte[] v = encodeValue(value);
+    long now = now();
+    if (isSimple() && expiry.forCreation(now) > now) {
+      long creation = expiry.forCreation(now);
+      long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
+      database.autoCommit(what("put"), c -> {
+        table.put(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now);
+        return null;
+      });
+      statistics.recordPuts(1);
+    } else {
+      boolean stored = underLock("put", k, (c, current, at, out) -> {
+        writeThrough(key, value);
+        return store(c, k, v, key, value, current, at, out);
+      });
+      statistics.recordPuts(stored ? 1 : 0);
+    }
+    statistics.recordPutTime(start);
+  }
+
+  @Override
+  public V getAndPut(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    byte[] v = encodeValue(value);
+    Old<V> old = underLock("getAndPut", k, (c, current, now, out) -> {
+      V previous = current.value();
+      writeThrough(key, value);
+      return new Old<>(previous, store(c, k, v, key, value, current, now, out));
+    });
+    countRead(old.value() != null);
+    statistics.recordPuts(old.changed() ? 1 : 0);
+    statistics.recordGetTime(start);
+    statistics.recordPutTime(start);
+    return old.value();
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    requireOpen();
+    Objects.requireNonNull(map, "map");
+    Map<K, V> entries = new LinkedHashMap<>();
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      requireEntry(entry.getKey(), entry.getValue());
+      entries.put(entry.getKey(), entry.getValue());
+    }
+    long start = System.nanoTime();
+    Map<K, Encoded> keys = new LinkedHashMap<>();
+    Map<K, byte[]> values = new HashMap<>();
+    for (Map.Entry<K, V> entry : entries.entrySet()) {
+      keys.put(entry.getKey(), encodeKey(entry.getKey()));
+      values.put(entry.getKey(), encodeValue(entry.getValue()));
+    }
+    long now = now();
+    if (isSimple() && expiry.forCreation(now) > now) {
+      List<byte[][]> rows = new ArrayList<>();
+      keys.forEach((key, k) -> rows.add(new byte[][] {k.digest(), k.bytes(), values.get(key)}));
+      long creation = expiry.forCreation(now);
+      long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
+      database.autoCommit(what("putAll"), c -> {
+        table.putAll(c, rows, creation, expiry.updateKeepsExpiry(), update, now);
+        return null;
+      });
+      statistics.recordPuts(rows.size());
+      statistics.recordPutTime(start);
+      return;
+    }
+    // Write-through first: whatever the writer accepted is stored, even when it failed on the rest.
+    CacheWriterException failure = null;
+    Collection<K> written = entries.keySet();
+    if (writer != null) {
+      List<Cache.Entry<K, V>> pending = new ArrayList<>();
+      entries.forEach((key, value) -> pending.add(new SimpleEntry<>(key, value)));
+      try {
+        writeAllThrough(pending);
+      } catch (RuntimeException e) {
+        failure = writerFailure(e);
+        Set<K> notWritten = new HashSet<>();
+        pending.forEach(entry -> notWritten.add(entry.getKey()));
+        written = new ArrayList<>(entries.keySet());
+        written.removeAll(notWritten);
+      }
+    }
+    long stored = 0;
+    for (K key : written) {
+      V value = entries.get(key);
+      Encoded k = keys.get(key);
+      byte[] v = values.get(key);
+      if (underLock("putAll", k, (c, current, at, out) -> store(c, k, v, key, value, current, at, out))) {
+        stored++;
+      }
+    }
+    statistics.recordPuts(stored);
+    statistics.recordPutTime(start);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    byte[] v = encodeValue(value);
+    boolean stored = underLock("putIfAbsent", k, (c, current, now, out) -> {
+      if (current.isLive()) {
+        return false;
+      }
+      writeThrough(key, value);
+      return store(c, k, v, key, value, current, now, out);
+    });
+    if (stored) {
+      statistics.recordPuts(1);
+    }
+    statistics.recordPutTime(start);
+    return stored;
+  }
+
+  @Override
+  public boolean remove(K key) {
+    requireOpen();
+    requireKey(key);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    boolean removed;
+    if (isSimple()) {
+      long now = now();
+      Long expiresAt = database.autoCommit(what("remove"), c -> table.lockAndDelete(c, k.digest()));
+      removed = expiresAt != null && expiresAt > now;
+    } else {
+      removed = underLock("remove", k, (c, current, now, out) -> {
+        deleteThrough(key);
+        return erase(c, k, key, current, out);
+      });
+    }
+    if (removed) {
+      statistics.recordRemovals(1);
+    }
+    statistics.recordRemoveTime(start);
+    return removed;
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    requireOpen();
+    requireEntry(key, oldValue);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    Outcome outcome = underLock("remove", k, (c, current, now, out) -> {
+      if (!current.isLive()) {
+        return Outcome.MISS;
+      }
+      if (!oldValue.equals(current.value())) {
+        touchLocked(c, k, current, now);
+        return Outcome.HIT;
+      }
+      deleteThrough(key);
+      erase(c, k, key, current, out);
+      return Outcome.CHANGED;
+    });
+    countRead(outcome != Outcome.MISS);
+    if (outcome == Outcome.CHANGED) {
+      statistics.recordRemovals(1);
+    }
+    statistics.recordRemoveTime(start);
+    return outcome == Outcome.CHANGED;
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    requireOpen();
+    requireKey(key);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    V old = underLock("getAndRemove", k, (c, current, now, out) -> {
+      V previous = current.value();
+      deleteThrough(key);
+      erase(c, k, key, current, out);
+      return previous;
+    });
+    countRead(old != null);
+    if (old != null) {
+      statistics.recordRemovals(1);
+    }
+    statistics.recordGetTime(start);
+    statistics.recordRemoveTime(start);
+    return old;
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    requireOpen();
+    requireEntry(key, oldValue);
+    requireValue(newValue);
+    checkValueType(newValue);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    byte[] v = encodeValue(newValue);
+    Outcome outcome = underLock("replace", k, (c, current, now, out) -> {
+      if (!current.isLive()) {
+        return Outcome.MISS;
+      }
+      if (!oldValue.equals(current.value())) {
+        touchLocked(c, k, current, now);
+        return Outcome.HIT;
+      }
+      writeThrough(key, newValue);
+      store(c, k, v, key, newValue, current, now, out);
+      return Outcome.CHANGED;
+    });
+    countRead(outcome != Outcome.MISS);
+    if (outcome == Outcome.CHANGED) {
+      statistics.recordPuts(1);
+    }
+    statistics.recordPutTime(start);
+    return outcome == Outcome.CHANGED;
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    byte[] v = encodeValue(value);
+    boolean replaced = underLock("replace", k, (c, current, now, out) -> {
+      if (!current.isLive()) {
+        return false;
+      }
+      writeThrough(key, value);
+      store(c, k, v, key, value, current, now, out);
+      return true;
+    });
+    countRead(replaced);
+    if (replaced) {
+      statistics.recordPuts(1);
+    }
+    statistics.recordPutTime(start);
+    return replaced;
+  }
+
+  @Override
+  public V getAndReplace(K key, V value) {
+    requireOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    Encoded k = encodeKey(key);
+    byte[] v = encodeValue(value);
+    V old = underLock("getAndReplace", k, (c, current, now, out) -> {
+      if (!current.isLive()) {
+        return null;
+      }
+      V previous = current.value();
+      writeThrough(key, value);
+      store(c, k, v, key, value, current, now, out);
+      return previous;
+    });
+    countRead(old != null);
+    if (old != null) {
+      statistics.recordPuts(1);
+    }
+    statistics.recordGetTime(start);
+    statistics.recordPutTime(start);
+    return old;
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    requireOpen();
+    requireKeys(keys);
+    removeKeys(new ArrayList<>(keys));
+  }
+
+  @Override
+  public void removeAll() {
+    requireOpen();
+    if (writer == null && !events.hasListeners()) {
+      long start = System.nanoTime();
+      long now = now();
+      long removed = database.autoCommit(what("removeAll"), c -> table.deleteAll(c, now));
+      statistics.recordRemovals(removed);
+      statistics.recordRemoveTime(start);
+      return;
+    }
+    // Writers and listeners must see every entry: remove them one by one, page after page.
+    List<K> keys = new ArrayList<>();
+    for (Cache.Entry<K, V> entry : (Iterable<Cache.Entry<K, V>>) () -> new EntryIterator(false)) {
+      keys.add(entry.getKey());
+    }
+    removeKeys(keys);
+  }
+
+  @Override
+  public void clear() {
+    requireOpen();
+    database.autoCommit(what("clear"), c -> {
+      table.clear(c);
+      return null;
+    });
+  }
+
+  private void removeKeys(List<K> keys) {
+    long start = System.nanoTime();
+    CacheWriterException failure = null;
+    Collection<K> deleted = keys;
+    if (writer != null) {
+      List<K> pending = new ArrayList<>(keys);
+      try {
+        writer.deleteAll(pending);
+      } catch (RuntimeException e) {
+        failure = writerFailure(e);
+        deleted = new ArrayList<>(keys);
+        deleted.removeAll(pending);
+      }
+    }
+    long removed = 0;
+    for (K key : deleted) {
+      Encoded k = encodeKey(key);
+      if (underLock("removeAll", k, (c, current, now, out) -> erase(c, k, key, current, out))) {
+        removed++;
+      }
+    }
+    statistics.recordRemovals(removed);
+    statistics.recordRemoveTime(start);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  // ---- entry processors ------------------------------------------------------------------------
+
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    requireOpen();
+    requireKey(key);
+    Objects.requireNonNull(processor, "processor");
+    Encoded k = encodeKey(key);
+    long start = System.nanoTime();
+    Invocation<T> invocation = underLock("invoke", k, (c, current, now, out) -> {
+      CacheLoader<K, V> readThrough = configuration.isReadThrough() ? loader : null;
+      PgMutableEntry<K, V> entry = new PgMutableEntry<>(key, current.value(), readThrough, PgCache::loaderFailure);
+      T result;
+      try {
+        result = processor.process(entry, arguments);
+      } catch (EntryProcessorException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new EntryProcessorException(e);
+      }
+      applyOutcome(c, k, key, entry, current, now, out);
+      return new Invocation<>(result, entry.outcome(), current.isLive());
+    });
+    recordInvocation(invocation, start);
+    return invocation.result();
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
+      Object... arguments) {
+    requireOpen();
+    requireKeys(keys);
+    Objects.requireNonNull(processor, "processor");
+    Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
+    for (K key : keys) {
+      try {
+        T result = invoke(key, processor, arguments);
+        if (result != null) {
+          results.put(key, () -> result);
+        }
+      } catch (EntryProcessorException e) {
+        results.put(key, () -> {
+          throw e;
+        });
+      } catch (CacheException e) {
+        EntryProcessorException wrapped = new EntryProcessorException(e);
+        results.put(key, () -> {
+          throw wrapped;
+        });
+      }
+    }
+    return results;
+  }
+
+  private void applyOutcome(Connection c, Encoded k, K key, PgMutableEntry<K, V> entry, Current<V> current,
+      long now, List<PgCacheEntryEvent<K, V>> out) throws SQLException {
+    switch (entry.outcome()) {
+      case NONE -> { }
+      case ACCESSED -> touchLocked(c, k, current, now);
+      case LOADED -> store(c, k, encodeValue(entry.value()), key, entry.value(), current, now, out);
+      case CREATED, UPDATED -> {
+        V value = entry.value();
+        checkValueType(value);
+        byte[] bytes = encodeValue(value);
+        writeThrough(key, value);
+        store(c, k, bytes, key, value, current, now, out);
+      }
+      case REMOVED -> {
+        deleteThrough(key);
+        erase(c, k, key, current, out);
+      }
+    }
+  }
+
+  private void recordInvocation(Invocation<?> invocation, long start) {
+    switch (invocation.outcome()) {
+      case CREATED, UPDATED, LOADED -> statistics.recordPuts(1);
+      case REMOVED -> statistics.recordRemovals(1);
+      default -> { }
+    }
+    if (invocation.outcome() == PgMutableEntry.Outcome.ACCESSED || invocation.outcome() == PgMutableEntry.Outcome.LOADED
+        || invocation.outcome() == PgMutableEntry.Outcome.UPDATED || invocation.outcome() == PgMutableEntry.Outcome.REMOVED) {
+      countRead(invocation.existed());
+    }
+    statistics.recordGetTime(start);
+  }
+
+  // ---- loading ---------------------------------------------------------------------------------
+
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
+    requireOpen();
+    requireKeys(keys);
+    CompletionListener listener = completionListener == null ? NoCompletionListener.INSTANCE : completionListener;
+    if (loader == null) {
+      listener.onCompletion();
+      return;
+    }
+    List<K> requested = new ArrayList<>(keys);
+    executor.execute(() -> {
+      try {
+        List<K> toLoad = new ArrayList<>();
+        for (K key : requested) {
+          if (replaceExistingValues || !containsKey(key)) {
+            toLoad.add(key);
+          }
+        }
+        Map<K, V> loaded = loadAll(toLoad);
+        for (Map.Entry<K, V> entry : loaded.entrySet()) {
+          storeLoaded(entry.getKey(), encodeKey(entry.getKey()), entry.getValue(), replaceExistingValues);
+        }
+        listener.onCompletion();
+      } catch (Exception e) {
+        listener.onException(e);
+      }
+    });
+  }
+
+  private V loadAndStore(K key, Encoded k) {
+    V value;
+    try {
+      value = loader.load(key);
+    } catch (RuntimeException e) {
+      throw loaderFailure(e);
+    }
+    if (value != null) {
+      storeLoaded(key, k, value, true);
+    }
+    return value;
+  }
+
+  private Map<K, V> loadAll(Collection<K> keys) {
+    if (keys.isEmpty()) {
+      return Map.of();
+    }
+    Map<K, V> loaded;
+    try {
+      loaded = loader.loadAll(keys);
+    } catch (RuntimeException e) {
+      throw loaderFailure(e);
+    }
+    Map<K, V> result = new LinkedHashMap<>();
+    if (loaded != null) {
+      loaded.forEach((key, value) -> {
+        if (key != null && value != null) {
+          result.put(key, value);
+        }
+      });
+    }
+    return result;
+  }
+
+  /** Stores a loaded value without calling the writer (it came from the system of record). */
+  private void storeLoaded(K key, Encoded k, V value, boolean replaceExisting) {
+    requireValue(value);
+    byte[] v = encodeValue(value);
+    boolean stored = underLock("load", k, (c, current, now, out) ->
+        (replaceExisting || !current.isLive()) && store(c, k, v, key, value, current, now, out));
+    if (stored) {
+      statistics.recordPuts(1);
+    }
+  }
+
+  private static RuntimeException loaderFailure(RuntimeException e) {
+    return e instanceof CacheLoaderException ? e : new CacheLoaderException("Cache loader failed: " + e, e);
+  }
+
+  // ---- listeners, configuration, lifecycle -----------------------------------------------------
+
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
+    for (CacheEntryListenerConfiguration<K, V> registered : configuration.getCacheEntryListenerConfigurations()) {
+      if (registered.equals(listenerConfiguration)) {
+        throw new IllegalArgumentException("This listener configuration is already registered on cache '" + name
+            + "'");
+      }
+    }
+    configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+    events.register(listenerConfiguration);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
+    configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+    events.deregister(listenerConfiguration);
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    if (clazz.isInstance(configuration)) {
+      return clazz.cast(new PgCacheConfiguration<>(configuration));
+    }
+    throw new IllegalArgumentException("The configuration of cache '" + name + "' is a "
+        + configuration.getClass().getName() + ", not a " + clazz.getName());
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    manager.forget(this);
+    MBeans.unregister(MBeans.Type.STATISTICS, manager.getURI(), name);
+    MBeans.unregister(MBeans.Type.CONFIGURATION, manager.getURI(), name);
+    events.close();
+    closeQuietly(loader);
+    closeQuietly(writer);
+    closeQuietly(expiry.policy());
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("Cannot unwrap cache '" + name + "' to " + clazz.getName());
+  }
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator() {
+    requireOpen();
+    return new EntryIterator(true);
+  }
+
+  void setStatisticsEnabled(boolean enabled) {
+    configuration.setStatisticsEnabled(enabled);
+    statistics.setEnabled(enabled);
+    if (enabled) {
+      MBeans.register(statistics, MBeans.Type.STATISTICS, manager.getURI(), name);
+    } else {
+      MBeans.unregister(MBeans.Type.STATISTICS, manager.getURI(), name);
+    }
+  }
+
+  void setManagementEnabled(boolean enabled) {
+    configuration.setManagementEnabled(enabled);
+    if (enabled) {
+      MBeans.register(new CacheConfigurationBean(() -> configuration), MBeans.Type.CONFIGURATION,
+          manager.getURI(), name);
+    } else {
+      MBeans.unregister(MBeans.Type.CONFIGURATION, manager.getURI(), name);
+    }
+  }
+
+  /** The live statistics of this node (the MXBean's data), even while the MXBean is not registered. */
+  CacheStatistics statistics() {
+    return statistics;
+  }
+
+  /** Deletes expired rows in bounded batches; called by the manager's sweeper. Returns rows removed. */
+  @Override
+  public long sweepExpired(long now, int batchSize, int maxBatches) {
+    long total = 0;
+    for (int batch = 0; batch < maxBatches && !closed; batch++) {
+      List<StoredEntry> removed = database.autoCommit(what("sweep"), c -> table.sweep(c, now, batchSize));
+      total += removed.size();
+      if (events.hasListeners()) {
+        List<PgCacheEntryEvent<K, V>> expired = new ArrayList<>(removed.size());
+        for (StoredEntry row : removed) {
+          K key = decodeKey(row.keyBytes());
+          V value = decodeValue(row.valueBytes());
+          expired.add(new PgCacheEntryEvent<>(this, EventType.EXPIRED, key, value, value, true));
+        }
+        events.publish(expired);
+      }
+      if (removed.size() < batchSize) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  // ---- the locked read-modify-write ------------------------------------------------------------
+
+  /** What a locked operation sees of its key: the row if any, and whether it is live. */
+  private final class Current<T> {
+    private final StoredEntry row;
+    private final boolean live;
+    private T value;
+
+    Current(StoredEntry row, boolean live) {
+      this.row = row;
+      this.live = live;
+    }
+
+    boolean isLive() {
+      return live;
+    }
+
+    boolean hasRow() {
+      return row != null;
+    }
+
+    long expiresAt() {
+      return row.expiresAt();
+    }
+
+    /** The live value, decoded on first use; null when absent or expired. */
+    @SuppressWarnings("unchecked")
+    T value() {
+      if (live && value == null) {
+        value = (T) decodeValue(row.valueBytes());
+      }
+      return value;
+    }
+  }
+
+  @FunctionalInterface
+  private interface LockedWork<K, V, R> {
+    R run(Connection c, PgCache<K, V>.Current<V> current, long now, List<PgCacheEntryEvent<K, V>> events)
+        throws SQLException;
+  }
+
+  /**
+   * Runs a read-modify-write of one key in one transaction holding the key's advisory lock, then
+   * publishes the events it produced once the change has committed.
+   */
+  private <R> R underLock(String operation, Encoded k, LockedWork<K, V, R> work) {
+    List<PgCacheEntryEvent<K, V>> produced = new ArrayList<>(1);
+    R result = database.transaction(what(operation), c -> {
+      table.lock(c, k.digest());
+      StoredEntry row = table.read(c, k.digest());
+      long now = now();
+      return work.run(c, new Current<>(row, row != null && !row.isExpiredAt(now)), now, produced);
+    });
+    events.publish(produced);
+    return result;
+  }
+
+  /**
+   * Writes a value as a create or an update, with the expiry the policy gives; an expiry already
+   * past means the entry must not be kept. Returns whether the value is now stored.
+   */
+  private boolean store(Connection c, Encoded k, byte[] valueBytes, K key, V value, Current<V> current, long now,
+      List<PgCacheEntryEvent<K, V>> out) throws SQLException {
+    long expiresAt = current.isLive() ? expiry.forUpdate(now, current.expiresAt()) : expiry.forCreation(now);
+    if (expiresAt <= now) {
+      if (current.hasRow()) {
+        table.delete(c, k.digest());
+      }
+      return false;
+    }
+    table.write(c, k.digest(), k.bytes(), valueBytes, expiresAt);
+    if (events.hasListeners()) {
+      if (current.isLive()) {
+        V old = current.value();
+        out.add(new PgCacheEntryEvent<>(this, EventType.UPDATED, key, value, old, true));
+      } else {
+        out.add(new PgCacheEntryEvent<>(this, EventType.CREATED, key, value, null, false));
+      }
+    }
+    return true;
+  }
+
+  /** Deletes the key's row; returns whether a live entry was removed. */
+  private boolean erase(Connection c, Encoded k, K key, Current<V> current, List<PgCacheEntryEvent<K, V>> out)
+      throws SQLException {
+    if (!current.hasRow()) {
+      return false;
+    }
+    table.delete(c, k.digest());
+    if (current.isLive() && events.hasListeners()) {
+      V old = current.value();
+      out.add(new PgCacheEntryEvent<>(this, EventType.REMOVED, key, old, old, true));
+    }
+    return current.isLive();
+  }
+
+  private void touchLocked(Connection c, Encoded k, Current<V> current, long now) throws SQLException {
+    long expiresAt = expiry.forAccess(now, current.expiresAt());
+    if (expiresAt != current.expiresAt()) {
+      table.setExpiry(c, k.digest(), expiresAt);
+    }
+  }
+
+  /** Applies the access expiry after a read that found a live entry. */
+  private void touch(Encoded k, long currentExpiry, long now) {
+    if (expiry.isPredictable() && expiry.accessKeepsExpiry()) {
+      return;
+    }
+    long expiresAt = expiry.forAccess(now, currentExpiry);
+    if (expiresAt != currentExpiry) {
+      database.autoCommit(what("get"), c -> {
+        table.setExpiry(c, k.digest(), expiresAt);
+        return null;
+      });
+    }
+  }
+
+  private V readLive(Encoded k) {
+    long now = now();
+    if (expiry.isPredictable() && !expiry.accessKeepsExpiry()) {
+      long expiresAt = expiry.forAccess(now, StoredEntry.ETERNAL);
+      byte[] value = database.autoCommit(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
+      return value == null ? null : decodeValue(value);
+    }
+    StoredEntry row = database.autoCommit(what("get"), c -> table.read(c, k.digest()));
+    if (row == null || row.isExpiredAt(now)) {
+      return null;
+    }
+    V value = decodeValue(row.valueBytes());
+    touch(k, row.expiresAt(), now);
+    return value;
+  }
+
+  /** No writer, no listener, a policy known in advance: single statements need no read first. */
+  private boolean isSimple() {
+    return writer == null && !events.hasListeners() && expiry.isPredictable();
+  }
+
+  private void writeThrough(K key, V value) {
+    if (writer != null) {
+      try {
+        writer.write(new SimpleEntry<>(key, value));
+      } catch (RuntimeException e) {
+        throw writerFailure(e);
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void writeAllThrough(List<Cache.Entry<K, V>> pending) {
+    // The writer takes entries of its own (wider) types; ours are those too.
+    ((CacheWriter) writer).writeAll((Collection) pending);
+  }
+
+  private void deleteThrough(K key) {
+    if (writer != null) {
+      try {
+        writer.delete(key);
+      } catch (RuntimeException e) {
+        throw writerFailure(e);
+      }
+    }
+  }
+
+  private static CacheWriterException writerFailure(RuntimeException e) {
+    return e instanceof CacheWriterException cwe ? cwe : new CacheWriterException("Cache writer failed: " + e, e);
+  }
+
+  // ---- encoding and checks ---------------------------------------------------------------------
+
+  /** A key as stored: its encoding and the digest that is the row's primary key. */
+  private record Encoded(byte[] bytes, byte[] digest) {
+  }
+
+  private Encoded encodeKey(K key) {
+    byte[] bytes = encode(key, "key");
+    return new Encoded(bytes, KeyDigest.of(bytes));
+  }
+
+  private byte[] encodeValue(V value) {
+    return encode(value, "value");
+  }
+
+  private byte[] encode(Object object, String role) {
+    try {
+      return codec.encode(object);
+    } catch (IllegalArgumentException e) {
+      throw new CacheException("Cache '" + name + "': cannot store this " + role + ": " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private V decodeValue(byte[] bytes) {
+    return (V) decode(bytes, "value");
+  }
+
+  @SuppressWarnings("unchecked")
+  private K decodeKey(byte[] bytes) {
+    return (K) decode(bytes, "key");
+  }
+
+  private Object decode(byte[] bytes, String role) {
+    try {
+      return codec.decode(bytes, classLoader);
+    } catch (IllegalArgumentException e) {
+      throw new CacheException("Cache '" + name + "': cannot read a stored " + role + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache '" + name + "' is closed");
+    }
+  }
+
+  private void requireKey(K key) {
+    Objects.requireNonNull(key, "a cache key cannot be null");
+    Class<K> keyType = configuration.getKeyType();
+    if (keyType != Object.class && !keyType.isInstance(key)) {
+      throw new ClassCastException("Cache '" + name + "' takes keys of type " + keyType.getName() + ", not "
+          + key.getClass().getName());
+    }
+  }
+
+  private void requireValue(V value) {
+    Objects.requireNonNull(value, "a cache value cannot be null");
+  }
+
+  private void requireEntry(K key, V value) {
+    requireKey(key);
+    requireValue(value);
+    checkValueType(value);
+  }
+
+  private void checkValueType(V value) {
+    Class<V> valueType = configuration.getValueType();
+    if (valueType != Object.class && !valueType.isInstance(value)) {
+      throw new ClassCastException("Cache '" + name + "' takes values of type " + valueType.getName() + ", not "
+          + value.getClass().getName());
+    }
+  }
+
+  private void requireKeys(Set<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    for (K key : keys) {
+      requireKey(key);
+    }
+  }
+
+  private void countRead(boolean hit) {
+    if (hit) {
+      statistics.recordHits(1);
+    } else {
+      statistics.recordMisses(1);
+    }
+  }
+
+  private String what(String operation) {
+    return "pgjcache: cache '" + name + "': " + operation;
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  private static void closeQuietly(Object resource) {
+    if (resource instanceof Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.DEBUG, "pgjcache: closing " + resource.getClass().getName() + " failed", e);
+      }
+    }
+  }
+
+  /** Whether a conditional operation found nothing, found a non-matching entry, or changed it. */
+  private enum Outcome { MISS, HIT, CHANGED }
+
+  private record Old<V>(V value, boolean changed) {
+  }
+
+  private record Invocation<T>(T result, PgMutableEntry.Outcome outcome, boolean existed) {
+  }
+
+  /** An immutable key/value pair handed to writers and iterators. */
+  private record SimpleEntry<K, V>(K getKey, V getValue) implements Cache.Entry<K, V> {
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+      if (clazz.isInstance(this)) {
+        return clazz.cast(this);
+      }
+      throw new IllegalArgumentException("Cannot unwrap a cache entry to " + clazz.getName());
+    }
+  }
+
+  private enum NoCompletionListener implements CompletionListener {
+    INSTANCE;
+
+    @Override
+    public void onCompletion() {
+    }
+
+    @Override
+    public void onException(Exception e) {
+      LOG.log(Level.WARNING, "pgjcache: loadAll failed", e);
+    }
+  }
+
+  /** Pages through the table in key-digest order; entries that expire meanwhile are skipped. */
+  private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
+    private final boolean countAccess;
+    private List<StoredEntry> page = List.of();
+    private int position;
+    private byte[] after = new byte[0];
+    private boolean exhausted;
+    private Cache.Entry<K, V> next;
+    private K lastKey;
+
+    EntryIterator(boolean countAccess) {
+      this.countAccess = countAccess;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && !exhausted) {
+        if (position == page.size()) {
+          byte[] from = after;
+          page = database.autoCommit(what("iterator"), c -> table.page(c, from, PAGE_SIZE));
+          position = 0;
+          if (page.size() < PAGE_SIZE) {
+            exhausted = page.isEmpty();
+          }
+          if (page.isEmpty()) {
+            break;
+          }
+          after = page.get(page.size() - 1).digest();
+        }
+        StoredEntry row = page.get(position++);
+        long now = now();
+        if (!row.isExpiredAt(now)) {
+          next = new SimpleEntry<>(decodeKey(row.keyBytes()), decodeValue(row.valueBytes()));
+          if (countAccess) {
+            statistics.recordHits(1);
+            touch(new Encoded(row.keyBytes(), row.digest()), row.expiresAt(), now);
+          }
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public Cache.Entry<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Cache.Entry<K, V> entry = next;
+      next = null;
+      lastKey = entry.getKey();
+      return entry;
+    }
+
+    @Override
+    public void remove() {
+      if (lastKey == null) {
+        throw new IllegalStateException("next() has not been called, or remove() was already called");
+      }
+      requireOpen();
+      PgCache.this.remove(lastKey);
+      lastKey = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PgCache[" + manager.getURI() + " " + name + " -> " + table.qualifiedName() + "]";
+  }
+
+  /** Whether the exception says this cache's table no longer exists (another node destroyed it). */
+  static boolean isDestroyed(CacheException e) {
+    return e.getCause() instanceof SQLException sql && DatabaseErrors.isUndefinedTable(sql);
+  }
+
+  /** Read-only view of this cache's configuration, for the manager. */
+  CompleteConfiguration<K, V> configuration() {
+    return configuration;
+  }
+}

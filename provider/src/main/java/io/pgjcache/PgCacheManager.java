@@ -1,0 +1,346 @@
+package io.pgjcache;
+
+import io.pgjcache.internal.config.CacheSettings;
+import io.pgjcache.internal.config.ManagerSettings;
+import io.pgjcache.internal.db.ConnectionPools;
+import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.expiry.ExpirySweeper;
+import io.pgjcache.internal.store.CacheTable;
+import io.pgjcache.internal.store.DefaultCodec;
+import io.pgjcache.internal.store.Identifiers;
+import io.pgjcache.internal.store.Registry;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.spi.CachingProvider;
+import javax.sql.DataSource;
+
+/**
+ * A cache manager: one connection pool, one registry view and one expiry sweeper on one database.
+ * Two managers on the same database (in one JVM or many) are two nodes of one cluster: they see
+ * the same caches and the same entries.
+ *
+ * <p>Caches outlive managers. {@link #createCache} on a cache that another node (or an earlier run)
+ * registered attaches to its table and keeps its entries, so every node can run the same start-up
+ * code; it fails only when this manager already has the cache open. {@link #destroyCache} drops the
+ * table for every node.
+ *
+ * <p><b>Threading.</b> Thread-safe. It owns two daemon threads, {@code pgjcache-<manager>-sweeper} and
+ * {@code pgjcache-<manager>-events} (asynchronous listeners and {@code loadAll}); {@link #close()}
+ * stops both and closes the pool if the manager made it.
+ */
+public final class PgCacheManager implements CacheManager {
+  private static final System.Logger LOG = System.getLogger(PgCacheManager.class.getName());
+
+  private final PgCachingProvider provider;
+  private final URI uri;
+  private final ClassLoader classLoader;
+  private final Properties properties;
+  private final ManagerSettings settings;
+  private final ConnectionPools.Pool pool;
+  private final Database database;
+  private final Registry registry;
+  private final Codec codec;
+  private final ExecutorService executor;
+  private final ExpirySweeper sweeper;
+  private final ConcurrentMap<String, PgCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private final ReentrantLock lifecycle = new ReentrantLock();
+  private volatile boolean closed;
+
+  PgCacheManager(PgCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
+      ManagerSettings settings) {
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.uri = Objects.requireNonNull(uri, "uri");
+    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+    this.properties = Objects.requireNonNull(properties, "properties");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    String managerName = threadSafeName(uri);
+    LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " starting with " + settings);
+    this.pool = ConnectionPools.open(managerName, settings, classLoader);
+    this.database = new Database(pool.dataSource());
+    this.registry = new Registry(database, settings.schema());
+    this.codec = new DefaultCodec(settings.serialFilter());
+    try {
+      registry.initialize();
+    } catch (RuntimeException e) {
+      pool.closeIfOwned();
+      throw e;
+    }
+    this.executor = Executors.newCachedThreadPool(daemonThreads(managerName, "events"));
+    this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
+        () -> caches.values(), daemonThreads(managerName, "sweeper"));
+    LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " started on " + pool.description()
+        + ", schema " + settings.schema());
+  }
+
+  @Override
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    Objects.requireNonNull(configuration, "configuration");
+    Identifiers.requireValidCacheName(cacheName);
+    lifecycle.lock();
+    try {
+      if (caches.containsKey(cacheName)) {
+        throw new CacheException("Cache '" + cacheName + "' already exists in cache manager " + uri);
+      }
+      return open(cacheName, copyOf(configuration));
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  @Override
+  public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+    requireOpen();
+    Objects.requireNonNull(keyType, "keyType");
+    Objects.requireNonNull(valueType, "valueType");
+    Cache<K, V> cache = getCache(cacheName);
+    if (cache == null) {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    CompleteConfiguration<K, V> config = cache.getConfiguration(CompleteConfiguration.class);
+    if (!config.getKeyType().equals(keyType) || !config.getValueType().equals(valueType)) {
+      throw new ClassCastException("Cache '" + cacheName + "' is configured for <" + config.getKeyType().getName()
+          + ", " + config.getValueType().getName() + ">, not <" + keyType.getName() + ", " + valueType.getName() + ">");
+    }
+    return cache;
+  }
+
+  /**
+   * The cache of this name: open in this manager, or registered in the database by another node, in
+   * which case it is opened here with the key and value types the registry records and a default
+   * configuration otherwise (listeners, loaders and writers belong to the node that configured them).
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <K, V> Cache<K, V> getCache(String cacheName) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    PgCache<?, ?> open = caches.get(cacheName);
+    if (open != null) {
+      return (Cache<K, V>) open;
+    }
+    Optional<Registry.CacheRecord> registered = registry.find(cacheName);
+    if (registered.isEmpty()) {
+      return null;
+    }
+    lifecycle.lock();
+    try {
+      open = caches.get(cacheName);
+      if (open != null) {
+        return (Cache<K, V>) open;
+      }
+      MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>();
+      configuration.setTypes((Class<Object>) resolve(registered.get().keyType()),
+          (Class<Object>) resolve(registered.get().valueType()));
+      return (Cache<K, V>) open(cacheName, new PgCacheConfiguration<>(configuration)
+          .setUnlogged(registered.get().unlogged()));
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  /** Every cache registered in the database, whichever node created it. */
+  @Override
+  public Iterable<String> getCacheNames() {
+    requireOpen();
+    Set<String> names = new LinkedHashSet<>(registry.cacheNames());
+    names.addAll(caches.keySet());
+    return Collections.unmodifiableSet(names);
+  }
+
+  /** Closes the cache here and drops its table and entries for every node. */
+  @Override
+  public void destroyCache(String cacheName) {
+    requireOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    lifecycle.lock();
+    try {
+      PgCache<?, ?> cache = caches.get(cacheName);
+      if (cache != null) {
+        cache.close();
+      }
+      registry.destroy(cacheName);
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  @Override
+  public void enableManagement(String cacheName, boolean enabled) {
+    requireOpen();
+    openCache(cacheName).ifPresent(cache -> cache.setManagementEnabled(enabled));
+  }
+
+  @Override
+  public void enableStatistics(String cacheName, boolean enabled) {
+    requireOpen();
+    openCache(cacheName).ifPresent(cache -> cache.setStatisticsEnabled(enabled));
+  }
+
+  @Override
+  public CachingProvider getCachingProvider() {
+    return provider;
+  }
+
+  @Override
+  public URI getURI() {
+    return uri;
+  }
+
+  @Override
+  public ClassLoader getClassLoader() {
+    return classLoader;
+  }
+
+  @Override
+  public Properties getProperties() {
+    return properties;
+  }
+
+  /** The DataSource this manager's caches use, for tools that want to look at the tables. */
+  public DataSource getDataSource() {
+    return pool.dataSource();
+  }
+
+  @Override
+  public void close() {
+    lifecycle.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (PgCache<?, ?> cache : caches.values()) {
+        try {
+          cache.close();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "pgjcache: closing cache '" + cache.getName() + "' failed", e);
+        }
+      }
+      caches.clear();
+    } finally {
+      lifecycle.unlock();
+    }
+    sweeper.close();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      executor.shutdownNow();
+    }
+    pool.closeIfOwned();
+    provider.forget(this);
+    LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " closed");
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("Cannot unwrap cache manager " + uri + " to " + clazz.getName());
+  }
+
+  @Override
+  public String toString() {
+    return "PgCacheManager[" + uri + ", schema " + settings.schema() + ", " + pool.description() + "]";
+  }
+
+  void forget(PgCache<?, ?> cache) {
+    caches.remove(cache.getName(), cache);
+  }
+
+  private <K, V> PgCache<K, V> open(String cacheName, PgCacheConfiguration<K, V> configuration) {
+    applyCacheSettings(cacheName, configuration);
+    Registry.CacheRecord record = registry.findOrCreate(cacheName, configuration.getKeyType().getName(),
+        configuration.getValueType().getName(), configuration.isUnlogged());
+    CacheTable table = new CacheTable(record.id(), settings.schema(), record.tableName());
+    PgCache<K, V> cache = new PgCache<>(this, cacheName, configuration, table, database, codec, executor);
+    caches.put(cacheName, cache);
+    return cache;
+  }
+
+  private void applyCacheSettings(String cacheName, PgCacheConfiguration<?, ?> configuration) {
+    var given = settings.forCache(cacheName);
+    CacheSettings.unlogged(given).ifPresent(configuration::setUnlogged);
+    CacheSettings.expiryAfterWrite(given).ifPresent(ttl -> configuration.setExpiryPolicyFactory(
+        ModifiedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, ttl.toMillis()))));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> PgCacheConfiguration<K, V> copyOf(Configuration<K, V> configuration) {
+    if (configuration instanceof CompleteConfiguration<K, V> complete) {
+      return new PgCacheConfiguration<>(complete);
+    }
+    PgCacheConfiguration<K, V> copy = new PgCacheConfiguration<>();
+    copy.setTypes(configuration.getKeyType(), configuration.getValueType());
+    copy.setStoreByValue(configuration.isStoreByValue());
+    return copy;
+  }
+
+  private Optional<PgCache<?, ?>> openCache(String cacheName) {
+    Objects.requireNonNull(cacheName, "cacheName");
+    return Optional.ofNullable(caches.get(cacheName));
+  }
+
+  private Class<?> resolve(String typeName) {
+    try {
+      return Class.forName(typeName, false, classLoader);
+    } catch (ClassNotFoundException e) {
+      return Object.class;
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache manager " + uri + " is closed");
+    }
+  }
+
+  /** A URI made fit for thread and pool names. */
+  private static String threadSafeName(URI uri) {
+    String text = uri.toString().replaceAll("[^A-Za-z0-9._-]+", "_");
+    return text.length() > 40 ? text.substring(text.length() - 40) : text;
+  }
+
+  private static ThreadFactory daemonThreads(String managerName, String role) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "pgjcache-" + managerName + "-" + role + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

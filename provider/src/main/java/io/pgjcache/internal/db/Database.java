@@ -1,0 +1,81 @@
+package io.pgjcache.internal.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.cache.CacheException;
+import javax.sql.DataSource;
+
+/**
+ * Runs units of work on pooled connections and turns every {@link SQLException} into a
+ * {@link CacheException} through {@link DatabaseErrors}. Connections are never held between calls,
+ * so a database outage costs each operation at most the pool's connection timeout, and the pool
+ * reconnects by itself when the database is back.
+ */
+public final class Database {
+  /** A unit of work on one connection. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private final DataSource dataSource;
+
+  public Database(DataSource dataSource) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Runs {@code work} with auto-commit on: each statement is its own transaction. */
+  public <T> T autoCommit(String what, Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      if (!connection.getAutoCommit()) {
+        connection.setAutoCommit(true);
+      }
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw DatabaseErrors.translate(what, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws
+   * anything (the exception then propagates unchanged unless it is an {@link SQLException}).
+   */
+  public <T> T transaction(String what, Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (Throwable t) {
+        rollbackQuietly(connection, t);
+        throw t;
+      } finally {
+        restoreAutoCommit(connection);
+      }
+    } catch (SQLException e) {
+      throw DatabaseErrors.translate(what, e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection, Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void restoreAutoCommit(Connection connection) {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      // The connection is broken; the pool discards it on return.
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.pgjcache.internal.db;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import javax.cache.CacheException;
+
+/**
+ * The one place that decides what a failed statement means to the application. SQLState classes
+ * drive it: {@code 08} (connection), {@code 57P0x} (server shutting down or starting) and
+ * {@code 53300} (too many connections) mean the database is unavailable; {@code 57014} means a
+ * statement timed out; {@code 42P01} means the cache's table was dropped (the cache was destroyed).
+ */
+public final class DatabaseErrors {
+  /** SQLState of a missing table. */
+  public static final String UNDEFINED_TABLE = "42P01";
+
+  private DatabaseErrors() {
+  }
+
+  /** Whether the database could not be reached or went away; the operation may succeed later. */
+  public static boolean isUnavailable(SQLException e) {
+    if (e instanceof SQLTransientConnectionException) {
+      return true;
+    }
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300"));
+  }
+
+  public static boolean isUndefinedTable(SQLException e) {
+    return UNDEFINED_TABLE.equals(e.getSQLState());
+  }
+
+  /** A {@link CacheException} that names the operation, the kind of failure and keeps the cause. */
+  public static CacheException translate(String what, SQLException e) {
+    String kind;
+    if (isUnavailable(e)) {
+      kind = "database unavailable";
+    } else if ("57014".equals(e.getSQLState())) {
+      kind = "statement timed out (pgjcache.statement-timeout)";
+    } else if (isUndefinedTable(e)) {
+      kind = "cache table is missing (was the cache destroyed?)";
+    } else {
+      kind = "database error";
+    }
+    String state = e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]";
+    return new CacheException(what + " failed: " + kind + state + ": " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,256 @@
+package io.pgjcache.internal.store;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The SQL operations on one cache table. Each method is one statement, so one round trip; the caller
+ * chooses whether it runs alone (auto-commit) or inside a transaction holding the key's lock.
+ *
+ * <p>Writers of a key are serialised by a transaction-scoped advisory lock on (cache id, key hash):
+ * the single-statement writes take it inside the statement, and read-modify-write operations take it
+ * first with {@link #lock}. The lock also covers keys that have no row yet, which row locks cannot.
+ */
+public final class CacheTable {
+  private final int cacheId;
+  private final String qualifiedName;
+  private final Sql.Table sql;
+
+  public CacheTable(int cacheId, String schema, String tableName) {
+    this.cacheId = cacheId;
+    this.qualifiedName = Identifiers.qualified(schema, tableName);
+    this.sql = new Sql.Table(schema, tableName);
+  }
+
+  /** The quoted, schema-qualified table name, for people and tools that want to look at it. */
+  public String qualifiedName() {
+    return qualifiedName;
+  }
+
+  /** The stored entry, expired or not, or null. */
+  public StoredEntry read(Connection c, byte[] digest) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.select)) {
+      ps.setBytes(1, digest);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new StoredEntry(digest, null, rs.getBytes(1), expiresAt(rs, 2)) : null;
+      }
+    }
+  }
+
+  /** The expiry of the stored entry, or null when there is no row. */
+  public Long readExpiry(Connection c, byte[] digest) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.selectExpiry)) {
+      ps.setBytes(1, digest);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? expiresAt(rs, 1) : null;
+      }
+    }
+  }
+
+  /** The stored entries among these digests, keyed by the digest's {@link DigestKey}. */
+  public Map<DigestKey, StoredEntry> readAll(Connection c, List<byte[]> digests) throws SQLException {
+    Map<DigestKey, StoredEntry> found = new HashMap<>();
+    if (digests.isEmpty()) {
+      return found;
+    }
+    Array array = c.createArrayOf("bytea", digests.toArray(new byte[0][]));
+    try (PreparedStatement ps = c.prepareStatement(sql.selectMany)) {
+      ps.setArray(1, array);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byte[] digest = rs.getBytes(1);
+          found.put(new DigestKey(digest), new StoredEntry(digest, null, rs.getBytes(2), expiresAt(rs, 3)));
+        }
+      }
+    } finally {
+      array.free();
+    }
+    return found;
+  }
+
+  /** Takes the key's write lock until the end of the current transaction. */
+  public void lock(Connection c, byte[] digest) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.lockKey)) {
+      ps.setInt(1, cacheId);
+      ps.setInt(2, KeyDigest.lockKey(digest));
+      ps.execute();
+    }
+  }
+
+  /** Inserts or overwrites, in a transaction that holds the key's lock. */
+  public void write(Connection c, byte[] digest, byte[] keyBytes, byte[] valueBytes, long expiresAt)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.upsert)) {
+      bindWrite(ps, digest, keyBytes, valueBytes, expiresAt);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Inserts or overwrites in one statement that takes the key's lock itself.
+   *
+   * @param creationExpiry expiry if the key is absent or expired
+   * @param updateExpiry   expiry if the key is present, or {@code keepExpiry} to leave it as it is
+   */
+  public void put(Connection c, byte[] digest, byte[] keyBytes, byte[] valueBytes, long creationExpiry,
+      boolean keepExpiry, long updateExpiry, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.lockedUpsert)) {
+      bindLockedPut(ps, digest, keyBytes, valueBytes, creationExpiry, keepExpiry, updateExpiry, now);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Many {@link #put}s in one round trip (a JDBC batch), each its own statement. */
+  public void putAll(Connection c, List<byte[][]> rows, long creationExpiry, boolean keepExpiry, long updateExpiry,
+      long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.lockedUpsert)) {
+      for (byte[][] row : rows) {
+        bindLockedPut(ps, row[0], row[1], row[2], creationExpiry, keepExpiry, updateExpiry, now);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Deletes in a transaction that holds the key's lock; the removed row's expiry, or null if none. */
+  public Long delete(Connection c, byte[] digest) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
+      ps.setBytes(1, digest);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? expiresAt(rs, 1) : null;
+      }
+    }
+  }
+
+  /** Deletes in one statement that takes the key's lock itself; the removed row's expiry, or null. */
+  public Long lockAndDelete(Connection c, byte[] digest) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.lockedDelete)) {
+      ps.setInt(1, cacheId);
+      ps.setInt(2, KeyDigest.lockKey(digest));
+      ps.setBytes(3, digest);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? expiresAt(rs, 1) : null;
+      }
+    }
+  }
+
+  /** Sets a new expiry on an entry (after an access or an update that only changes it). */
+  public void setExpiry(Connection c, byte[] digest, long expiresAt) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
+      setExpiresAt(ps, 1, expiresAt);
+      ps.setBytes(2, digest);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Sets a new expiry on a live entry and returns its value, or null if it is absent or expired. */
+  public byte[] readAndSetExpiry(Connection c, byte[] digest, long expiresAt, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.touchIfLive)) {
+      setExpiresAt(ps, 1, expiresAt);
+      ps.setBytes(2, digest);
+      ps.setLong(3, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : null;
+      }
+    }
+  }
+
+  /** Deletes every row; returns how many of them were live. */
+  public long deleteAll(Connection c, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.deleteAll)) {
+      ps.setLong(1, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Deletes every row. */
+  public void clear(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
+      ps.executeUpdate();
+    }
+  }
+
+  /** Up to {@code limit} rows in digest order after {@code afterDigest} (an empty array starts at the beginning). */
+  public List<StoredEntry> page(Connection c, byte[] afterDigest, int limit) throws SQLException {
+    List<StoredEntry> rows = new ArrayList<>(limit);
+    try (PreparedStatement ps = c.prepareStatement(sql.page)) {
+      ps.setBytes(1, afterDigest);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new StoredEntry(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), expiresAt(rs, 4)));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Deletes up to {@code limit} rows expired at {@code now}, skipping rows others hold; returns them. */
+  public List<StoredEntry> sweep(Connection c, long now, int limit) throws SQLException {
+    List<StoredEntry> removed = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.sweep)) {
+      ps.setLong(1, now);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          removed.add(new StoredEntry(null, rs.getBytes(1), rs.getBytes(2), now));
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Number of live entries. */
+  public long count(Connection c, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.count)) {
+      ps.setLong(1, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private void bindLockedPut(PreparedStatement ps, byte[] digest, byte[] keyBytes, byte[] valueBytes,
+      long creationExpiry, boolean keepExpiry, long updateExpiry, long now) throws SQLException {
+    bindWrite(ps, digest, keyBytes, valueBytes, creationExpiry);
+    ps.setInt(5, cacheId);
+    ps.setInt(6, KeyDigest.lockKey(digest));
+    ps.setLong(7, now);
+    ps.setBoolean(8, keepExpiry);
+    setExpiresAt(ps, 9, updateExpiry);
+  }
+
+  private static void bindWrite(PreparedStatement ps, byte[] digest, byte[] keyBytes, byte[] valueBytes,
+      long expiresAt) throws SQLException {
+    ps.setBytes(1, digest);
+    ps.setBytes(2, Objects.requireNonNull(keyBytes));
+    ps.setBytes(3, Objects.requireNonNull(valueBytes));
+    setExpiresAt(ps, 4, expiresAt);
+  }
+
+  private static void setExpiresAt(PreparedStatement ps, int index, long expiresAt) throws SQLException {
+    if (expiresAt == StoredEntry.ETERNAL) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, expiresAt);
+    }
+  }
+
+  private static long expiresAt(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? StoredEntry.ETERNAL : value;
+  }
+}

@@ -1,0 +1,137 @@
+package io.pgjcache.internal.store;
+
+import io.pgjcache.internal.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The registry table {@code <schema>.caches}, which every node reads to learn which caches exist
+ * and where their entries live, and the DDL that creates and drops cache tables. DDL runs under one
+ * advisory lock so that nodes starting together do not race on {@code CREATE ... IF NOT EXISTS}.
+ */
+public final class Registry {
+  /** What the registry records about a cache. */
+  public record CacheRecord(int id, String name, String tableName, String keyType, String valueType,
+      boolean unlogged) {
+  }
+
+  private final Database database;
+  private final String schema;
+
+  public Registry(Database database, String schema) {
+    this.database = Objects.requireNonNull(database, "database");
+    this.schema = Objects.requireNonNull(schema, "schema");
+  }
+
+  public String schema() {
+    return schema;
+  }
+
+  /** Creates the schema, the registry and the version sequence if they do not exist. */
+  public void initialize() {
+    database.transaction("pgjcache: creating schema " + schema, connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(Sql.ddlLock());
+        statement.execute(Sql.createSchema(schema));
+        statement.execute(Sql.createRegistry(schema));
+        statement.execute(Sql.createVersionSequence(schema));
+      }
+      return null;
+    });
+  }
+
+  public Optional<CacheRecord> find(String cacheName) {
+    return database.autoCommit("pgjcache: looking up cache '" + cacheName + "'",
+        connection -> find(connection, cacheName));
+  }
+
+  public List<String> cacheNames() {
+    return database.autoCommit("pgjcache: listing caches", connection -> {
+      List<String> names = new ArrayList<>();
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery(Sql.cacheNames(schema))) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+      return names;
+    });
+  }
+
+  /**
+   * Returns the registered cache of this name, registering it and creating its table first if there
+   * is none. The boolean-free result keeps "who created it" irrelevant: every node may call this.
+   */
+  public CacheRecord findOrCreate(String cacheName, String keyType, String valueType, boolean unlogged) {
+    return database.transaction("pgjcache: creating cache '" + cacheName + "'", connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(Sql.ddlLock());
+      }
+      Optional<CacheRecord> existing = find(connection, cacheName);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      String table = Identifiers.tableName(cacheName);
+      int id;
+      try (PreparedStatement insert = connection.prepareStatement(Sql.registerCache(schema))) {
+        insert.setString(1, cacheName);
+        insert.setString(2, table);
+        insert.setString(3, keyType);
+        insert.setString(4, valueType);
+        insert.setBoolean(5, unlogged);
+        try (ResultSet rs = insert.executeQuery()) {
+          rs.next();
+          id = rs.getInt(1);
+        }
+      }
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(Sql.createCacheTable(schema, table, unlogged));
+        statement.execute(Sql.createExpiryIndex(schema, table));
+      }
+      return new CacheRecord(id, cacheName, table, keyType, valueType, unlogged);
+    });
+  }
+
+  /** Drops the cache's table and forgets it; false if there was no such cache. */
+  public boolean destroy(String cacheName) {
+    return database.transaction("pgjcache: destroying cache '" + cacheName + "'", connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(Sql.ddlLock());
+      }
+      String table;
+      try (PreparedStatement delete = connection.prepareStatement(Sql.unregisterCache(schema))) {
+        delete.setString(1, cacheName);
+        try (ResultSet rs = delete.executeQuery()) {
+          if (!rs.next()) {
+            return false;
+          }
+          table = rs.getString(1);
+        }
+      }
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(Sql.dropCacheTable(schema, table));
+      }
+      return true;
+    });
+  }
+
+  private Optional<CacheRecord> find(Connection connection, String cacheName) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(Sql.findCache(schema))) {
+      select.setString(1, cacheName);
+      try (ResultSet rs = select.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new CacheRecord(rs.getInt(1), cacheName, rs.getString(2), rs.getString(3),
+            rs.getString(4), rs.getBoolean(5)));
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.pgjcache.testing;
+
+import io.pgjcache.PgCachingProvider;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+
+/**
+ * Several cache managers on one database, each a node of its own (own pool, own URI). The database is
+ * the embedded PostgreSQL unless {@code PGJCACHE_JDBC_URL} names another. Every cluster works in a
+ * schema of its own, so tests never see each other's caches, and drops nothing it did not make.
+ */
+public final class Cluster implements AutoCloseable {
+  private final List<CacheManager> nodes = new ArrayList<>();
+  private final String schema;
+  private final Properties properties;
+
+  private Cluster(int size, Properties extra) {
+    this.schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    this.properties = new Properties();
+    properties.setProperty("pgjcache.schema", schema);
+    properties.putAll(extra);
+    PgCachingProvider provider = provider();
+    for (int i = 0; i < size; i++) {
+      nodes.add(provider.getCacheManager(URI.create("test:" + schema + "-node-" + i),
+          Cluster.class.getClassLoader(), properties));
+    }
+  }
+
+  public static Cluster of(int size) {
+    return new Cluster(size, new Properties());
+  }
+
+  public static Cluster of(int size, Properties extra) {
+    return new Cluster(size, extra);
+  }
+
+  public static PgCachingProvider provider() {
+    return (PgCachingProvider) Caching.getCachingProvider(PgCachingProvider.class.getName());
+  }
+
+  public CacheManager node(int index) {
+    return nodes.get(index);
+  }
+
+  public String schema() {
+    return schema;
+  }
+
+  public Properties properties() {
+    return properties;
+  }
+
+  /** Creates the cache on the first node and opens it on the others. */
+  public <K, V> List<Cache<K, V>> cache(String name, MutableConfiguration<K, V> configuration) {
+    List<Cache<K, V>> caches = new ArrayList<>();
+    caches.add(nodes.get(0).createCache(name, configuration));
+    for (int i = 1; i < nodes.size(); i++) {
+      caches.add(nodes.get(i).getCache(name, configuration.getKeyType(), configuration.getValueType()));
+    }
+    return caches;
+  }
+
+  @Override
+  public void close() {
+    CacheManager first = nodes.get(0);
+    if (!first.isClosed()) {
+      for (String name : first.getCacheNames()) {
+        first.destroyCache(name);
+      }
+    }
+    nodes.forEach(CacheManager::close);
+  }
+}
