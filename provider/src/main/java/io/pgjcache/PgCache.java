@@ -1,7 +1,6 @@
 package io.pgjcache;
 
 import io.pgjcache.internal.db.Database;
-import io.pgjcache.internal.db.DatabaseErrors;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.expiry.ExpiryRules;
@@ -1189,11 +1188,6 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   @Override
   public String toString() {
     return "PgCache[" + manager.getURI() + " " + name + " -> " + table.qualifiedName() + "]";
-  }
-
-  /** Whether the exception says this cache's table no longer exists (another node destroyed it). */
-  static boolean isDestroyed(CacheException e) {
-    return e.getCause() instanceof SQLException sql && DatabaseErrors.isUndefinedTable(sql);
   }
 
   /** Read-only view of this cache's configuration, for the manager. */
