@@ -39,7 +39,7 @@ public final class TwoNodeDemo {
   static final String CODES = "login-codes";
   static final Duration CODE_TTL = Duration.ofSeconds(2);
 
-  /** How long node A may take to see node B's write (immediate today; a near cache would learn of it by notification). */
+  /** How long node A may take to see node B's write: immediate today, but a near cache learns of it by notification. */
   private static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(5);
   /** How long to wait past the TTL before reporting that the entry did not expire. */
   private static final Duration EXPIRY_GRACE = Duration.ofSeconds(5);
