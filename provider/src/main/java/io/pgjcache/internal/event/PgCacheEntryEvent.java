@@ -22,9 +22,18 @@ public final class PgCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
     this.oldValueAvailable = oldValueAvailable;
   }
 
-  /** The same event as seen by a registration that did not ask for old values. */
+  /**
+   * The same event as seen by a registration that did not ask for old values. For removals and
+   * expiries the value is the old value (the specification makes {@code getValue()} return the same
+   * as {@code getOldValue()}), so it goes too.
+   */
+  @SuppressWarnings("unchecked") // CacheEntryEvent.getSource() is declared with a raw Cache
   PgCacheEntryEvent<K, V> withoutOldValue() {
-    return oldValueAvailable ? new PgCacheEntryEvent<>(getSource(), getEventType(), key, value, null, false) : this;
+    if (!oldValueAvailable) {
+      return this;
+    }
+    boolean valueIsOld = getEventType() == EventType.REMOVED || getEventType() == EventType.EXPIRED;
+    return new PgCacheEntryEvent<>(getSource(), getEventType(), key, valueIsOld ? null : value, null, false);
   }
 
   @Override

@@ -65,11 +65,15 @@ public final class PgMutableEntry<K, V> implements MutableEntry<K, V> {
     return value != null;
   }
 
+  /**
+   * Undoing a create or a load of this same invocation leaves nothing to do. Any other remove is a
+   * removal, even of an absent entry: like {@code Cache.remove(key)}, it reaches the writer's
+   * {@code delete}; whether an entry really went is known from the original value.
+   */
   @Override
   public void remove() {
     value = null;
-    // Net effect: what was absent before the processor ran stays absent.
-    outcome = originalValue == null ? Outcome.NONE : Outcome.REMOVED;
+    outcome = outcome == Outcome.CREATED || outcome == Outcome.LOADED ? Outcome.NONE : Outcome.REMOVED;
   }
 
   @Override
