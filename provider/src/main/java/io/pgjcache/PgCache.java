@@ -262,7 +262,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     Collection<K> written = entries.keySet();
     if (writer != null) {
       List<Cache.Entry<K, V>> pending = new ArrayList<>();
-      entries.forEach((key, value) -> pending.add(new SimpleEntry<>(key, value)));
+      entries.forEach((key, value) -> pending.add(new PgCacheEntry<>(key, value)));
       try {
         writeAllThrough(pending);
       } catch (RuntimeException e) {
@@ -296,13 +296,15 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     long start = System.nanoTime();
     Encoded k = encodeKey(key);
     byte[] v = encodeValue(value);
-    boolean stored = underLock("putIfAbsent", k, (c, current, now, out) -> {
+    Outcome outcome = underLock("putIfAbsent", k, (c, current, now, out) -> {
       if (current.isLive()) {
-        return false;
+        return Outcome.HIT;
       }
       writeThrough(key, value);
-      return store(c, k, v, key, value, current, now, out);
+      return store(c, k, v, key, value, current, now, out) ? Outcome.CHANGED : Outcome.MISS;
     });
+    countRead(outcome == Outcome.HIT);
+    boolean stored = outcome == Outcome.CHANGED;
     if (stored) {
       statistics.recordPuts(1);
     }
@@ -497,7 +499,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     long start = System.nanoTime();
     CacheWriterException failure = null;
     Collection<K> deleted = keys;
-    if (writer != null) {
+    if (writer != null && !keys.isEmpty()) {
       List<K> pending = new ArrayList<>(keys);
       try {
         writer.deleteAll(pending);
@@ -595,15 +597,13 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
   }
 
+  /** Every invocation reads its entry once (a hit or a miss), whatever the processor then does. */
   private void recordInvocation(Invocation<?> invocation, long start) {
+    countRead(invocation.existed());
     switch (invocation.outcome()) {
       case CREATED, UPDATED, LOADED -> statistics.recordPuts(1);
-      case REMOVED -> statistics.recordRemovals(1);
+      case REMOVED -> statistics.recordRemovals(invocation.existed() ? 1 : 0);
       default -> { }
-    }
-    if (invocation.outcome() == PgMutableEntry.Outcome.ACCESSED || invocation.outcome() == PgMutableEntry.Outcome.LOADED
-        || invocation.outcome() == PgMutableEntry.Outcome.UPDATED || invocation.outcome() == PgMutableEntry.Outcome.REMOVED) {
-      countRead(invocation.existed());
     }
     statistics.recordGetTime(start);
   }
@@ -634,6 +634,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         }
         listener.onCompletion();
       } catch (Exception e) {
+        if (closed && completionListener == null) {
+          return; // closed while loading, and nobody asked to hear the outcome
+        }
         listener.onException(e);
       }
     });
@@ -954,7 +957,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private void writeThrough(K key, V value) {
     if (writer != null) {
       try {
-        writer.write(new SimpleEntry<>(key, value));
+        writer.write(new PgCacheEntry<>(key, value));
       } catch (RuntimeException e) {
         throw writerFailure(e);
       }
@@ -1097,17 +1100,6 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private record Invocation<T>(T result, PgMutableEntry.Outcome outcome, boolean existed) {
   }
 
-  /** An immutable key/value pair handed to writers and iterators. */
-  private record SimpleEntry<K, V>(K getKey, V getValue) implements Cache.Entry<K, V> {
-    @Override
-    public <T> T unwrap(Class<T> clazz) {
-      if (clazz.isInstance(this)) {
-        return clazz.cast(this);
-      }
-      throw new IllegalArgumentException("Cannot unwrap a cache entry to " + clazz.getName());
-    }
-  }
-
   private enum NoCompletionListener implements CompletionListener {
     INSTANCE;
 
@@ -1153,7 +1145,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         StoredEntry row = page.get(position++);
         long now = now();
         if (!row.isExpiredAt(now)) {
-          next = new SimpleEntry<>(decodeKey(row.keyBytes()), decodeValue(row.valueBytes()));
+          next = new PgCacheEntry<>(decodeKey(row.keyBytes()), decodeValue(row.valueBytes()));
           if (countAccess) {
             statistics.recordHits(1);
             touch(new Encoded(row.keyBytes(), row.digest()), row.expiresAt(), now);
