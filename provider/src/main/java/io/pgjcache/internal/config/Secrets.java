@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 public final class Secrets {
   public static final String MASK = "****";
 
-  // password=... in the query string (pgjdbc) and user:password@ in the authority part.
+  // Any ...password=... parameter (pgjdbc's password and sslpassword) and user:password@ in the authority part.
   private static final Pattern QUERY_PASSWORD =
-      Pattern.compile("(?i)((?:^|[?&;])password=)[^&;]*");
+      Pattern.compile("(?i)((?:^|[?&;])[^?&;=]*password=)[^&;]*");
   private static final Pattern AUTHORITY_PASSWORD = Pattern.compile("(//[^/:@?]*:)[^@/?]*(@)");
 
   private Secrets() {
