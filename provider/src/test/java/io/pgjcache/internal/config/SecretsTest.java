@@ -57,6 +57,16 @@ class SecretsTest {
   }
 
   @Test
+  void hasUserInfo_findsUserBeforeTheHost_only() {
+    assertThat(Secrets.hasUserInfo("jdbc:postgresql://app:" + PASSWORD + "@localhost/app")).isTrue();
+    assertThat(Secrets.hasUserInfo("jdbc:postgresql://app@localhost/app")).isTrue();
+    assertThat(Secrets.hasUserInfo("jdbc:postgresql://localhost/app?user=app&password=a@b")).isFalse();
+    assertThat(Secrets.hasUserInfo("jdbc:postgresql://localhost?password=//a@b")).isFalse();
+    assertThat(Secrets.hasUserInfo("jdbc:postgresql:app?password=//a@b")).isFalse();
+    assertThat(Secrets.hasUserInfo(null)).isFalse();
+  }
+
+  @Test
   void managerSettingsToString_masksPasswordAndUrlPassword() {
     ManagerSettings settings = new ManagerSettings(
         "jdbc:postgresql://localhost/app?user=app&password=" + PASSWORD, "app", PASSWORD, null, "jcache", 8,

@@ -210,6 +210,18 @@ class SettingsResolverTest {
         .hasMessageContaining("java.lang.String");
   }
 
+  @Test
+  void resolve_rejectsCredentialsBeforeTheHost_withoutShowingThePassword() {
+    // pgjdbc does not read them: it would look up "app:secret@localhost" as a host name.
+    Properties explicit = properties("pgjcache.jdbc.url", "jdbc:postgresql://app:hunter2@localhost:5432/app");
+
+    assertThatThrownBy(() -> resolve(Map.of(), NAME_ONLY, explicit))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pgjcache.jdbc.url")
+        .hasMessageContaining("jdbc:postgresql://app:****@localhost:5432/app")
+        .hasMessageNotContaining("hunter2");
+  }
+
   // ---- per-cache settings ----------------------------------------------------------------------
 
   @Test
