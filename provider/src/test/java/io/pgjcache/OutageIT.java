@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.pgjcache.testing.Cluster;
 import io.pgjcache.testing.PrivatePostgres;
+import io.pgjcache.testing.Throwables;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -173,17 +174,9 @@ class OutageIT {
     String what = attempt.operation();
     assertThat(attempt.thrown()).as(what).isInstanceOf(CacheException.class)
         .hasMessageContaining("database unavailable");
-    assertThat(causes(attempt.thrown())).as(what + ": cause chain of " + attempt.thrown())
+    assertThat(Throwables.chain(attempt.thrown())).as(what + ": cause chain of " + attempt.thrown())
         .anySatisfy(cause -> assertThat(cause).isInstanceOf(SQLException.class));
     assertThat(attempt.took()).as(what + " took").isLessThan(FAIL_WITHIN);
-  }
-
-  private static List<Throwable> causes(Throwable thrown) {
-    List<Throwable> chain = new ArrayList<>();
-    for (Throwable t = thrown; t != null && !chain.contains(t); t = t.getCause()) {
-      chain.add(t);
-    }
-    return chain;
   }
 
   private static Set<String> threadsNamedAfter(String managerName) {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.pgjcache.testing.Cluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.pgjcache.testing.Throwables;
 import java.net.URI;
 import java.util.Properties;
 import javax.cache.CacheException;
@@ -23,8 +22,6 @@ class PgCachingProviderTest {
 
     assertThat(thrown).isInstanceOf(CacheException.class)
         .hasMessageContaining("jdbc:postgres://localhost:5432/app?user=app&password=****");
-    StringWriter trace = new StringWriter();
-    thrown.printStackTrace(new PrintWriter(trace));
-    assertThat(trace.toString()).doesNotContain("hunter2");
+    assertThat(Throwables.everythingPrinted(thrown)).doesNotContain("hunter2");
   }
 }

@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.pgjcache.testing.Cluster;
 import io.pgjcache.testing.LogCapture;
 import io.pgjcache.testing.PrivatePostgres;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.pgjcache.testing.Throwables;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import javax.cache.Cache;
@@ -93,9 +90,9 @@ class SecretsIT {
         .hasMessageContaining("login rejected")
         .hasMessageContaining("[SQLState 28P01]")
         .hasMessageContaining("password authentication failed for user \"" + ROLE + "\"");
-    assertThat(causes(thrown)).anySatisfy(cause -> assertThat(cause).isInstanceOf(SQLException.class)
+    assertThat(Throwables.chain(thrown)).anySatisfy(cause -> assertThat(cause).isInstanceOf(SQLException.class)
         .hasMessageContaining("password authentication failed"));
-    assertThat(everythingAbout(thrown)).doesNotContain(wrongPassword);
+    assertThat(Throwables.everythingPrinted(thrown)).doesNotContain(wrongPassword);
     assertThat(logged).as("captured log output").doesNotContain(wrongPassword)
         // The effective configuration is logged at DEBUG: proof that the capture saw the provider.
         .contains("ManagerSettings[");
@@ -113,23 +110,5 @@ class SecretsIT {
   private static CacheManager manager(String name, Properties properties) {
     return Cluster.provider().getCacheManager(URI.create("test:secrets-" + name + "-" + UUID.randomUUID()),
         SecretsIT.class.getClassLoader(), properties);
-  }
-
-  private static List<Throwable> causes(Throwable thrown) {
-    List<Throwable> chain = new ArrayList<>();
-    for (Throwable t = thrown; t != null && !chain.contains(t); t = t.getCause()) {
-      chain.add(t);
-    }
-    return chain;
-  }
-
-  /** Messages, {@code toString()} and the printed stack trace (with suppressed exceptions) of the whole chain. */
-  private static String everythingAbout(Throwable thrown) {
-    StringWriter text = new StringWriter();
-    for (Throwable t : causes(thrown)) {
-      text.append(t.getMessage()).append('\n').append(t.toString()).append('\n');
-    }
-    thrown.printStackTrace(new PrintWriter(text));
-    return text.toString();
   }
 }
