@@ -307,7 +307,7 @@ class SettingsResolverTest {
     assertThat(settings.schema()).isEqualTo("jcache");
   }
 
-  // ---- helpers ---------------------------------------------------------------------------------
+  // ---- support ---------------------------------------------------------------------------------
 
   private static ManagerSettings resolve(Map<String, String> environment, URI uri, Properties explicit) {
     return new SettingsResolver(environment).resolve(uri, LOADER, explicit);
