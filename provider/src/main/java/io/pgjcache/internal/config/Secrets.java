@@ -6,10 +6,11 @@ import java.util.regex.Pattern;
 public final class Secrets {
   public static final String MASK = "****";
 
-  // password=... in the query string (pgjdbc) and user:password@ in the authority part.
+  // Any ...password=... parameter (pgjdbc's password and sslpassword) and user:password@ in the authority part.
   private static final Pattern QUERY_PASSWORD =
-      Pattern.compile("(?i)((?:^|[?&;])password=)[^&;]*");
+      Pattern.compile("(?i)((?:^|[?&;])[^?&;=]*password=)[^&;]*");
   private static final Pattern AUTHORITY_PASSWORD = Pattern.compile("(//[^/:@?]*:)[^@/?]*(@)");
+  private static final Pattern USER_INFO = Pattern.compile("^[^/?#]*//[^/?#@]*@");
 
   private Secrets() {
   }
@@ -21,5 +22,10 @@ public final class Secrets {
     }
     String masked = QUERY_PASSWORD.matcher(url).replaceAll("$1" + MASK);
     return AUTHORITY_PASSWORD.matcher(masked).replaceAll("$1" + MASK + "$2");
+  }
+
+  /** Whether the URL names a user (and maybe a password) before the host: {@code //user:password@host}. */
+  public static boolean hasUserInfo(String url) {
+    return url != null && USER_INFO.matcher(url).find();
   }
 }

@@ -97,7 +97,7 @@ public final class SettingsResolver {
       cache.getValue().forEach((setting, value) -> CacheSettings.validate(cache.getKey(), setting, value));
     }
     return new ManagerSettings(
-        text(values, Setting.JDBC_URL),
+        jdbcUrl(values),
         text(values, Setting.JDBC_USER),
         text(values, Setting.JDBC_PASSWORD),
         (DataSource) values.get(Setting.DATASOURCE),
@@ -118,6 +118,17 @@ public final class SettingsResolver {
     }
     String text = value.toString();
     return text.isEmpty() ? setting.defaultValue().orElse(null) : text;
+  }
+
+  private static String jdbcUrl(Map<Setting, Object> values) {
+    String url = text(values, Setting.JDBC_URL);
+    if (Secrets.hasUserInfo(url)) {
+      // pgjdbc would take "user:password@host" for a host name, and print it in its error message.
+      throw new IllegalArgumentException(Setting.JDBC_URL.key() + " cannot name a user before the host, got '"
+          + Secrets.maskUrl(url) + "'; use ?user=...&password=... or " + Setting.JDBC_USER.key() + " and "
+          + Setting.JDBC_PASSWORD.key());
+    }
+    return url;
   }
 
   private static String identifier(Map<Setting, Object> values) {

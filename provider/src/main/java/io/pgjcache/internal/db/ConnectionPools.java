@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.Setting;
 import io.pgjcache.internal.config.ManagerSettings;
+import io.pgjcache.internal.config.Secrets;
 import java.time.Duration;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
@@ -60,6 +61,12 @@ public final class ConnectionPools {
     config.addDataSourceProperty("socketTimeout", Math.max(1, (int) (statementMillis / 1000) + 5));
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", "pgjcache");
-    return new Pool(new HikariDataSource(config), true, "pool " + config.getPoolName());
+    try {
+      return new Pool(new HikariDataSource(config), true, "pool " + config.getPoolName());
+    } catch (RuntimeException e) {
+      // Typically no driver accepts the URL. HikariCP masks password parameters in its message.
+      throw new CacheException("pgjcache: cannot create a connection pool for " + Secrets.maskUrl(url) + ": "
+          + e.getMessage(), e);
+    }
   }
 }

@@ -8,7 +8,8 @@ import javax.cache.CacheException;
  * The one place that decides what a failed statement means to the application. SQLState classes
  * drive it: {@code 08} (connection), {@code 57P0x} (server shutting down or starting) and
  * {@code 53300} (too many connections) mean the database is unavailable; {@code 57014} means a
- * statement timed out; {@code 42P01} means the cache's table was dropped (the cache was destroyed).
+ * statement timed out; {@code 42P01} means the cache's table was dropped (the cache was destroyed);
+ * class {@code 28} means the server refused the login.
  */
 public final class DatabaseErrors {
   /** SQLState of a missing table. */
@@ -26,6 +27,12 @@ public final class DatabaseErrors {
     return state != null && (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300"));
   }
 
+  /** Whether the server refused the login: wrong user or password, or no pg_hba.conf entry. */
+  public static boolean isLoginRejected(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && state.startsWith("28");
+  }
+
   public static boolean isUndefinedTable(SQLException e) {
     return UNDEFINED_TABLE.equals(e.getSQLState());
   }
@@ -33,7 +40,9 @@ public final class DatabaseErrors {
   /** A {@link CacheException} that names the operation, the kind of failure and keeps the cause. */
   public static CacheException translate(String what, SQLException e) {
     String kind;
-    if (isUnavailable(e)) {
+    if (isLoginRejected(e)) {
+      kind = "login rejected (check pgjcache.jdbc.user and pgjcache.jdbc.password)";
+    } else if (isUnavailable(e)) {
       kind = "database unavailable";
     } else if ("57014".equals(e.getSQLState())) {
       kind = "statement timed out (pgjcache.statement-timeout)";
@@ -43,6 +52,11 @@ public final class DatabaseErrors {
       kind = "database error";
     }
     String state = e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]";
-    return new CacheException(what + " failed: " + kind + state + ": " + e.getMessage(), e);
+    String reason = e.getMessage();
+    if (e instanceof SQLTransientConnectionException && e.getCause() instanceof SQLException cause) {
+      // The pool timed out waiting for a connection; why it could not make one is in the cause.
+      reason += ": " + cause.getMessage();
+    }
+    return new CacheException(what + " failed: " + kind + state + ": " + reason, e);
   }
 }
