@@ -8,6 +8,7 @@ import io.pgjcache.internal.expiry.ExpirySweeper;
 import io.pgjcache.internal.management.CacheConfigurationBean;
 import io.pgjcache.internal.management.CacheStatistics;
 import io.pgjcache.internal.management.MBeans;
+import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.processor.PgMutableEntry;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DigestKey;
@@ -77,10 +78,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final EventDispatcher<K, V> events;
   private final Executor executor;
   private final CacheStatistics statistics = new CacheStatistics();
+  private final NearCache near;
   private volatile boolean closed;
 
   PgCache(PgCacheManager manager, String name, PgCacheConfiguration<K, V> configuration, CacheTable table,
-      Database database, Codec codec, Executor executor) {
+      Database database, Codec codec, Executor executor, NearCache near) {
     this.manager = Objects.requireNonNull(manager, "manager");
     this.name = Objects.requireNonNull(name, "name");
     this.configuration = Objects.requireNonNull(configuration, "configuration");
@@ -94,6 +96,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     this.writer = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
         ? configuration.getCacheWriterFactory().create() : null;
     this.events = new EventDispatcher<>(name, executor);
+    // A near-cache hit costs no round trip, so it cannot also move the entry's expiry in the table:
+    // caches whose policy changes expiry on access read PostgreSQL every time.
+    this.near = near != null && expiry.isPredictable() && expiry.accessKeepsExpiry() ? near : null;
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
@@ -144,13 +149,37 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       encoded.put(key, encodeKey(key));
     }
     long now = now();
-    List<byte[]> digests = encoded.values().stream().map(Encoded::digest).toList();
-    Map<DigestKey, StoredEntry> rows = database.autoCommit(what("getAll"), c -> table.readAll(c, digests));
     Map<K, V> result = new LinkedHashMap<>();
     Set<K> missing = new HashSet<>();
+    Map<K, Encoded> toRead = new LinkedHashMap<>();
     for (Map.Entry<K, Encoded> entry : encoded.entrySet()) {
-      StoredEntry row = rows.get(new DigestKey(entry.getValue().digest()));
-      if (row == null || row.isExpiredAt(now)) {
+      NearCache.Entry copy = near == null ? null : near.get(entry.getValue().digestKey(), now);
+      if (copy != null) {
+        result.put(entry.getKey(), decodeValue(copy.valueBytes()));
+      } else {
+        toRead.put(entry.getKey(), entry.getValue());
+      }
+    }
+    Map<DigestKey, NearCache.Token> tokens = new HashMap<>();
+    if (near != null) {
+      toRead.values().forEach(k -> tokens.put(k.digestKey(), near.begin(k.digestKey())));
+    }
+    List<byte[]> digests = toRead.values().stream().map(Encoded::digest).toList();
+    Map<DigestKey, StoredEntry> rows;
+    try {
+      rows = database.autoCommit(what("getAll"), c -> table.readAll(c, digests));
+    } catch (RuntimeException e) {
+      tokens.forEach(near::abandon);
+      throw e;
+    }
+    for (Map.Entry<K, Encoded> entry : toRead.entrySet()) {
+      DigestKey digestKey = entry.getValue().digestKey();
+      StoredEntry row = rows.get(digestKey);
+      boolean live = row != null && !row.isExpiredAt(now);
+      if (near != null) {
+        near.complete(digestKey, tokens.get(digestKey), live ? row.valueBytes() : null, live ? row.expiresAt() : 0);
+      }
+      if (!live) {
         missing.add(entry.getKey());
       } else {
         result.put(entry.getKey(), decodeValue(row.valueBytes()));
@@ -176,6 +205,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireKey(key);
     Encoded k = encodeKey(key);
     long now = now();
+    if (near != null && near.get(k.digestKey(), now) != null) {
+      return true;
+    }
     Long expiresAt = database.autoCommit(what("containsKey"), c -> table.readExpiry(c, k.digest()));
     return expiresAt != null && expiresAt > now;
   }
@@ -193,10 +225,14 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     if (isSimple() && expiry.forCreation(now) > now) {
       long creation = expiry.forCreation(now);
       long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
-      database.autoCommit(what("put"), c -> {
-        table.put(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now);
-        return null;
-      });
+      try {
+        database.autoCommit(what("put"), c -> {
+          table.put(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now);
+          return null;
+        });
+      } finally {
+        invalidateNear(k);
+      }
       statistics.recordPuts(1);
     } else {
       boolean stored = underLock("put", k, (c, current, at, out) -> {
@@ -249,10 +285,14 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       keys.forEach((key, k) -> rows.add(new byte[][] {k.digest(), k.bytes(), values.get(key)}));
       long creation = expiry.forCreation(now);
       long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
-      database.autoCommit(what("putAll"), c -> {
-        table.putAll(c, rows, creation, expiry.updateKeepsExpiry(), update, now);
-        return null;
-      });
+      try {
+        database.autoCommit(what("putAll"), c -> {
+          table.putAll(c, rows, creation, expiry.updateKeepsExpiry(), update, now);
+          return null;
+        });
+      } finally {
+        keys.values().forEach(this::invalidateNear);
+      }
       statistics.recordPuts(rows.size());
       statistics.recordPutTime(start);
       return;
@@ -321,7 +361,12 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     boolean removed;
     if (isSimple()) {
       long now = now();
-      Long expiresAt = database.autoCommit(what("remove"), c -> table.lockAndDelete(c, k.digest()));
+      Long expiresAt;
+      try {
+        expiresAt = database.autoCommit(what("remove"), c -> table.lockAndDelete(c, k.digest()));
+      } finally {
+        invalidateNear(k);
+      }
       removed = expiresAt != null && expiresAt > now;
     } else {
       removed = underLock("remove", k, (c, current, now, out) -> {
@@ -473,7 +518,12 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     if (writer == null && !events.hasListeners()) {
       long start = System.nanoTime();
       long now = now();
-      long removed = database.autoCommit(what("removeAll"), c -> table.deleteAll(c, now));
+      long removed;
+      try {
+        removed = database.autoCommit(what("removeAll"), c -> table.deleteAll(c, now));
+      } finally {
+        invalidateNearAll();
+      }
       statistics.recordRemovals(removed);
       statistics.recordRemoveTime(start);
       return;
@@ -489,10 +539,14 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   @Override
   public void clear() {
     requireOpen();
-    database.autoCommit(what("clear"), c -> {
-      table.clear(c);
-      return null;
-    });
+    try {
+      database.autoCommit(what("clear"), c -> {
+        table.clear(c);
+        return null;
+      });
+    } finally {
+      invalidateNearAll();
+    }
   }
 
   private void removeKeys(List<K> keys) {
@@ -863,12 +917,18 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    */
   private <R> R underLock(String operation, Encoded k, LockedWork<K, V, R> work) {
     List<PgCacheEntryEvent<K, V>> produced = new ArrayList<>(1);
-    R result = database.transaction(what(operation), c -> {
-      table.lock(c, k.digest());
-      StoredEntry row = table.read(c, k.digest());
-      long now = now();
-      return work.run(c, new Current<>(row, row != null && !row.isExpiredAt(now)), now, produced);
-    });
+    R result;
+    try {
+      result = database.transaction(what(operation), c -> {
+        table.lock(c, k.digest());
+        StoredEntry row = table.read(c, k.digest());
+        long now = now();
+        return work.run(c, new Current<>(row, row != null && !row.isExpiredAt(now)), now, produced);
+      });
+    } finally {
+      // Also after a failure: the commit may have happened before the connection broke.
+      invalidateNear(k);
+    }
     events.publish(produced);
     return result;
   }
@@ -940,13 +1000,61 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       byte[] value = database.autoCommit(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
       return value == null ? null : decodeValue(value);
     }
-    StoredEntry row = database.autoCommit(what("get"), c -> table.read(c, k.digest()));
+    if (near != null) {
+      NearCache.Entry copy = near.get(k.digestKey(), now);
+      if (copy != null) {
+        return decodeValue(copy.valueBytes());
+      }
+    }
+    StoredEntry row = readThroughNearCache(k, now);
     if (row == null || row.isExpiredAt(now)) {
       return null;
     }
     V value = decodeValue(row.valueBytes());
     touch(k, row.expiresAt(), now);
     return value;
+  }
+
+  /** Reads the row from PostgreSQL and offers it to the near cache (see {@link NearCache} for the protocol). */
+  private StoredEntry readThroughNearCache(Encoded k, long now) {
+    NearCache.Token token = near == null ? null : near.begin(k.digestKey());
+    StoredEntry row;
+    try {
+      row = database.autoCommit(what("get"), c -> table.read(c, k.digest()));
+    } catch (RuntimeException e) {
+      near.abandon(k.digestKey(), token);
+      throw e;
+    }
+    if (token != null) {
+      boolean live = row != null && !row.isExpiredAt(now);
+      near.complete(k.digestKey(), token, live ? row.valueBytes() : null, live ? row.expiresAt() : 0);
+    }
+    return row;
+  }
+
+  /** Drops this node's copy of a key after a write (other nodes drop theirs when the notification arrives). */
+  private void invalidateNear(Encoded k) {
+    if (near != null) {
+      near.invalidate(k.digestKey());
+    }
+  }
+
+  private void invalidateNearAll() {
+    if (near != null) {
+      near.invalidateAll();
+    }
+  }
+
+  /** Called by the manager's invalidation listener. */
+  void invalidateNear(List<DigestKey> keys) {
+    if (near != null) {
+      keys.forEach(near::invalidate);
+    }
+  }
+
+  /** Called by the manager's invalidation listener: anything may have changed. */
+  void invalidateNearCopies() {
+    invalidateNearAll();
   }
 
   /** No writer, no listener, a policy known in advance: single statements need no read first. */
@@ -988,6 +1096,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   /** A key as stored: its encoding and the digest that is the row's primary key. */
   private record Encoded(byte[] bytes, byte[] digest) {
+    DigestKey digestKey() {
+      return new DigestKey(digest);
+    }
   }
 
   private Encoded encodeKey(K key) {

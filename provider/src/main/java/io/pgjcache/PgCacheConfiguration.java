@@ -1,5 +1,6 @@
 package io.pgjcache;
 
+import java.util.Objects;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 
@@ -14,6 +15,8 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   private static final long serialVersionUID = 1L;
 
   private boolean unlogged = true;
+  private Boolean nearCacheEnabled;
+  private int nearCacheMaxEntries;
 
   public PgCacheConfiguration() {
   }
@@ -23,6 +26,8 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     super(configuration);
     if (configuration instanceof PgCacheConfiguration<K, V> ours) {
       this.unlogged = ours.unlogged;
+      this.nearCacheEnabled = ours.nearCacheEnabled;
+      this.nearCacheMaxEntries = ours.nearCacheMaxEntries;
     }
   }
 
@@ -41,13 +46,40 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /**
+   * Whether this cache keeps a near cache on each node: {@code null} (the default) follows the manager's
+   * {@code pgjcache.near-cache.enabled}.
+   */
+  public Boolean getNearCacheEnabled() {
+    return nearCacheEnabled;
+  }
+
+  public PgCacheConfiguration<K, V> setNearCacheEnabled(Boolean enabled) {
+    this.nearCacheEnabled = enabled;
+    return this;
+  }
+
+  /** Most entries of this cache's near cache on one node; 0 (the default) follows the manager's setting. */
+  public int getNearCacheMaxEntries() {
+    return nearCacheMaxEntries;
+  }
+
+  public PgCacheConfiguration<K, V> setNearCacheMaxEntries(int maxEntries) {
+    if (maxEntries < 0) {
+      throw new IllegalArgumentException("maxEntries cannot be negative, got " + maxEntries);
+    }
+    this.nearCacheMaxEntries = maxEntries;
+    return this;
+  }
+
   @Override
   public boolean equals(Object other) {
-    return super.equals(other) && other instanceof PgCacheConfiguration<?, ?> that && unlogged == that.unlogged;
+    return super.equals(other) && other instanceof PgCacheConfiguration<?, ?> that && unlogged == that.unlogged
+        && Objects.equals(nearCacheEnabled, that.nearCacheEnabled) && nearCacheMaxEntries == that.nearCacheMaxEntries;
   }
 
   @Override
   public int hashCode() {
-    return 31 * super.hashCode() + Boolean.hashCode(unlogged);
+    return Objects.hash(super.hashCode(), unlogged, nearCacheEnabled, nearCacheMaxEntries);
   }
 }

@@ -5,6 +5,11 @@ import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.db.ConnectionPools;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.expiry.ExpirySweeper;
+import io.pgjcache.internal.near.NearCache;
+import io.pgjcache.internal.notify.InvalidationListener;
+import io.pgjcache.internal.notify.ListenTarget;
+import io.pgjcache.internal.notify.ListenTargets;
+import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DefaultCodec;
 import io.pgjcache.internal.store.Identifiers;
@@ -13,6 +18,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -46,9 +52,10 @@ import javax.sql.DataSource;
  * code; it fails only when this manager already has the cache open. {@link #destroyCache} drops the
  * table for every node.
  *
- * <p><b>Threading.</b> Thread-safe. It owns two daemon threads, {@code pgjcache-<manager>-sweeper} and
- * {@code pgjcache-<manager>-events} (asynchronous listeners and {@code loadAll}); {@link #close()}
- * stops both and closes the pool if the manager made it.
+ * <p><b>Threading.</b> Thread-safe. It owns daemon threads: {@code pgjcache-<manager>-sweeper},
+ * {@code pgjcache-<manager>-events} (asynchronous listeners and {@code loadAll}) and, once a cache has a near
+ * cache, {@code pgjcache-<manager>-listener} (the one LISTEN connection); {@link #close()} stops them all and
+ * closes the pool if the manager made it.
  */
 public final class PgCacheManager implements CacheManager {
   private static final System.Logger LOG = System.getLogger(PgCacheManager.class.getName());
@@ -65,6 +72,10 @@ public final class PgCacheManager implements CacheManager {
   private final ExecutorService executor;
   private final ExpirySweeper sweeper;
   private final ConcurrentMap<String, PgCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Integer, PgCache<?, ?>> cachesById = new ConcurrentHashMap<>();
+  private final String managerName;
+  private InvalidationListener listener;
+  private boolean listenerUnavailable;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private volatile boolean closed;
 
@@ -75,7 +86,7 @@ public final class PgCacheManager implements CacheManager {
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.properties = Objects.requireNonNull(properties, "properties");
     this.settings = Objects.requireNonNull(settings, "settings");
-    String managerName = threadSafeName(uri);
+    this.managerName = threadSafeName(uri);
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " starting with " + settings);
     this.pool = ConnectionPools.open(managerName, settings, classLoader);
     this.database = new Database(pool.dataSource());
@@ -246,6 +257,9 @@ public final class PgCacheManager implements CacheManager {
       lifecycle.unlock();
     }
     sweeper.close();
+    if (listener != null) {
+      listener.close();
+    }
     executor.shutdown();
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -280,6 +294,7 @@ public final class PgCacheManager implements CacheManager {
 
   void forget(PgCache<?, ?> cache) {
     caches.remove(cache.getName(), cache);
+    cachesById.values().remove(cache);
   }
 
   private <K, V> PgCache<K, V> open(String cacheName, PgCacheConfiguration<K, V> configuration) {
@@ -287,14 +302,86 @@ public final class PgCacheManager implements CacheManager {
     Registry.CacheRecord record = registry.findOrCreate(cacheName, configuration.getKeyType().getName(),
         configuration.getValueType().getName(), configuration.isUnlogged());
     CacheTable table = new CacheTable(record.id(), settings.schema(), record.tableName());
-    PgCache<K, V> cache = new PgCache<>(this, cacheName, configuration, table, database, codec, executor);
+    PgCache<K, V> cache = new PgCache<>(this, cacheName, configuration, table, database, codec, executor,
+        nearCacheFor(configuration));
     caches.put(cacheName, cache);
+    cachesById.put(record.id(), cache);
     return cache;
+  }
+
+  /** A near cache for a cache that wants one, or null (disabled, or no LISTEN connection possible). */
+  private NearCache nearCacheFor(PgCacheConfiguration<?, ?> configuration) {
+    boolean enabled = configuration.getNearCacheEnabled() != null
+        ? configuration.getNearCacheEnabled() : settings.nearCacheEnabled();
+    if (!enabled) {
+      return null;
+    }
+    InvalidationListener stream = invalidationListener();
+    if (stream == null) {
+      return null;
+    }
+    int maxEntries = configuration.getNearCacheMaxEntries() > 0
+        ? configuration.getNearCacheMaxEntries() : settings.nearCacheMaxEntries();
+    return new NearCache(maxEntries, stream);
+  }
+
+  /**
+   * The LISTEN connection, started with the first cache that has a near cache. Waits a moment for it to
+   * connect, so that a freshly opened cache serves from memory at once; if it cannot connect, it keeps
+   * trying in the background and the near caches stay bypassed meanwhile.
+   */
+  private InvalidationListener invalidationListener() {
+    if (listener == null && !listenerUnavailable) {
+      Optional<ListenTarget> target;
+      try {
+        target = ListenTargets.resolve(settings, pool.dataSource());
+      } catch (IllegalArgumentException e) {
+        LOG.log(Level.WARNING, "pgjcache: manager " + uri + ": near caches are off: " + e.getMessage());
+        listenerUnavailable = true;
+        return null;
+      }
+      if (target.isEmpty()) {
+        LOG.log(Level.WARNING, "pgjcache: manager " + uri + ": near caches are off: the address for the LISTEN "
+            + "connection is unknown; set " + Setting.LISTEN_URL.key());
+        listenerUnavailable = true;
+        return null;
+      }
+      listener = new InvalidationListener(managerName, target.get(), registry.channel(),
+          settings.connectionTimeout(), new NearCacheSink(), daemonThreads(managerName, "listener"));
+      listener.awaitFirstConnect(settings.connectionTimeout());
+    }
+    return listener;
+  }
+
+  /** Routes invalidations to the open caches by the cache id the notification names. */
+  private final class NearCacheSink implements InvalidationListener.Sink {
+    @Override
+    public void invalidate(int cacheId, List<DigestKey> keys) {
+      PgCache<?, ?> cache = cachesById.get(cacheId);
+      if (cache != null) {
+        cache.invalidateNear(keys);
+      }
+    }
+
+    @Override
+    public void invalidateAll(int cacheId) {
+      PgCache<?, ?> cache = cachesById.get(cacheId);
+      if (cache != null) {
+        cache.invalidateNearCopies();
+      }
+    }
+
+    @Override
+    public void invalidateEverything() {
+      cachesById.values().forEach(PgCache::invalidateNearCopies);
+    }
   }
 
   private void applyCacheSettings(String cacheName, PgCacheConfiguration<?, ?> configuration) {
     var given = settings.forCache(cacheName);
     CacheSettings.unlogged(given).ifPresent(configuration::setUnlogged);
+    CacheSettings.nearCache(given).ifPresent(configuration::setNearCacheEnabled);
+    CacheSettings.nearCacheMaxEntries(given).ifPresent(configuration::setNearCacheMaxEntries);
     CacheSettings.expiryAfterWrite(given).ifPresent(ttl -> configuration.setExpiryPolicyFactory(
         ModifiedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, ttl.toMillis()))));
   }

@@ -23,6 +23,14 @@ public enum Setting {
       "Database password; may also be given in the URL. Never logged."),
   DATASOURCE("pgjcache.datasource", Scope.MANAGER, null,
       "A live `javax.sql.DataSource` object (Properties only) to use instead of a pool of our own."),
+  LISTEN_URL("pgjcache.listen.url", Scope.MANAGER, null,
+      "Direct JDBC URL for the one LISTEN connection that receives invalidations (never pooled). Needed when "
+          + "`pgjcache.jdbc.url` goes through PgBouncer in transaction mode; defaults to `pgjcache.jdbc.url`, or to "
+          + "the URL of a HikariCP or pgjdbc `pgjcache.datasource`. Credentials as for `pgjcache.jdbc.url`."),
+  NEAR_CACHE_ENABLED("pgjcache.near-cache.enabled", Scope.MANAGER, "true",
+      "Keep an in-process copy of hot entries in every cache, invalidated cluster-wide through LISTEN/NOTIFY."),
+  NEAR_CACHE_MAX_ENTRIES("pgjcache.near-cache.max-entries", Scope.MANAGER, "10000",
+      "Most entries one cache's near cache holds on this node."),
   SCHEMA("pgjcache.schema", Scope.MANAGER, "jcache", "Schema of the registry table and of every cache table."),
   POOL_SIZE("pgjcache.pool.size", Scope.MANAGER, "8",
       "Maximum connections of the provider's own HikariCP pool (ignored with `pgjcache.datasource`)."),
@@ -42,6 +50,10 @@ public enum Setting {
   CACHE_UNLOGGED("unlogged", Scope.CACHE, "true",
       "Per cache: keep entries in an UNLOGGED table (fast, emptied after a crash, not replicated). "
           + "`false` makes a logged table."),
+  CACHE_NEAR_CACHE("near-cache", Scope.CACHE, null,
+      "Per cache: `true` or `false` overrides `pgjcache.near-cache.enabled` for this cache."),
+  CACHE_NEAR_CACHE_MAX_ENTRIES("near-cache-max-entries", Scope.CACHE, null,
+      "Per cache: overrides `pgjcache.near-cache.max-entries` for this cache."),
   CACHE_EXPIRY_AFTER_WRITE("expiry-after-write", Scope.CACHE, null,
       "Per cache: time to live after each create or update (ISO-8601 duration), overriding the cache's "
           + "expiry policy with a `ModifiedExpiryPolicy`.");

@@ -14,7 +14,8 @@ public final class CacheSettings {
   static void validate(String cacheName, Setting setting, String value) {
     String key = Setting.CACHE_PREFIX + cacheName + "." + setting.key();
     switch (setting) {
-      case CACHE_UNLOGGED -> parseBoolean(key, value);
+      case CACHE_UNLOGGED, CACHE_NEAR_CACHE -> parseBoolean(key, value);
+      case CACHE_NEAR_CACHE_MAX_ENTRIES -> parsePositiveInt(key, value);
       case CACHE_EXPIRY_AFTER_WRITE -> {
         Duration ttl = SettingsResolver.parseDuration(key, value);
         if (ttl.isNegative() || ttl.isZero()) {
@@ -30,12 +31,34 @@ public final class CacheSettings {
         .map(v -> parseBoolean(Setting.CACHE_UNLOGGED.key(), v));
   }
 
+  public static Optional<Boolean> nearCache(Map<Setting, String> settings) {
+    return Optional.ofNullable(settings.get(Setting.CACHE_NEAR_CACHE))
+        .map(v -> parseBoolean(Setting.CACHE_NEAR_CACHE.key(), v));
+  }
+
+  public static Optional<Integer> nearCacheMaxEntries(Map<Setting, String> settings) {
+    return Optional.ofNullable(settings.get(Setting.CACHE_NEAR_CACHE_MAX_ENTRIES))
+        .map(v -> parsePositiveInt(Setting.CACHE_NEAR_CACHE_MAX_ENTRIES.key(), v));
+  }
+
   public static Optional<Duration> expiryAfterWrite(Map<Setting, String> settings) {
     return Optional.ofNullable(settings.get(Setting.CACHE_EXPIRY_AFTER_WRITE))
         .map(v -> SettingsResolver.parseDuration(Setting.CACHE_EXPIRY_AFTER_WRITE.key(), v));
   }
 
-  private static boolean parseBoolean(String key, String value) {
+  private static int parsePositiveInt(String key, String value) {
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(key + " must be a positive integer, got '" + value + "'");
+  }
+
+  static boolean parseBoolean(String key, String value) {
     if (value.equalsIgnoreCase("true")) {
       return true;
     }

@@ -21,6 +21,9 @@ import javax.sql.DataSource;
  * @param sweepInterval    period of the expiry sweeper, zero for none
  * @param sweepBatchSize   rows per sweep transaction
  * @param serialFilter     ObjectInputFilter pattern for Java deserialization
+ * @param listenUrl        direct JDBC URL for the LISTEN connection, or null to derive it
+ * @param nearCacheEnabled whether caches keep near caches unless configured otherwise
+ * @param nearCacheMaxEntries default bound of a near cache
  * @param cacheSettings    per-cache settings, by cache name
  */
 public record ManagerSettings(
@@ -35,6 +38,9 @@ public record ManagerSettings(
     Duration sweepInterval,
     int sweepBatchSize,
     String serialFilter,
+    String listenUrl,
+    boolean nearCacheEnabled,
+    int nearCacheMaxEntries,
     Map<String, Map<Setting, String>> cacheSettings) {
 
   public ManagerSettings {
@@ -70,6 +76,9 @@ public record ManagerSettings(
         + ", sweepInterval=" + sweepInterval
         + ", sweepBatchSize=" + sweepBatchSize
         + ", serialFilter=" + serialFilter
+        + ", listenUrl=" + Secrets.maskUrl(listenUrl)
+        + ", nearCacheEnabled=" + nearCacheEnabled
+        + ", nearCacheMaxEntries=" + nearCacheMaxEntries
         + ", cacheSettings=" + cacheSettings + "]";
   }
 }

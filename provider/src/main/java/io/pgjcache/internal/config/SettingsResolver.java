@@ -108,6 +108,9 @@ public final class SettingsResolver {
         duration(values, Setting.SWEEP_INTERVAL, true),
         positiveInt(values, Setting.SWEEP_BATCH_SIZE),
         text(values, Setting.SERIAL_FILTER),
+        listenUrl(values),
+        bool(values, Setting.NEAR_CACHE_ENABLED),
+        positiveInt(values, Setting.NEAR_CACHE_MAX_ENTRIES),
         perCache);
   }
 
@@ -121,14 +124,26 @@ public final class SettingsResolver {
   }
 
   private static String jdbcUrl(Map<Setting, Object> values) {
-    String url = text(values, Setting.JDBC_URL);
+    return url(values, Setting.JDBC_URL);
+  }
+
+  private static String listenUrl(Map<Setting, Object> values) {
+    return url(values, Setting.LISTEN_URL);
+  }
+
+  private static String url(Map<Setting, Object> values, Setting setting) {
+    String url = text(values, setting);
     if (Secrets.hasUserInfo(url)) {
       // pgjdbc would take "user:password@host" for a host name, and print it in its error message.
-      throw new IllegalArgumentException(Setting.JDBC_URL.key() + " cannot name a user before the host, got '"
+      throw new IllegalArgumentException(setting.key() + " cannot name a user before the host, got '"
           + Secrets.maskUrl(url) + "'; use ?user=...&password=... or " + Setting.JDBC_USER.key() + " and "
           + Setting.JDBC_PASSWORD.key());
     }
     return url;
+  }
+
+  private static boolean bool(Map<Setting, Object> values, Setting setting) {
+    return CacheSettings.parseBoolean(setting.key(), text(values, setting));
   }
 
   private static String identifier(Map<Setting, Object> values) {

@@ -37,6 +37,14 @@ public final class Identifiers {
     return "c_" + slug + (slug.length() == 0 ? "" : "_") + hashHex(cacheName);
   }
 
+  /**
+   * The LISTEN/NOTIFY channel of a schema: {@code pgjcache_<hash>}. A channel name is limited to 63 bytes,
+   * so it is derived from the schema rather than containing it.
+   */
+  public static String channel(String schema) {
+    return "pgjcache_" + hashHex(schema);
+  }
+
   /** A double-quoted identifier, safe for any text without NUL characters. */
   public static String quote(String identifier) {
     if (identifier.indexOf('\0') >= 0) {

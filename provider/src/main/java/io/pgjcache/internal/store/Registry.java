@@ -24,10 +24,17 @@ public final class Registry {
 
   private final Database database;
   private final String schema;
+  private final String channel;
 
   public Registry(Database database, String schema) {
     this.database = Objects.requireNonNull(database, "database");
     this.schema = Objects.requireNonNull(schema, "schema");
+    this.channel = Identifiers.channel(schema);
+  }
+
+  /** The notification channel every change of every cache table in this schema is announced on. */
+  public String channel() {
+    return channel;
   }
 
   public String schema() {
@@ -42,6 +49,7 @@ public final class Registry {
         statement.execute(Sql.createSchema(schema));
         statement.execute(Sql.createRegistry(schema));
         statement.execute(Sql.createVersionSequence(schema));
+        statement.execute(Sql.createNotifyFunction(schema));
       }
       return null;
     });
@@ -94,6 +102,9 @@ public final class Registry {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.createCacheTable(schema, table, unlogged));
         statement.execute(Sql.createExpiryIndex(schema, table));
+        for (String trigger : Sql.createNotifyTriggers(schema, table, channel, id)) {
+          statement.execute(trigger);
+        }
       }
       return new CacheRecord(id, cacheName, table, keyType, valueType, unlogged);
     });

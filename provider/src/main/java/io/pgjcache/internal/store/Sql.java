@@ -3,6 +3,8 @@ package io.pgjcache.internal.store;
 import static io.pgjcache.internal.store.Identifiers.qualified;
 import static io.pgjcache.internal.store.Identifiers.quote;
 
+import java.util.List;
+
 /**
  * All SQL text of the provider. Identifiers are quoted here and only here; every user value is a
  * bound parameter. Statements for one cache table are built once, when the cache is opened.
@@ -10,6 +12,8 @@ import static io.pgjcache.internal.store.Identifiers.quote;
 public final class Sql {
   /** Advisory lock class id that serialises DDL (registry and table creation) across nodes. */
   static final int DDL_LOCK = 0x70676a63; // "pgjc"
+  /** Most keys one notification names; a statement changing more sends "anything may have changed". */
+  public static final int MAX_KEYS_PER_NOTIFICATION = 64;
 
   private Sql() {
   }
@@ -33,6 +37,60 @@ public final class Sql {
 
   static String createVersionSequence(String schema) {
     return "CREATE SEQUENCE IF NOT EXISTS " + qualified(schema, "entry_version") + " CACHE 100";
+  }
+
+  /**
+   * The trigger function that turns every committed change of a cache table into one notification per
+   * statement: {@code "<cache id> <digest> <digest> ..."} with base64 key digests, or {@code "<cache id> *"}
+   * ("anything may have changed") for TRUNCATE and for statements touching more than
+   * {@link #MAX_KEYS_PER_NOTIFICATION} keys, which keeps every payload far below PostgreSQL's 8000-byte limit.
+   * NOTIFY is transactional: nothing is sent for a rolled-back change.
+   */
+  static String createNotifyFunction(String schema) {
+    String limit = String.valueOf(MAX_KEYS_PER_NOTIFICATION);
+    String overLimit = String.valueOf(MAX_KEYS_PER_NOTIFICATION + 1);
+    return "CREATE OR REPLACE FUNCTION " + qualified(schema, "notify_change") + "() RETURNS trigger"
+        + " LANGUAGE plpgsql AS $fn$\n"
+        + "DECLARE n integer; digests text;\n"
+        + "BEGIN\n"
+        + "  IF TG_OP = 'TRUNCATE' THEN\n"
+        + "    PERFORM pg_notify(TG_ARGV[0], TG_ARGV[1] || ' *'); RETURN NULL;\n"
+        + "  ELSIF TG_OP = 'DELETE' THEN\n"
+        + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
+        + "      FROM (SELECT key_digest AS d FROM old_rows LIMIT " + overLimit + ") AS changed;\n"
+        + "  ELSIF TG_OP = 'UPDATE' THEN\n"
+        + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
+        + "      FROM (SELECT key_digest AS d FROM old_rows UNION SELECT key_digest FROM new_rows LIMIT " + overLimit
+        + ") AS changed;\n"
+        + "  ELSE\n"
+        + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
+        + "      FROM (SELECT key_digest AS d FROM new_rows LIMIT " + overLimit + ") AS changed;\n"
+        + "  END IF;\n"
+        + "  IF n > " + limit + " THEN\n"
+        + "    PERFORM pg_notify(TG_ARGV[0], TG_ARGV[1] || ' *');\n"
+        + "  ELSIF n > 0 THEN\n"
+        + "    PERFORM pg_notify(TG_ARGV[0], TG_ARGV[1] || ' ' || digests);\n"
+        + "  END IF;\n"
+        + "  RETURN NULL;\n"
+        + "END $fn$";
+  }
+
+  /** The four statement triggers that notify every change of one cache table. */
+  static List<String> createNotifyTriggers(String schema, String table, String channel, int cacheId) {
+    String t = qualified(schema, table);
+    String call = " FOR EACH STATEMENT EXECUTE FUNCTION " + qualified(schema, "notify_change") + "("
+        + literal(channel) + ", " + literal(String.valueOf(cacheId)) + ")";
+    return List.of(
+        "CREATE OR REPLACE TRIGGER notify_insert AFTER INSERT ON " + t + " REFERENCING NEW TABLE AS new_rows" + call,
+        "CREATE OR REPLACE TRIGGER notify_update AFTER UPDATE ON " + t
+            + " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows" + call,
+        "CREATE OR REPLACE TRIGGER notify_delete AFTER DELETE ON " + t + " REFERENCING OLD TABLE AS old_rows" + call,
+        "CREATE OR REPLACE TRIGGER notify_truncate AFTER TRUNCATE ON " + t + call);
+  }
+
+  /** A string literal; only for text we generate (channel names, numbers), never for user input. */
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   static String ddlLock() {

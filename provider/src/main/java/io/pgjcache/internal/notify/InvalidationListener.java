@@ -1,0 +1,193 @@
+package io.pgjcache.internal.notify;
+
+import io.pgjcache.internal.near.NearCache;
+import io.pgjcache.internal.store.DigestKey;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Owns a manager's one LISTEN connection and turns its notifications into near-cache invalidations.
+ *
+ * <p><b>Threading.</b> One daemon thread, {@code pgjcache-<manager>-listener}, connects, LISTENs and then
+ * hands every notification to the {@link Sink} the moment it is read. When the connection fails it reports
+ * the stream lost (every near cache is cleared and bypassed), then reconnects with backoff; once LISTEN is
+ * in place again it clears the near caches once more (messages may have been missed in between) and only
+ * then declares the stream live. {@link #close()} stops the thread from any thread.
+ *
+ * <p>Payloads are {@code "<cache id> <base64 digest> ..."} or {@code "<cache id> *"}; see the trigger
+ * function in {@code Sql}.
+ */
+public final class InvalidationListener implements NearCache.Stream, AutoCloseable {
+  /** Where invalidations go. */
+  public interface Sink {
+    void invalidate(int cacheId, List<DigestKey> keys);
+
+    void invalidateAll(int cacheId);
+
+    /** Every near cache must be cleared: notifications may have been lost. */
+    void invalidateEverything();
+  }
+
+  private static final System.Logger LOG = System.getLogger(InvalidationListener.class.getName());
+  private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
+  private static final long FIRST_BACKOFF_MILLIS = 50;
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+  private final String managerName;
+  private final ListenTarget target;
+  private final String channel;
+  private final Duration connectTimeout;
+  private final Sink sink;
+  private final Thread thread;
+  private final AtomicLong generation = new AtomicLong();
+  private final CountDownLatch firstConnect = new CountDownLatch(1);
+  private volatile boolean live;
+  private volatile boolean closed;
+  private volatile ListenConnection connection;
+
+  public InvalidationListener(String managerName, ListenTarget target, String channel, Duration connectTimeout,
+      Sink sink, ThreadFactory threads) {
+    this.managerName = Objects.requireNonNull(managerName, "managerName");
+    this.target = Objects.requireNonNull(target, "target");
+    this.channel = Objects.requireNonNull(channel, "channel");
+    this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.thread = threads.newThread(this::runLoop);
+    thread.start();
+  }
+
+  @Override
+  public boolean isLive() {
+    return live;
+  }
+
+  @Override
+  public long generation() {
+    return generation.get();
+  }
+
+  /** Waits until the first connection attempt has succeeded or failed; true if live. */
+  public boolean awaitFirstConnect(Duration timeout) {
+    try {
+      firstConnect.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return live;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    ListenConnection current = connection;
+    if (current != null) {
+      current.close();
+    }
+    thread.interrupt();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void runLoop() {
+    long backoff = FIRST_BACKOFF_MILLIS;
+    boolean reportedDown = false;
+    while (!closed) {
+      try (ListenConnection opened = ListenConnection.open(target, connectTimeout, "pgjcache-listener")) {
+        connection = opened;
+        if (closed) {
+          break;
+        }
+        opened.listen(channel);
+        goLive();
+        if (reportedDown) {
+          LOG.log(Level.INFO, "pgjcache: manager " + managerName + ": invalidations flow again; near caches refill");
+          reportedDown = false;
+        }
+        backoff = FIRST_BACKOFF_MILLIS;
+        opened.run(this::onNotification, IDLE_CHECK, CHECK_TIMEOUT);
+      } catch (IOException | RuntimeException e) {
+        if (!closed && !reportedDown) {
+          LOG.log(Level.WARNING, "pgjcache: manager " + managerName + ": the LISTEN connection to " + target
+              + " failed (" + e.getMessage() + "); near caches are cleared and bypassed until it is back");
+          reportedDown = true;
+        }
+      } finally {
+        connection = null;
+        goDown();
+        firstConnect.countDown();
+      }
+      if (!sleep(backoff)) {
+        break;
+      }
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+    }
+  }
+
+  /** Order matters: a new generation first, then the clear, then live; see {@link NearCache}. */
+  private void goLive() {
+    generation.incrementAndGet();
+    sink.invalidateEverything();
+    live = true;
+    firstConnect.countDown();
+  }
+
+  private void goDown() {
+    live = false;
+    generation.incrementAndGet();
+    sink.invalidateEverything();
+  }
+
+  private void onNotification(String channelName, String payload, int senderPid) {
+    int space = payload.indexOf(' ');
+    if (space <= 0) {
+      return;
+    }
+    int cacheId;
+    try {
+      cacheId = Integer.parseInt(payload.substring(0, space));
+    } catch (NumberFormatException e) {
+      LOG.log(Level.DEBUG, () -> "pgjcache: ignoring a notification that is not ours: " + payload);
+      return;
+    }
+    String rest = payload.substring(space + 1);
+    if (rest.equals("*")) {
+      sink.invalidateAll(cacheId);
+      return;
+    }
+    List<DigestKey> keys = new ArrayList<>();
+    Base64.Decoder decoder = Base64.getDecoder();
+    for (String digest : rest.split(" ")) {
+      try {
+        keys.add(new DigestKey(decoder.decode(digest)));
+      } catch (IllegalArgumentException e) {
+        // Not a digest we wrote: be safe and drop the whole cache's copies.
+        sink.invalidateAll(cacheId);
+        return;
+      }
+    }
+    sink.invalidate(cacheId, keys);
+  }
+
+  private boolean sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+      return !closed;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
