@@ -157,9 +157,10 @@ class ListenConnectionIT {
       double max = millis(latencies[count - 1]);
       System.out.printf("Listen connection, %d notifications sent one per statement at %.0f/s: "
           + "delivery latency p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", count, count / sendSeconds, p50, p99, max);
-      // Generous bounds that still catch a reader that waits for the stream to pause (p50 of 80 ms and more).
+      // The median catches a reader that waits for the stream to pause (p50 of 80 ms and more). The tail also
+      // holds the sender's commit (a WAL flush each) and a busy machine's scheduling, so its bound is loose.
       assertThat(p50).as("p50 latency, ms").isLessThan(50);
-      assertThat(p99).as("p99 latency, ms").isLessThan(200);
+      assertThat(p99).as("p99 latency, ms").isLessThan(500);
     }
   }
 
