@@ -1,6 +1,7 @@
 package io.pgjcache;
 
 import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.expiry.ExpiryRules;
@@ -79,10 +80,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final Executor executor;
   private final CacheStatistics statistics = new CacheStatistics();
   private final NearCache near;
+  private final ClusterEvents clusterEvents;
   private volatile boolean closed;
 
   PgCache(PgCacheManager manager, String name, PgCacheConfiguration<K, V> configuration, CacheTable table,
-      Database database, Codec codec, Executor executor, NearCache near) {
+      Database database, Codec codec, Executor executor, NearCache near, ClusterEvents clusterEvents) {
     this.manager = Objects.requireNonNull(manager, "manager");
     this.name = Objects.requireNonNull(name, "name");
     this.configuration = Objects.requireNonNull(configuration, "configuration");
@@ -96,6 +98,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     this.writer = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
         ? configuration.getCacheWriterFactory().create() : null;
     this.events = new EventDispatcher<>(name, executor);
+    this.clusterEvents = clusterEvents;
     // A near-cache hit costs no round trip, so it cannot also move the entry's expiry in the table:
     // caches whose policy changes expiry on access read PostgreSQL every time.
     this.near = near != null && expiry.isPredictable() && expiry.accessKeepsExpiry() ? near : null;
@@ -515,7 +518,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   @Override
   public void removeAll() {
     requireOpen();
-    if (writer == null && !events.hasListeners()) {
+    if (writer == null && !wantsEvents()) {
       long start = System.nanoTime();
       long now = now();
       long removed;
@@ -852,17 +855,20 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public long sweepExpired(long now, int batchSize, int maxBatches) {
     long total = 0;
     for (int batch = 0; batch < maxBatches && !closed; batch++) {
-      List<StoredEntry> removed = database.autoCommit(what("sweep"), c -> table.sweep(c, now, batchSize));
-      total += removed.size();
-      if (events.hasListeners()) {
-        List<PgCacheEntryEvent<K, V>> expired = new ArrayList<>(removed.size());
-        for (StoredEntry row : removed) {
-          K key = decodeKey(row.keyBytes());
-          V value = decodeValue(row.valueBytes());
-          expired.add(new PgCacheEntryEvent<>(this, EventType.EXPIRED, key, value, value, true));
+      List<PgCacheEntryEvent<K, V>> expired = new ArrayList<>();
+      List<StoredEntry> removed = database.transaction(what("sweep"), c -> {
+        List<StoredEntry> rows = table.sweep(c, now, batchSize);
+        if (wantsEvents()) {
+          for (StoredEntry row : rows) {
+            V value = decodeValue(row.valueBytes());
+            expired.add(new PgCacheEntryEvent<>(this, EventType.EXPIRED, decodeKey(row.keyBytes()), value, value, true));
+          }
+          publishToCluster(c, expired);
         }
-        events.publish(expired);
-      }
+        return rows;
+      });
+      total += removed.size();
+      events.publish(expired);
       if (removed.size() < batchSize) {
         break;
       }
@@ -923,7 +929,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         table.lock(c, k.digest());
         StoredEntry row = table.read(c, k.digest());
         long now = now();
-        return work.run(c, new Current<>(row, row != null && !row.isExpiredAt(now)), now, produced);
+        R outcome = work.run(c, new Current<>(row, row != null && !row.isExpiredAt(now)), now, produced);
+        publishToCluster(c, produced);
+        return outcome;
       });
     } finally {
       // Also after a failure: the commit may have happened before the connection broke.
@@ -947,7 +955,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       return false;
     }
     table.write(c, k.digest(), k.bytes(), valueBytes, expiresAt);
-    if (events.hasListeners()) {
+    if (wantsEvents()) {
       if (current.isLive()) {
         V old = current.value();
         out.add(new PgCacheEntryEvent<>(this, EventType.UPDATED, key, value, old, true));
@@ -965,7 +973,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       return false;
     }
     table.delete(c, k.digest());
-    if (current.isLive() && events.hasListeners()) {
+    if (current.isLive() && wantsEvents()) {
       V old = current.value();
       out.add(new PgCacheEntryEvent<>(this, EventType.REMOVED, key, old, old, true));
     }
@@ -1059,7 +1067,56 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   /** No writer, no listener, a policy known in advance: single statements need no read first. */
   private boolean isSimple() {
-    return writer == null && !events.hasListeners() && expiry.isPredictable();
+    return writer == null && !wantsEvents() && expiry.isPredictable();
+  }
+
+  /** Whether writes must produce events: for listeners here, or for listeners on other nodes. */
+  private boolean wantsEvents() {
+    return clusterEvents != null || events.hasListeners();
+  }
+
+  /** Sends the events to the other nodes as part of the transaction that made them. */
+  private void publishToCluster(Connection c, List<PgCacheEntryEvent<K, V>> produced) throws SQLException {
+    if (clusterEvents == null || produced.isEmpty()) {
+      return;
+    }
+    List<ClusterEvents.Outgoing> outgoing = new ArrayList<>(produced.size());
+    for (PgCacheEntryEvent<K, V> event : produced) {
+      outgoing.add(new ClusterEvents.Outgoing(event.getEventType(), encode(event.getKey(), "key"),
+          event.getValue() == null ? null : encode(event.getValue(), "value"),
+          event.getOldValue() == null ? null : encode(event.getOldValue(), "value")));
+    }
+    clusterEvents.publish(c, outgoing);
+  }
+
+  /**
+   * An event another node made, delivered to this node's listeners on the manager's executor so that the
+   * LISTEN thread never waits for a listener. A create or update whose value did not fit in the message
+   * is completed with the value the table holds now.
+   */
+  void receiveClusterEvent(ClusterEvents.Incoming incoming) {
+    if (closed || !events.hasListeners()) {
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        K key = decodeKey(incoming.key());
+        byte[] valueBytes = incoming.value();
+        if (valueBytes == null && incoming.type() != EventType.REMOVED && incoming.type() != EventType.EXPIRED) {
+          StoredEntry row = database.autoCommit(what("event"), c -> table.read(c, KeyDigest.of(incoming.key())));
+          valueBytes = row == null ? null : row.valueBytes();
+        }
+        V value = valueBytes == null ? null : decodeValue(valueBytes);
+        V old = incoming.oldValue() == null ? null : decodeValue(incoming.oldValue());
+        boolean oldAvailable = incoming.oldValue() != null;
+        if (incoming.type() == EventType.REMOVED || incoming.type() == EventType.EXPIRED) {
+          value = old;
+        }
+        events.publish(List.of(new PgCacheEntryEvent<>(this, incoming.type(), key, value, old, oldAvailable)));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "pgjcache: cache '" + name + "': an event from another node could not be delivered", e);
+      }
+    });
   }
 
   private void writeThrough(K key, V value) {

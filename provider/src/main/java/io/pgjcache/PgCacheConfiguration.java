@@ -17,6 +17,7 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   private boolean unlogged = true;
   private Boolean nearCacheEnabled;
   private int nearCacheMaxEntries;
+  private boolean clusterEvents;
 
   public PgCacheConfiguration() {
   }
@@ -28,6 +29,7 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.unlogged = ours.unlogged;
       this.nearCacheEnabled = ours.nearCacheEnabled;
       this.nearCacheMaxEntries = ours.nearCacheMaxEntries;
+      this.clusterEvents = ours.clusterEvents;
     }
   }
 
@@ -72,14 +74,29 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /**
+   * Whether this cache's entry listeners hear changes made on every node, not just this one (default
+   * false). The events travel as notifications inside each writer's transaction, so every node that
+   * writes to the cache must have this on; writes then always read the entry before they write it.
+   */
+  public boolean isClusterEvents() {
+    return clusterEvents;
+  }
+
+  public PgCacheConfiguration<K, V> setClusterEvents(boolean clusterEvents) {
+    this.clusterEvents = clusterEvents;
+    return this;
+  }
+
   @Override
   public boolean equals(Object other) {
     return super.equals(other) && other instanceof PgCacheConfiguration<?, ?> that && unlogged == that.unlogged
-        && Objects.equals(nearCacheEnabled, that.nearCacheEnabled) && nearCacheMaxEntries == that.nearCacheMaxEntries;
+        && Objects.equals(nearCacheEnabled, that.nearCacheEnabled) && nearCacheMaxEntries == that.nearCacheMaxEntries
+        && clusterEvents == that.clusterEvents;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), unlogged, nearCacheEnabled, nearCacheMaxEntries);
+    return Objects.hash(super.hashCode(), unlogged, nearCacheEnabled, nearCacheMaxEntries, clusterEvents);
   }
 }

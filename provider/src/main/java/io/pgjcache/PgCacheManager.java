@@ -4,6 +4,7 @@ import io.pgjcache.internal.config.CacheSettings;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.db.ConnectionPools;
 import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.expiry.ExpirySweeper;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.notify.InvalidationListener;
@@ -16,6 +17,7 @@ import io.pgjcache.internal.store.Identifiers;
 import io.pgjcache.internal.store.Registry;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,6 +76,8 @@ public final class PgCacheManager implements CacheManager {
   private final ConcurrentMap<String, PgCache<?, ?>> caches = new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, PgCache<?, ?>> cachesById = new ConcurrentHashMap<>();
   private final String managerName;
+  /** Tells this node's published events apart from other nodes' ones. */
+  private final String nodeId = Long.toHexString(new SecureRandom().nextLong());
   private InvalidationListener listener;
   private boolean listenerUnavailable;
   private final ReentrantLock lifecycle = new ReentrantLock();
@@ -303,7 +307,7 @@ public final class PgCacheManager implements CacheManager {
         configuration.getValueType().getName(), configuration.isUnlogged());
     CacheTable table = new CacheTable(record.id(), settings.schema(), record.tableName());
     PgCache<K, V> cache = new PgCache<>(this, cacheName, configuration, table, database, codec, executor,
-        nearCacheFor(configuration));
+        nearCacheFor(configuration), clusterEventsFor(record.id(), configuration));
     caches.put(cacheName, cache);
     cachesById.put(record.id(), cache);
     return cache;
@@ -325,8 +329,16 @@ public final class PgCacheManager implements CacheManager {
     return new NearCache(maxEntries, stream);
   }
 
+  /** The publisher of cluster-wide events for a cache that wants them, or null. */
+  private ClusterEvents clusterEventsFor(int cacheId, PgCacheConfiguration<?, ?> configuration) {
+    if (!configuration.isClusterEvents() || invalidationListener() == null) {
+      return null;
+    }
+    return new ClusterEvents(cacheId, nodeId, Identifiers.eventsChannel(settings.schema()));
+  }
+
   /**
-   * The LISTEN connection, started with the first cache that has a near cache. Waits a moment for it to
+   * The LISTEN connection, started with the first cache that has a near cache or cluster-wide events. Waits a moment for it to
    * connect, so that a freshly opened cache serves from memory at once; if it cannot connect, it keeps
    * trying in the background and the near caches stay bypassed meanwhile.
    */
@@ -347,14 +359,15 @@ public final class PgCacheManager implements CacheManager {
         return null;
       }
       listener = new InvalidationListener(managerName, target.get(), registry.channel(),
-          settings.connectionTimeout(), new NearCacheSink(), daemonThreads(managerName, "listener"));
+          Identifiers.eventsChannel(settings.schema()), settings.connectionTimeout(), new NotificationSink(),
+          daemonThreads(managerName, "listener"));
       listener.awaitFirstConnect(settings.connectionTimeout());
     }
     return listener;
   }
 
-  /** Routes invalidations to the open caches by the cache id the notification names. */
-  private final class NearCacheSink implements InvalidationListener.Sink {
+  /** Routes notifications to the open caches by the cache id they name. */
+  private final class NotificationSink implements InvalidationListener.Sink {
     @Override
     public void invalidate(int cacheId, List<DigestKey> keys) {
       PgCache<?, ?> cache = cachesById.get(cacheId);
@@ -375,6 +388,14 @@ public final class PgCacheManager implements CacheManager {
     public void invalidateEverything() {
       cachesById.values().forEach(PgCache::invalidateNearCopies);
     }
+
+    @Override
+    public void clusterEvent(String payload) {
+      PgCache<?, ?> cache = cachesById.get(ClusterEvents.cacheIdOf(payload));
+      if (cache != null) {
+        ClusterEvents.decode(payload, nodeId).ifPresent(cache::receiveClusterEvent);
+      }
+    }
   }
 
   private void applyCacheSettings(String cacheName, PgCacheConfiguration<?, ?> configuration) {
@@ -382,6 +403,7 @@ public final class PgCacheManager implements CacheManager {
     CacheSettings.unlogged(given).ifPresent(configuration::setUnlogged);
     CacheSettings.nearCache(given).ifPresent(configuration::setNearCacheEnabled);
     CacheSettings.nearCacheMaxEntries(given).ifPresent(configuration::setNearCacheMaxEntries);
+    CacheSettings.clusterEvents(given).ifPresent(configuration::setClusterEvents);
     CacheSettings.expiryAfterWrite(given).ifPresent(ttl -> configuration.setExpiryPolicyFactory(
         ModifiedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, ttl.toMillis()))));
   }

@@ -54,6 +54,9 @@ public enum Setting {
       "Per cache: `true` or `false` overrides `pgjcache.near-cache.enabled` for this cache."),
   CACHE_NEAR_CACHE_MAX_ENTRIES("near-cache-max-entries", Scope.CACHE, null,
       "Per cache: overrides `pgjcache.near-cache.max-entries` for this cache."),
+  CACHE_CLUSTER_EVENTS("cluster-events", Scope.CACHE, "false",
+      "Per cache: entry listeners on every node hear changes made on any node (events travel as NOTIFY "
+          + "in the writer's transaction). Every write then reads before it writes. Set it on every node."),
   CACHE_EXPIRY_AFTER_WRITE("expiry-after-write", Scope.CACHE, null,
       "Per cache: time to live after each create or update (ISO-8601 duration), overriding the cache's "
           + "expiry policy with a `ModifiedExpiryPolicy`.");

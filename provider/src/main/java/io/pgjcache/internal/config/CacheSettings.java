@@ -14,7 +14,7 @@ public final class CacheSettings {
   static void validate(String cacheName, Setting setting, String value) {
     String key = Setting.CACHE_PREFIX + cacheName + "." + setting.key();
     switch (setting) {
-      case CACHE_UNLOGGED, CACHE_NEAR_CACHE -> parseBoolean(key, value);
+      case CACHE_UNLOGGED, CACHE_NEAR_CACHE, CACHE_CLUSTER_EVENTS -> parseBoolean(key, value);
       case CACHE_NEAR_CACHE_MAX_ENTRIES -> parsePositiveInt(key, value);
       case CACHE_EXPIRY_AFTER_WRITE -> {
         Duration ttl = SettingsResolver.parseDuration(key, value);
@@ -34,6 +34,11 @@ public final class CacheSettings {
   public static Optional<Boolean> nearCache(Map<Setting, String> settings) {
     return Optional.ofNullable(settings.get(Setting.CACHE_NEAR_CACHE))
         .map(v -> parseBoolean(Setting.CACHE_NEAR_CACHE.key(), v));
+  }
+
+  public static Optional<Boolean> clusterEvents(Map<Setting, String> settings) {
+    return Optional.ofNullable(settings.get(Setting.CACHE_CLUSTER_EVENTS))
+        .map(v -> parseBoolean(Setting.CACHE_CLUSTER_EVENTS.key(), v));
   }
 
   public static Optional<Integer> nearCacheMaxEntries(Map<Setting, String> settings) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Owns a manager's one LISTEN connection and turns its notifications into near-cache invalidations.
+ * Owns a manager's one LISTEN connection and turns its notifications into near-cache invalidations and,
+ * for caches with cluster-wide listeners, into entry events.
  *
  * <p><b>Threading.</b> One daemon thread, {@code pgjcache-<manager>-listener}, connects, LISTENs and then
  * hands every notification to the {@link Sink} the moment it is read. When the connection fails it reports
@@ -35,6 +36,9 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
 
     /** Every near cache must be cleared: notifications may have been lost. */
     void invalidateEverything();
+
+    /** An entry event another node published (see {@code ClusterEvents}). */
+    void clusterEvent(String payload);
   }
 
   private static final System.Logger LOG = System.getLogger(InvalidationListener.class.getName());
@@ -46,6 +50,7 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   private final String managerName;
   private final ListenTarget target;
   private final String channel;
+  private final String eventsChannel;
   private final Duration connectTimeout;
   private final Sink sink;
   private final Thread thread;
@@ -55,11 +60,16 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   private volatile boolean closed;
   private volatile ListenConnection connection;
 
-  public InvalidationListener(String managerName, ListenTarget target, String channel, Duration connectTimeout,
-      Sink sink, ThreadFactory threads) {
+  /**
+   * @param channel       where cache tables announce changes (invalidations)
+   * @param eventsChannel where nodes publish entry events for cluster-wide listeners
+   */
+  public InvalidationListener(String managerName, ListenTarget target, String channel, String eventsChannel,
+      Duration connectTimeout, Sink sink, ThreadFactory threads) {
     this.managerName = Objects.requireNonNull(managerName, "managerName");
     this.target = Objects.requireNonNull(target, "target");
     this.channel = Objects.requireNonNull(channel, "channel");
+    this.eventsChannel = Objects.requireNonNull(eventsChannel, "eventsChannel");
     this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.thread = threads.newThread(this::runLoop);
@@ -111,6 +121,7 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
           break;
         }
         opened.listen(channel);
+        opened.listen(eventsChannel);
         goLive();
         if (reportedDown) {
           LOG.log(Level.INFO, "pgjcache: manager " + managerName + ": invalidations flow again; near caches refill");
@@ -151,6 +162,10 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   }
 
   private void onNotification(String channelName, String payload, int senderPid) {
+    if (channelName.equals(eventsChannel)) {
+      sink.clusterEvent(payload);
+      return;
+    }
     int space = payload.indexOf(' ');
     if (space <= 0) {
       return;

@@ -45,6 +45,11 @@ public final class Identifiers {
     return "pgjcache_" + hashHex(schema);
   }
 
+  /** The channel on which nodes publish entry events of a schema's caches to each other. */
+  public static String eventsChannel(String schema) {
+    return channel(schema) + "_events";
+  }
+
   /** A double-quoted identifier, safe for any text without NUL characters. */
   public static String quote(String identifier) {
     if (identifier.indexOf('\0') >= 0) {

@@ -1,0 +1,121 @@
+package io.pgjcache.internal.event;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.cache.event.EventType;
+
+/**
+ * Carries entry events of one cache to the other nodes, for listeners that want to hear changes made
+ * anywhere. The writing node adds the events to its own transaction as notifications, so they are
+ * delivered exactly when the change commits and never for a rolled-back one.
+ *
+ * <p>Payload: {@code "<cache id> <node id> <C|U|R|E> <key> <value> <old value>"}, each part base64 or
+ * {@code -} for none. PostgreSQL limits a payload to 8000 bytes: an event whose values do not fit goes out
+ * without them (receivers then read the current value), and one whose key alone does not fit is not sent.
+ */
+public final class ClusterEvents {
+  /** An event as bytes, ready to send. */
+  public record Outgoing(EventType type, byte[] key, byte[] value, byte[] oldValue) {
+  }
+
+  /** An event as received from another node; values may be missing (see the class comment). */
+  public record Incoming(EventType type, byte[] key, byte[] value, byte[] oldValue) {
+  }
+
+  private static final int MAX_PAYLOAD = 7_900;
+  private static final String NONE = "-";
+  private static final String SQL = "SELECT pg_notify(?, payload) FROM unnest(?::text[]) AS payload";
+
+  private final int cacheId;
+  private final String nodeId;
+  private final String channel;
+
+  public ClusterEvents(int cacheId, String nodeId, String channel) {
+    this.cacheId = cacheId;
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.channel = Objects.requireNonNull(channel, "channel");
+  }
+
+  /** Adds the events to the connection's current transaction, in one round trip. */
+  public void publish(Connection connection, List<Outgoing> events) throws SQLException {
+    List<String> payloads = new ArrayList<>(events.size());
+    for (Outgoing event : events) {
+      encode(event).ifPresent(payloads::add);
+    }
+    if (payloads.isEmpty()) {
+      return;
+    }
+    Array array = connection.createArrayOf("text", payloads.toArray());
+    try (PreparedStatement statement = connection.prepareStatement(SQL)) {
+      statement.setString(1, channel);
+      statement.setArray(2, array);
+      statement.execute();
+    } finally {
+      array.free();
+    }
+  }
+
+  Optional<String> encode(Outgoing event) {
+    String head = cacheId + " " + nodeId + " " + code(event.type()) + " " + base64(event.key());
+    String full = head + " " + base64(event.value()) + " " + base64(event.oldValue());
+    if (full.length() <= MAX_PAYLOAD) {
+      return Optional.of(full);
+    }
+    String keyOnly = head + " " + NONE + " " + NONE;
+    return keyOnly.length() <= MAX_PAYLOAD ? Optional.of(keyOnly) : Optional.empty();
+  }
+
+  /** The event in a payload, unless it came from {@code ownNodeId} (that node told its listeners itself). */
+  public static Optional<Incoming> decode(String payload, String ownNodeId) {
+    String[] parts = payload.split(" ");
+    if (parts.length != 6 || parts[1].equals(ownNodeId)) {
+      return Optional.empty();
+    }
+    EventType type = switch (parts[2]) {
+      case "C" -> EventType.CREATED;
+      case "U" -> EventType.UPDATED;
+      case "R" -> EventType.REMOVED;
+      case "E" -> EventType.EXPIRED;
+      default -> null;
+    };
+    if (type == null) {
+      return Optional.empty();
+    }
+    Base64.Decoder decoder = Base64.getDecoder();
+    return Optional.of(new Incoming(type, decoder.decode(parts[3]), bytes(decoder, parts[4]), bytes(decoder, parts[5])));
+  }
+
+  /** The cache id a payload is for, or -1. */
+  public static int cacheIdOf(String payload) {
+    int space = payload.indexOf(' ');
+    try {
+      return space <= 0 ? -1 : Integer.parseInt(payload.substring(0, space));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String code(EventType type) {
+    return switch (type) {
+      case CREATED -> "C";
+      case UPDATED -> "U";
+      case REMOVED -> "R";
+      case EXPIRED -> "E";
+    };
+  }
+
+  private static String base64(byte[] bytes) {
+    return bytes == null ? NONE : Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private static byte[] bytes(Base64.Decoder decoder, String part) {
+    return part.equals(NONE) ? null : decoder.decode(part);
+  }
+}
