@@ -139,6 +139,7 @@ public final class PgCacheManager implements CacheManager {
   public <K, V> Cache<K, V> getCache(String cacheName) {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
+    Identifiers.requireValidCacheName(cacheName);
     PgCache<?, ?> open = caches.get(cacheName);
     if (open != null) {
       return (Cache<K, V>) open;
@@ -177,6 +178,7 @@ public final class PgCacheManager implements CacheManager {
   public void destroyCache(String cacheName) {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
+    Identifiers.requireValidCacheName(cacheName);
     lifecycle.lock();
     try {
       PgCache<?, ?> cache = caches.get(cacheName);
