@@ -78,12 +78,15 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  /** Creates the cache on the first node and opens it on the others. */
+  /**
+   * Creates the cache on every node, as nodes that run the same start-up code do: the first creates
+   * the table, the others attach to it. So every node has the whole configuration (expiry policy,
+   * listeners, loader, writer), which a node that only calls {@code getCache} would not.
+   */
   public <K, V> List<Cache<K, V>> cache(String name, MutableConfiguration<K, V> configuration) {
     List<Cache<K, V>> caches = new ArrayList<>();
-    caches.add(nodes.get(0).createCache(name, configuration));
-    for (int i = 1; i < nodes.size(); i++) {
-      caches.add(nodes.get(i).getCache(name, configuration.getKeyType(), configuration.getValueType()));
+    for (CacheManager node : nodes) {
+      caches.add(node.createCache(name, configuration));
     }
     return caches;
   }
