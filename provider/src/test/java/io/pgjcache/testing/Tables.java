@@ -63,6 +63,66 @@ public final class Tables {
     }
   }
 
+  /**
+   * Takes the row lock of a key's row in a transaction of its own, as another client's
+   * {@code SELECT ... FOR UPDATE} would, until closed. Fails if the key has no row.
+   */
+  public static RowLock lockRow(Cache<?, ?> cache, Object key) {
+    String sql = "SELECT 1 FROM " + tableName(cache) + " WHERE key_digest = ? FOR UPDATE";
+    try {
+      Connection c = dataSource(cache).getConnection();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        c.setAutoCommit(false);
+        ps.setBytes(1, digest(key));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new AssertionError("No row to lock for key " + key);
+          }
+        }
+        return new RowLock(c);
+      } catch (SQLException | RuntimeException | Error e) {
+        c.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+
+  /** A row lock held by an open transaction; closing rolls it back. */
+  public static final class RowLock implements AutoCloseable {
+    private final Connection connection;
+
+    private RowLock(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (connection) {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      }
+    }
+  }
+
+  /** Sessions of this database waiting for a lock while running a statement on the cache's table. */
+  public static long sessionsWaitingForLocksOn(Cache<?, ?> cache) {
+    String table = tableName(cache);
+    String bareName = table.substring(table.lastIndexOf(".\"") + 2, table.length() - 1);
+    String sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        + " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND strpos(query, ?) > 0";
+    try (Connection c = dataSource(cache).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, bareName);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+
   /** The row key of a cache key. */
   public static byte[] digest(Object key) {
     return KeyDigest.of(CODEC.encode(key));
