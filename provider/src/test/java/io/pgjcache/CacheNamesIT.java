@@ -64,7 +64,7 @@ class CacheNamesIT {
 
   @Test
   void anyName_works_fromBothNodes_inATableOfItsOwn_withoutInjection() {
-    cluster.execute("CREATE TABLE canary (id int)");
+    cluster.execute("CREATE TABLE " + Identifiers.qualified(cluster.schema(), "canary") + " (id int)");
     CacheManager a = cluster.node(0);
     CacheManager b = cluster.node(1);
     List<String> names = awkwardNames(cluster.schema());

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.testing.Cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
@@ -142,20 +147,47 @@ class ListenerIT {
   }
 
   @Test
-  void aThrowingFilter_isSkipped_andTheMutationStillHappens() {
+  void aThrowingFilter_isLoggedAndSkipped_andTheMutationStillHappens() {
     Recorder filtered = new Recorder();
     Recorder unfiltered = new Recorder();
     cache.registerCacheEntryListener(registration(filtered, event -> {
       throw new IllegalStateException("filter failure for the test");
     }, false, true));
     cache.registerCacheEntryListener(registration(unfiltered, null, false, true));
-    cache.put("k", "v");
-    cache.remove("k");
-    cache.put("k", "again");
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    // The provider logs through System.Logger, which java.util.logging backs here.
+    Logger logger = Logger.getLogger(EventDispatcher.class.getName());
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(record);
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    logger.addHandler(capture);
+    try {
+      cache.put("k", "v");
+      cache.remove("k");
+      cache.put("k", "again");
+    } finally {
+      logger.removeHandler(capture);
+    }
     assertThat(cache.get("k")).isEqualTo("again");
     assertThat(filtered.seen).isEmpty();
     assertThat(unfiltered.seen).extracting(Seen::type)
         .containsExactly(EventType.CREATED, EventType.REMOVED, EventType.CREATED);
+    assertThat(logged).hasSize(3).allSatisfy(record -> {
+      assertThat(record.getLevel()).isEqualTo(Level.WARNING);
+      assertThat(record.getMessage()).contains(cache.getName(), "filter");
+      assertThat(record.getThrown()).hasMessage("filter failure for the test");
+    });
   }
 
   @Test

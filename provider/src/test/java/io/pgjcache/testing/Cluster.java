@@ -68,10 +68,9 @@ public final class Cluster implements AutoCloseable {
     return node(0).unwrap(PgCacheManager.class).getDataSource();
   }
 
-  /** Runs one SQL statement in this cluster's schema (tests use it to set up canaries and the like). */
+  /** Runs one SQL statement (tests use it to set up canaries and the like; qualify names with {@link #schema()}). */
   public void execute(String sql) {
     try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("SET search_path TO " + Identifiers.quote(schema));
       statement.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("Test SQL failed: " + sql, e);
