@@ -44,7 +44,8 @@ import javax.sql.DataSource;
  * registered attaches to its table and keeps its entries, so every node can run the same start-up
  * code; it fails only when this manager already has the cache open. {@link #destroyCache} drops the
  * table for every node; another node notices when it next asks for the cache by name ({@link #getCache},
- * {@link #createCache}), closes its copy and answers as if it had never opened it.
+ * {@link #createCache}) or its sweeper finds the table gone, closes its copy and answers as if it had
+ * never opened it.
  *
  * <p><b>Threading.</b> Thread-safe. It owns two daemon threads, {@code pgjcache-<manager>-sweeper} and
  * {@code pgjcache-<manager>-events} (asynchronous listeners and {@code loadAll}); {@link #close()}
@@ -89,7 +90,7 @@ public final class PgCacheManager implements CacheManager {
     }
     this.executor = Executors.newCachedThreadPool(daemonThreads(managerName, "events"));
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
-        () -> caches.values().stream().map(OpenCache::cache).toList(), daemonThreads(managerName, "sweeper"));
+        () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " started on " + pool.description()
         + ", schema " + settings.schema());
   }
@@ -304,6 +305,49 @@ public final class PgCacheManager implements CacheManager {
   private record OpenCache(PgCache<?, ?> cache, int registryId) {
     boolean isRegisteredAs(Optional<Registry.CacheRecord> registered) {
       return registered.isPresent() && registered.get().id() == registryId;
+    }
+  }
+
+  /**
+   * The sweeper's view of an open cache. When the table is gone because another node destroyed the
+   * cache, the copy here is closed: sweeping it again would only fail (and warn) on every round.
+   */
+  private final class SweptCache implements ExpirySweeper.Sweepable {
+    private final OpenCache open;
+
+    SweptCache(OpenCache open) {
+      this.open = open;
+    }
+
+    @Override
+    public String getName() {
+      return open.cache().getName();
+    }
+
+    @Override
+    public long sweepExpired(long now, int batchSize, int maxBatches) {
+      try {
+        return open.cache().sweepExpired(now, batchSize, maxBatches);
+      } catch (CacheException e) {
+        if (PgCache.isDestroyed(e) && closeIfDestroyed(open)) {
+          return 0;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Closes the copy here if the registry no longer has the cache it was opened as; returns whether it did. */
+  private boolean closeIfDestroyed(OpenCache open) {
+    lifecycle.lock();
+    try {
+      if (closed || open.isRegisteredAs(registry.find(open.cache().getName()))) {
+        return false;
+      }
+      closeDestroyed(open);
+      return true;
+    } finally {
+      lifecycle.unlock();
     }
   }
 

@@ -94,6 +94,17 @@ class ExpirySweeperIT {
   }
 
   @Test
+  void aNodeWhoseCacheAnotherNodeDestroyed_stopsSweepingIt_andClosesItsCopy() {
+    List<Cache<String, String>> caches = cluster.cache("sweep-destroyed", expiringAfter(100));
+    caches.get(1).put("k", "v");
+    cluster.node(0).destroyCache("sweep-destroyed");
+    // The second node's sweeper finds the table gone, sees in the registry that the cache was
+    // destroyed, and closes its copy instead of failing (and warning) on every round.
+    await().atMost(5, SECONDS).pollInterval(50, MILLISECONDS).until(() -> caches.get(1).isClosed());
+    assertThat(cluster.node(1).getCacheNames()).doesNotContain("sweep-destroyed");
+  }
+
+  @Test
   void sweeping_firesExpiredEvents() {
     AtomicInteger expired = new AtomicInteger();
     CacheEntryExpiredListener<String, String> listener = events -> events.forEach(event -> {
