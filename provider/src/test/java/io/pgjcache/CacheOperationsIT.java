@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -203,8 +204,7 @@ class CacheOperationsIT {
 
   @Test
   void aClosedManager_refusesToHandOutCaches() {
-    CacheManager manager = Cluster.provider().getCacheManager(java.net.URI.create("test:" + name + "-closed"),
-        getClass().getClassLoader(), cluster.properties());
+    CacheManager manager = cluster.newNode(name + "-closed", new Properties());
     Cache<String, String> cache = manager.getCache(name, String.class, String.class);
     assertThat(cache.get("k1")).isEqualTo("v1");
     manager.close();
@@ -267,14 +267,10 @@ class CacheOperationsIT {
           .isInstanceOf(ClassCastException.class);
     }
     // A node that did not configure the cache learns its types from the registry.
-    CacheManager third = Cluster.provider().getCacheManager(java.net.URI.create("test:" + name + "-third"),
-        getClass().getClassLoader(), cluster.properties());
-    try {
+    try (CacheManager third = cluster.newNode(name + "-third", new Properties())) {
       assertThatThrownBy(() -> third.getCache(name, Integer.class, String.class))
           .isInstanceOf(ClassCastException.class);
       assertThat(third.getCache(name, String.class, String.class).get("k1")).isEqualTo("v1");
-    } finally {
-      third.close();
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
+import javax.cache.CacheManager;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryExpiredListener;
@@ -55,42 +56,58 @@ class ExpirySweeperIT {
     return rows;
   }
 
+  /** A node that never sweeps: rows it writes stay in the table, expired, until a sweeping node opens their cache. */
+  private static CacheManager writerWithoutSweeper() {
+    Properties noSweeper = new Properties();
+    noSweeper.setProperty("pgjcache.sweep.interval", "PT0S");
+    return cluster.newNode("writer", noSweeper);
+  }
+
   @Test
-  void expiredRows_disappearFromTheTable_whileLiveRowsStay() {
-    Cache<String, String> expiring = cluster.cache("sweep-expiring", expiringAfter(100)).get(0);
+  void expiredRows_disappearFromTheTable_whileLiveRowsStay() throws Exception {
     Cache<String, String> eternal = cluster.cache("sweep-eternal",
         new MutableConfiguration<String, String>().setTypes(String.class, String.class)).get(0);
-    expiring.putAll(rows("k"));
     eternal.putAll(rows("k"));
-    assertThat(Tables.rowCount(expiring)).isEqualTo(ROWS);
+    try (CacheManager writer = writerWithoutSweeper()) {
+      Cache<String, String> written = writer.createCache("sweep-expiring", expiringAfter(100));
+      written.putAll(rows("k"));
+      await().atMost(5, SECONDS).pollInterval(20, MILLISECONDS).until(() -> !written.containsKey("k0"));
+      assertThat(Tables.rowCount(written)).as("expired, not yet swept").isEqualTo(ROWS);
 
-    await().atMost(10, SECONDS).pollInterval(50, MILLISECONDS).until(() -> Tables.rowCount(expiring) == 0);
+      List<Cache<String, String>> sweeping = cluster.cache("sweep-expiring", expiringAfter(100));
+      await().atMost(10, SECONDS).pollInterval(50, MILLISECONDS).until(() -> Tables.rowCount(sweeping.get(0)) == 0);
+    }
     assertThat(Tables.rowCount(eternal)).isEqualTo(ROWS);
   }
 
   @Test
   void aRowLockedByAnotherTransaction_isSkipped_andNothingWaitsForIt() throws Exception {
-    List<Cache<String, String>> caches = cluster.cache("sweep-locked", expiringAfter(300));
-    Cache<String, String> a = caches.get(0);
-    Cache<String, String> b = caches.get(1);
-    a.putAll(rows("k"));
+    try (CacheManager writer = writerWithoutSweeper()) {
+      Cache<String, String> written = writer.createCache("sweep-locked", expiringAfter(100));
+      written.putAll(rows("k"));
+      await().atMost(5, SECONDS).pollInterval(20, MILLISECONDS).until(() -> !written.containsKey("k0"));
 
-    try (Tables.RowLock lock = Tables.lockRow(a, "k42")) {
-      // Both nodes' sweepers remove every other row although one row of their batches is locked.
-      await().atMost(10, SECONDS).pollInterval(50, MILLISECONDS).until(() -> Tables.rowCount(a) == 1);
-      assertThat(Tables.hasRow(a, "k42")).isTrue();
-      // And they keep sweeping without ever queueing behind the lock.
-      await().during(1, SECONDS).atMost(3, SECONDS).pollInterval(50, MILLISECONDS)
-          .until(() -> Tables.sessionsWaitingForLocksOn(a) == 0 && Tables.rowCount(a) == 1);
-      long removed = assertTimeoutPreemptively(java.time.Duration.ofSeconds(2),
-          () -> b.unwrap(PgCache.class).sweepExpired(System.currentTimeMillis(), 10, 10));
-      assertThat(removed).isZero();
-      // Readers and writers of the cache are not held up either.
-      assertThat(b.get("k42")).isNull();
-      b.put("fresh", "value");
-      assertThat(a.get("fresh")).isEqualTo("value");
+      try (Tables.RowLock lock = Tables.lockRow(written, "k42")) {
+        List<Cache<String, String>> caches = cluster.cache("sweep-locked", expiringAfter(100));
+        Cache<String, String> a = caches.get(0);
+        Cache<String, String> b = caches.get(1);
+        // Both nodes' sweepers remove every other row although one row of their batches is locked.
+        await().atMost(10, SECONDS).pollInterval(50, MILLISECONDS).until(() -> Tables.rowCount(a) == 1);
+        assertThat(Tables.hasRow(a, "k42")).isTrue();
+        // And they keep sweeping without ever queueing behind the lock.
+        await().during(1, SECONDS).atMost(5, SECONDS).pollInterval(50, MILLISECONDS)
+            .until(() -> Tables.sessionsWaitingForLocksOn(a) == 0 && Tables.rowCount(a) == 1);
+        // A sweep that waited would wait for the statement timeout (10 s).
+        long removed = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+            () -> b.unwrap(PgCache.class).sweepExpired(System.currentTimeMillis(), 10, 10));
+        assertThat(removed).isZero();
+        // Readers and writers of the cache are not held up either.
+        assertThat(b.get("k42")).isNull();
+        b.put("fresh", "value");
+        assertThat(a.get("fresh")).isEqualTo("value");
+      }
+      await().atMost(10, SECONDS).pollInterval(50, MILLISECONDS).until(() -> !Tables.hasRow(written, "k42"));
     }
-    await().atMost(10, SECONDS).pollInterval(50, MILLISECONDS).until(() -> !Tables.hasRow(a, "k42"));
   }
 
   @Test

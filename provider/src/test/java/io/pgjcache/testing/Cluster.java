@@ -63,6 +63,18 @@ public final class Cluster implements AutoCloseable {
     return properties;
   }
 
+  /**
+   * One more node on this cluster's database and schema, with some settings of its own (for example
+   * no sweeper). The caller closes it.
+   */
+  public CacheManager newNode(String name, Properties overrides) {
+    Properties settings = new Properties();
+    settings.putAll(properties);
+    settings.putAll(overrides);
+    return provider().getCacheManager(URI.create("test:" + schema + "-" + name), Cluster.class.getClassLoader(),
+        settings);
+  }
+
   /** The first node's DataSource, for looking at the tables directly. */
   public DataSource dataSource() {
     return node(0).unwrap(PgCacheManager.class).getDataSource();
