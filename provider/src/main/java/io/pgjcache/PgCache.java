@@ -1,6 +1,7 @@
 package io.pgjcache;
 
 import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.db.DatabaseErrors;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
@@ -36,7 +37,6 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
-import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.event.EventType;
 import javax.cache.integration.CacheLoader;
@@ -1350,8 +1350,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     return "PgCache[" + manager.getURI() + " " + name + " -> " + table.qualifiedName() + "]";
   }
 
-  /** Read-only view of this cache's configuration, for the manager. */
-  CompleteConfiguration<K, V> configuration() {
-    return configuration;
+  /** Whether the exception says this cache's table no longer exists (another node destroyed it). */
+  static boolean isDestroyed(CacheException e) {
+    return e.getCause() instanceof SQLException sql && DatabaseErrors.isUndefinedTable(sql);
   }
 }

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
@@ -52,7 +51,9 @@ import javax.sql.DataSource;
  * <p>Caches outlive managers. {@link #createCache} on a cache that another node (or an earlier run)
  * registered attaches to its table and keeps its entries, so every node can run the same start-up
  * code; it fails only when this manager already has the cache open. {@link #destroyCache} drops the
- * table for every node.
+ * table for every node; another node notices when it next asks for the cache by name ({@link #getCache},
+ * {@link #createCache}) or its sweeper finds the table gone, closes its copy and answers as if it had
+ * never opened it.
  *
  * <p><b>Threading.</b> Thread-safe. It owns daemon threads: {@code pgjcache-<manager>-sweeper},
  * {@code pgjcache-<manager>-events} (asynchronous listeners and {@code loadAll}) and, once a cache has a near
@@ -73,7 +74,8 @@ public final class PgCacheManager implements CacheManager {
   private final Codec codec;
   private final ExecutorService executor;
   private final ExpirySweeper sweeper;
-  private final ConcurrentMap<String, PgCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, OpenCache> caches = new ConcurrentHashMap<>();
+  /** The same open caches by registry id, which notifications name. */
   private final ConcurrentMap<Integer, PgCache<?, ?>> cachesById = new ConcurrentHashMap<>();
   private final String managerName;
   /** Tells this node's published events apart from other nodes' ones. */
@@ -104,7 +106,7 @@ public final class PgCacheManager implements CacheManager {
     }
     this.executor = Executors.newCachedThreadPool(daemonThreads(managerName, "events"));
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
-        () -> caches.values(), daemonThreads(managerName, "sweeper"));
+        () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " started on " + pool.description()
         + ", schema " + settings.schema());
   }
@@ -117,8 +119,12 @@ public final class PgCacheManager implements CacheManager {
     Identifiers.requireValidCacheName(cacheName);
     lifecycle.lock();
     try {
-      if (caches.containsKey(cacheName)) {
-        throw new CacheException("Cache '" + cacheName + "' already exists in cache manager " + uri);
+      OpenCache open = caches.get(cacheName);
+      if (open != null) {
+        if (open.isRegisteredAs(registry.find(cacheName))) {
+          throw new CacheException("Cache '" + cacheName + "' already exists in cache manager " + uri);
+        }
+        closeDestroyed(open);
       }
       return open(cacheName, copyOf(configuration));
     } finally {
@@ -148,25 +154,34 @@ public final class PgCacheManager implements CacheManager {
    * The cache of this name: open in this manager, or registered in the database by another node, in
    * which case it is opened here with the key and value types the registry records and a default
    * configuration otherwise (listeners, loaders and writers belong to the node that configured them).
+   * Every call reads the registry, so that a cache another node destroyed is not handed out.
    */
   @Override
   @SuppressWarnings("unchecked")
   public <K, V> Cache<K, V> getCache(String cacheName) {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
-    PgCache<?, ?> open = caches.get(cacheName);
-    if (open != null) {
-      return (Cache<K, V>) open;
-    }
+    Identifiers.requireValidCacheName(cacheName);
     Optional<Registry.CacheRecord> registered = registry.find(cacheName);
-    if (registered.isEmpty()) {
+    OpenCache open = caches.get(cacheName);
+    if (open != null && open.isRegisteredAs(registered)) {
+      return (Cache<K, V>) open.cache();
+    }
+    if (open == null && registered.isEmpty()) {
       return null;
     }
     lifecycle.lock();
     try {
+      registered = registry.find(cacheName);
       open = caches.get(cacheName);
       if (open != null) {
-        return (Cache<K, V>) open;
+        if (open.isRegisteredAs(registered)) {
+          return (Cache<K, V>) open.cache();
+        }
+        closeDestroyed(open);
+      }
+      if (registered.isEmpty()) {
+        return null;
       }
       MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>();
       configuration.setTypes((Class<Object>) resolve(registered.get().keyType()),
@@ -178,13 +193,14 @@ public final class PgCacheManager implements CacheManager {
     }
   }
 
-  /** Every cache registered in the database, whichever node created it. */
+  /**
+   * Every cache registered in the database, whichever node created it. A cache open here that
+   * another node destroyed is not among them.
+   */
   @Override
   public Iterable<String> getCacheNames() {
     requireOpen();
-    Set<String> names = new LinkedHashSet<>(registry.cacheNames());
-    names.addAll(caches.keySet());
-    return Collections.unmodifiableSet(names);
+    return Collections.unmodifiableSet(new LinkedHashSet<>(registry.cacheNames()));
   }
 
   /** Closes the cache here and drops its table and entries for every node. */
@@ -192,11 +208,12 @@ public final class PgCacheManager implements CacheManager {
   public void destroyCache(String cacheName) {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
+    Identifiers.requireValidCacheName(cacheName);
     lifecycle.lock();
     try {
-      PgCache<?, ?> cache = caches.get(cacheName);
-      if (cache != null) {
-        cache.close();
+      OpenCache open = caches.get(cacheName);
+      if (open != null) {
+        open.cache().close();
       }
       registry.destroy(cacheName);
     } finally {
@@ -249,11 +266,11 @@ public final class PgCacheManager implements CacheManager {
         return;
       }
       closed = true;
-      for (PgCache<?, ?> cache : caches.values()) {
+      for (OpenCache open : caches.values()) {
         try {
-          cache.close();
+          open.cache().close();
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "pgjcache: closing cache '" + cache.getName() + "' failed", e);
+          LOG.log(Level.WARNING, "pgjcache: closing cache '" + open.cache().getName() + "' failed", e);
         }
       }
       caches.clear();
@@ -297,8 +314,68 @@ public final class PgCacheManager implements CacheManager {
   }
 
   void forget(PgCache<?, ?> cache) {
-    caches.remove(cache.getName(), cache);
     cachesById.values().remove(cache);
+    caches.computeIfPresent(cache.getName(), (name, open) -> open.cache() == cache ? null : open);
+  }
+
+  /**
+   * A cache open in this manager and the registry id it was opened under. Destroying a cache removes
+   * its registry row; creating it again makes a row with a new id. Either way the open copy is stale.
+   */
+  private record OpenCache(PgCache<?, ?> cache, int registryId) {
+    boolean isRegisteredAs(Optional<Registry.CacheRecord> registered) {
+      return registered.isPresent() && registered.get().id() == registryId;
+    }
+  }
+
+  /**
+   * The sweeper's view of an open cache. When the table is gone because another node destroyed the
+   * cache, the copy here is closed: sweeping it again would only fail (and warn) on every round.
+   */
+  private final class SweptCache implements ExpirySweeper.Sweepable {
+    private final OpenCache open;
+
+    SweptCache(OpenCache open) {
+      this.open = open;
+    }
+
+    @Override
+    public String getName() {
+      return open.cache().getName();
+    }
+
+    @Override
+    public long sweepExpired(long now, int batchSize, int maxBatches) {
+      try {
+        return open.cache().sweepExpired(now, batchSize, maxBatches);
+      } catch (CacheException e) {
+        if (PgCache.isDestroyed(e) && closeIfDestroyed(open)) {
+          return 0;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Closes the copy here if the registry no longer has the cache it was opened as; returns whether it did. */
+  private boolean closeIfDestroyed(OpenCache open) {
+    lifecycle.lock();
+    try {
+      if (closed || open.isRegisteredAs(registry.find(open.cache().getName()))) {
+        return false;
+      }
+      closeDestroyed(open);
+      return true;
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  /** Closes the local copy of a cache that another node destroyed since this one opened it. */
+  private void closeDestroyed(OpenCache open) {
+    LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + ": cache '" + open.cache().getName()
+        + "' was destroyed by another node; closing it here");
+    open.cache().close();
   }
 
   private <K, V> PgCache<K, V> open(String cacheName, PgCacheConfiguration<K, V> configuration) {
@@ -308,7 +385,7 @@ public final class PgCacheManager implements CacheManager {
     CacheTable table = new CacheTable(record.id(), settings.schema(), record.tableName());
     PgCache<K, V> cache = new PgCache<>(this, cacheName, configuration, table, database, codec, executor,
         nearCacheFor(configuration), clusterEventsFor(record.id(), configuration));
-    caches.put(cacheName, cache);
+    caches.put(cacheName, new OpenCache(cache, record.id()));
     cachesById.put(record.id(), cache);
     return cache;
   }
@@ -421,7 +498,7 @@ public final class PgCacheManager implements CacheManager {
 
   private Optional<PgCache<?, ?>> openCache(String cacheName) {
     Objects.requireNonNull(cacheName, "cacheName");
-    return Optional.ofNullable(caches.get(cacheName));
+    return Optional.ofNullable(caches.get(cacheName)).map(OpenCache::cache);
   }
 
   private Class<?> resolve(String typeName) {

@@ -1,7 +1,12 @@
 package io.pgjcache.testing;
 
+import io.pgjcache.PgCacheManager;
 import io.pgjcache.PgCachingProvider;
+import io.pgjcache.internal.store.Identifiers;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -10,11 +15,12 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
+import javax.sql.DataSource;
 
 /**
  * Several cache managers on one database, each a node of its own (own pool, own URI). The database is
  * the embedded PostgreSQL unless {@code PGJCACHE_JDBC_URL} names another. Every cluster works in a
- * schema of its own, so tests never see each other's caches, and drops nothing it did not make.
+ * schema of its own, so tests never see each other's caches; closing it drops that schema and nothing else.
  */
 public final class Cluster implements AutoCloseable {
   private final List<CacheManager> nodes = new ArrayList<>();
@@ -57,12 +63,41 @@ public final class Cluster implements AutoCloseable {
     return properties;
   }
 
-  /** Creates the cache on the first node and opens it on the others. */
+  /**
+   * One more node on this cluster's database and schema, with some settings of its own (for example
+   * no sweeper). The caller closes it.
+   */
+  public CacheManager newNode(String name, Properties overrides) {
+    Properties settings = new Properties();
+    settings.putAll(properties);
+    settings.putAll(overrides);
+    return provider().getCacheManager(URI.create("test:" + schema + "-" + name), Cluster.class.getClassLoader(),
+        settings);
+  }
+
+  /** The first node's DataSource, for looking at the tables directly. */
+  public DataSource dataSource() {
+    return node(0).unwrap(PgCacheManager.class).getDataSource();
+  }
+
+  /** Runs one SQL statement (tests use it to set up canaries and the like; qualify names with {@link #schema()}). */
+  public void execute(String sql) {
+    try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+
+  /**
+   * Creates the cache on every node, as nodes that run the same start-up code do: the first creates
+   * the table, the others attach to it. So every node has the whole configuration (expiry policy,
+   * listeners, loader, writer), which a node that only calls {@code getCache} would not.
+   */
   public <K, V> List<Cache<K, V>> cache(String name, MutableConfiguration<K, V> configuration) {
     List<Cache<K, V>> caches = new ArrayList<>();
-    caches.add(nodes.get(0).createCache(name, configuration));
-    for (int i = 1; i < nodes.size(); i++) {
-      caches.add(nodes.get(i).getCache(name, configuration.getKeyType(), configuration.getValueType()));
+    for (CacheManager node : nodes) {
+      caches.add(node.createCache(name, configuration));
     }
     return caches;
   }
@@ -70,11 +105,15 @@ public final class Cluster implements AutoCloseable {
   @Override
   public void close() {
     CacheManager first = nodes.get(0);
-    if (!first.isClosed()) {
-      for (String name : first.getCacheNames()) {
-        first.destroyCache(name);
-      }
+    if (first.isClosed()) {
+      nodes.forEach(CacheManager::close);
+      return;
     }
-    nodes.forEach(CacheManager::close);
+    for (String name : first.getCacheNames()) {
+      first.destroyCache(name);
+    }
+    nodes.subList(1, nodes.size()).forEach(CacheManager::close);
+    execute("DROP SCHEMA " + Identifiers.quote(schema) + " CASCADE");
+    first.close();
   }
 }

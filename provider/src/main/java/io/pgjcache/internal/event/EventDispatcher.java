@@ -19,8 +19,8 @@ import javax.cache.event.CacheEntryUpdatedListener;
 
 /**
  * Delivers entry events to the registered listeners of one cache, after the change has committed.
- * Synchronous listeners run in the caller's thread before the operation returns; asynchronous ones
- * run on one ordered executor per cache, so each listener sees the events in the order they happened.
+ * Synchronous listeners run in the caller's thread before the operation returns; each asynchronous one
+ * has an ordered lane on the shared executor, so it sees the events in the order they were published.
  * A filter that throws is logged and treated as "no"; it never undoes or aborts a mutation.
  */
 public final class EventDispatcher<K, V> {
@@ -35,9 +35,10 @@ public final class EventDispatcher<K, V> {
     this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
   }
 
-  /** One registered listener, made from its configuration's factories. */
+  /** One registered listener, made from its configuration's factories, and its lane for asynchronous delivery. */
   private record Registration<K, V>(CacheEntryListenerConfiguration<K, V> configuration,
-      CacheEntryListener<? super K, ? super V> listener, CacheEntryEventFilter<? super K, ? super V> filter) {
+      CacheEntryListener<? super K, ? super V> listener, CacheEntryEventFilter<? super K, ? super V> filter,
+      Executor lane) {
   }
 
   public void register(CacheEntryListenerConfiguration<K, V> configuration) {
@@ -46,7 +47,7 @@ public final class EventDispatcher<K, V> {
     Factory<CacheEntryEventFilter<? super K, ? super V>> filterFactory =
         configuration.getCacheEntryEventFilterFactory();
     registrations.add(new Registration<>(configuration, listenerFactory.create(),
-        filterFactory == null ? null : filterFactory.create()));
+        filterFactory == null ? null : filterFactory.create(), new OrderedExecutor(asyncExecutor)));
   }
 
   public void deregister(CacheEntryListenerConfiguration<K, V> configuration) {
@@ -90,7 +91,7 @@ public final class EventDispatcher<K, V> {
       if (registration.configuration.isSynchronous()) {
         deliver(registration.listener, accepted);
       } else {
-        asyncExecutor.execute(() -> deliverLogged(registration.listener, accepted));
+        registration.lane.execute(() -> deliverLogged(registration.listener, accepted));
       }
     }
   }

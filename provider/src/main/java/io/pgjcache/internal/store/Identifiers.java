@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Maps user-chosen names to SQL identifiers. A cache name is user input: it never reaches SQL text
@@ -15,13 +16,16 @@ import java.util.Locale;
 public final class Identifiers {
   private static final int SLUG_LENGTH = 40;
   private static final int HASH_HEX_LENGTH = 12;
+  private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
 
   private Identifiers() {
   }
 
   /** The table name for a cache: {@code c_<slug>_<hash>}, at most 55 characters, only {@code [a-z0-9_]}. */
   public static String tableName(String cacheName) {
-    String ascii = Normalizer.normalize(cacheName, Normalizer.Form.NFKD).toLowerCase(Locale.ROOT);
+    // Decomposing splits "è" into "e" and a combining accent; the accents are dropped, not made separators.
+    String ascii = COMBINING_MARKS.matcher(Normalizer.normalize(cacheName, Normalizer.Form.NFKD)).replaceAll("")
+        .toLowerCase(Locale.ROOT);
     StringBuilder slug = new StringBuilder();
     for (int i = 0; i < ascii.length() && slug.length() < SLUG_LENGTH; i++) {
       char c = ascii.charAt(i);

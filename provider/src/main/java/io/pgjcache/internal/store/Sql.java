@@ -25,14 +25,17 @@ public final class Sql {
   }
 
   static String createRegistry(String schema) {
+    // A cache name may be far longer than a B-tree entry can hold (about 2.7 kB), so names are kept
+    // unique through a hash index, which stores only their hash codes.
     return "CREATE TABLE IF NOT EXISTS " + qualified(schema, "caches") + " ("
         + " id serial PRIMARY KEY,"
-        + " name text NOT NULL UNIQUE,"
+        + " name text NOT NULL,"
         + " table_name text NOT NULL UNIQUE,"
         + " key_type text NOT NULL,"
         + " value_type text NOT NULL,"
         + " unlogged boolean NOT NULL,"
-        + " created_at timestamptz NOT NULL DEFAULT now())";
+        + " created_at timestamptz NOT NULL DEFAULT now(),"
+        + " CONSTRAINT caches_name_unique EXCLUDE USING hash (name WITH =))";
   }
 
   static String createVersionSequence(String schema) {

@@ -1,0 +1,183 @@
+package io.pgjcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgjcache.testing.Cluster;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import javax.cache.Cache;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Read-modify-write operations are atomic across nodes, not only across the threads of one node. */
+class AtomicityIT {
+  private static final int NODES = 2;
+  private static final int THREADS_PER_NODE = 8;
+  private static final int WORKERS = NODES * THREADS_PER_NODE;
+
+  private static Cluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = Cluster.of(NODES);
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  /** What one worker thread does, given its node's cache and its number (0 to WORKERS - 1). */
+  @FunctionalInterface
+  private interface Work<K, V> {
+    void run(Cache<K, V> cache, int worker) throws Exception;
+  }
+
+  /** Runs {@code THREADS_PER_NODE} workers on each node, all released at once, and fails if any failed. */
+  private static <K, V> void race(List<Cache<K, V>> caches, Work<K, V> work) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int worker = 0; worker < WORKERS; worker++) {
+        int id = worker;
+        Cache<K, V> cache = caches.get(worker % NODES);
+        futures.add(pool.submit(() -> {
+          start.await();
+          work.run(cache, id);
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> future : futures) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static <V> List<Cache<String, V>> caches(String name, Class<V> valueType) {
+    return cluster.cache(name, new MutableConfiguration<String, V>().setTypes(String.class, valueType));
+  }
+
+  @Test
+  void invoke_incrementsOneCounter_withoutLosingAnUpdate() throws Exception {
+    int iterations = 200;
+    List<Cache<String, Integer>> caches = caches("atomic-invoke", Integer.class);
+    race(caches, (cache, worker) -> {
+      for (int i = 0; i < iterations; i++) {
+        cache.invoke("counter", (entry, args) -> {
+          entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
+          return null;
+        });
+      }
+    });
+    assertThat(caches.get(0).get("counter")).isEqualTo(WORKERS * iterations);
+  }
+
+  @Test
+  void putIfAbsent_hasExactlyOneWinnerPerKey() throws Exception {
+    int keys = 100;
+    List<Cache<String, Integer>> caches = caches("atomic-putIfAbsent", Integer.class);
+    Map<String, Queue<Integer>> winners = new ConcurrentHashMap<>();
+    race(caches, (cache, worker) -> {
+      for (int i = 0; i < keys; i++) {
+        String key = "k" + i;
+        if (cache.putIfAbsent(key, worker)) {
+          winners.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(worker);
+        }
+      }
+    });
+    assertThat(winners).hasSize(keys);
+    for (int i = 0; i < keys; i++) {
+      String key = "k" + i;
+      assertThat(winners.get(key)).as(key).hasSize(1);
+      assertThat(caches.get(1).get(key)).as(key).isEqualTo(winners.get(key).peek());
+    }
+  }
+
+  @Test
+  void replace_asCompareAndSet_incrementsWithoutLosingAnUpdate() throws Exception {
+    int iterations = 50;
+    List<Cache<String, Integer>> caches = caches("atomic-replace", Integer.class);
+    caches.get(0).put("counter", 0);
+    AtomicInteger attempts = new AtomicInteger();
+    race(caches, (cache, worker) -> {
+      for (int i = 0; i < iterations; i++) {
+        boolean replaced;
+        do {
+          attempts.incrementAndGet();
+          int current = cache.get("counter");
+          replaced = cache.replace("counter", current, current + 1);
+        } while (!replaced);
+      }
+    });
+    assertThat(caches.get(1).get("counter")).isEqualTo(WORKERS * iterations);
+    assertThat(attempts.get()).as("the workers did contend").isGreaterThan(WORKERS * iterations);
+  }
+
+  @Test
+  void getAndPut_returnsEveryValueWrittenExactlyOnce_exceptTheLast() throws Exception {
+    int iterations = 100;
+    List<Cache<String, String>> caches = caches("atomic-getAndPut", String.class);
+    Queue<String> returned = new ConcurrentLinkedQueue<>();
+    AtomicInteger nulls = new AtomicInteger();
+    race(caches, (cache, worker) -> {
+      for (int i = 0; i < iterations; i++) {
+        String old = cache.getAndPut("chain", worker + "-" + i);
+        if (old == null) {
+          nulls.incrementAndGet();
+        } else {
+          returned.add(old);
+        }
+      }
+    });
+    Set<String> written = new HashSet<>();
+    IntStream.range(0, WORKERS).forEach(w -> IntStream.range(0, iterations).forEach(i -> written.add(w + "-" + i)));
+    String last = caches.get(0).get("chain");
+
+    assertThat(nulls.get()).as("only the first write finds nothing").isEqualTo(1);
+    assertThat(returned).as("no value is returned twice").doesNotHaveDuplicates();
+    assertThat(returned).as("the value still stored was never returned as old").doesNotContain(last);
+    Set<String> accountedFor = new HashSet<>(returned);
+    accountedFor.add(last);
+    assertThat(accountedFor).as("every value written was replaced by another, except the last").isEqualTo(written);
+  }
+
+  @Test
+  void conditionalRemove_succeedsExactlyOncePerKey() throws Exception {
+    int keys = 100;
+    List<Cache<String, String>> caches = caches("atomic-remove", String.class);
+    for (int i = 0; i < keys; i++) {
+      caches.get(0).put("k" + i, "v");
+    }
+    Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
+    race(caches, (cache, worker) -> {
+      for (int i = 0; i < keys; i++) {
+        String key = "k" + i;
+        if (cache.remove(key, "v")) {
+          successes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
+      }
+    });
+    assertThat(successes).hasSize(keys);
+    assertThat(successes.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    assertThat(caches.get(1).iterator().hasNext()).isFalse();
+  }
+}

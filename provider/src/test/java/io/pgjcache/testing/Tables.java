@@ -1,0 +1,146 @@
+package io.pgjcache.testing;
+
+import io.pgjcache.PgCache;
+import io.pgjcache.PgCacheManager;
+import io.pgjcache.Setting;
+import io.pgjcache.internal.store.DefaultCodec;
+import io.pgjcache.internal.store.KeyDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.cache.Cache;
+import javax.sql.DataSource;
+
+/**
+ * Looks at a cache's table with plain JDBC, below the JCache API: what is really stored, expired rows
+ * included. Keys are found the way the provider finds them, by the SHA-256 of their default encoding.
+ */
+public final class Tables {
+  private static final DefaultCodec CODEC = new DefaultCodec(Setting.SERIAL_FILTER.defaultValue().orElseThrow());
+
+  private Tables() {
+  }
+
+  /** The DataSource of the node that owns this cache. */
+  public static DataSource dataSource(Cache<?, ?> cache) {
+    return cache.getCacheManager().unwrap(PgCacheManager.class).getDataSource();
+  }
+
+  /** The quoted, schema-qualified table of a cache. */
+  public static String tableName(Cache<?, ?> cache) {
+    return cache.unwrap(PgCache.class).getTableName();
+  }
+
+  /** Every row of the cache's table, expired or not. */
+  public static long rowCount(Cache<?, ?> cache) {
+    return query(cache, "SELECT count(*) FROM " + tableName(cache), null);
+  }
+
+  /** Whether the key has a row, expired or not. */
+  public static boolean hasRow(Cache<?, ?> cache, Object key) {
+    return query(cache, "SELECT count(*) FROM " + tableName(cache) + " WHERE key_digest = ?", digest(key)) == 1;
+  }
+
+  /** The row's {@code expires_at} in epoch milliseconds, {@link Long#MAX_VALUE} when it is NULL (eternal). */
+  public static long expiresAt(Cache<?, ?> cache, Object key) {
+    String sql = "SELECT coalesce(expires_at, " + Long.MAX_VALUE + ") FROM " + tableName(cache)
+        + " WHERE key_digest = ?";
+    return query(cache, sql, digest(key));
+  }
+
+  /** Whether a table of this (qualified, quoted) name exists in the cluster's database. */
+  public static boolean tableExists(DataSource dataSource, String qualifiedName) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, qualifiedName);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Takes the row lock of a key's row in a transaction of its own, as another client's
+   * {@code SELECT ... FOR UPDATE} would, until closed. Fails if the key has no row.
+   */
+  public static RowLock lockRow(Cache<?, ?> cache, Object key) {
+    String sql = "SELECT 1 FROM " + tableName(cache) + " WHERE key_digest = ? FOR UPDATE";
+    try {
+      Connection c = dataSource(cache).getConnection();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        c.setAutoCommit(false);
+        ps.setBytes(1, digest(key));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new AssertionError("No row to lock for key " + key);
+          }
+        }
+        return new RowLock(c);
+      } catch (SQLException | RuntimeException | Error e) {
+        c.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+
+  /** A row lock held by an open transaction; closing rolls it back. */
+  public static final class RowLock implements AutoCloseable {
+    private final Connection connection;
+
+    private RowLock(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (connection) {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      }
+    }
+  }
+
+  /** Sessions of this database waiting for a lock while running a statement on the cache's table. */
+  public static long sessionsWaitingForLocksOn(Cache<?, ?> cache) {
+    String table = tableName(cache);
+    String bareName = table.substring(table.lastIndexOf(".\"") + 2, table.length() - 1);
+    String sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        + " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND strpos(query, ?) > 0";
+    try (Connection c = dataSource(cache).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, bareName);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+
+  /** The row key of a cache key. */
+  public static byte[] digest(Object key) {
+    return KeyDigest.of(CODEC.encode(key));
+  }
+
+  private static long query(Cache<?, ?> cache, String sql, byte[] parameter) {
+    try (Connection c = dataSource(cache).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (parameter != null) {
+        ps.setBytes(1, parameter);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new AssertionError("No row for: " + sql);
+        }
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+}
