@@ -44,7 +44,8 @@ public enum Setting {
           + "`false` makes a logged table."),
   CACHE_EXPIRY_AFTER_WRITE("expiry-after-write", Scope.CACHE, null,
       "Per cache: time to live after each create or update (ISO-8601 duration), overriding the cache's "
-          + "expiry policy with a `ModifiedExpiryPolicy`.");
+          + "expiry policy with a `ModifiedExpiryPolicy`. Ignored, with a warning, for Hibernate's "
+          + "`default-update-timestamps-region`, which must never expire.");
 
   /** Prefix of every setting and of the per-cache namespace. */
   public static final String PREFIX = "pgjcache.";
