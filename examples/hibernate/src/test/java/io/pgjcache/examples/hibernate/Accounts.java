@@ -1,0 +1,30 @@
+package io.pgjcache.examples.hibernate;
+
+import org.hibernate.CacheMode;
+
+/** Use cases of the READ_WRITE cached {@link Account}. */
+final class Accounts {
+  private Accounts() {
+  }
+
+  static void open(HibernateNode node, long id, String owner, long balance) {
+    node.sessionFactory().inTransaction(session -> session.persist(new Account(id, owner, balance)));
+  }
+
+  /** The balance as this node's second-level cache serves it. */
+  static long balance(HibernateNode node, long id) {
+    return node.sessionFactory().fromSession(session -> session.find(Account.class, id).getBalance());
+  }
+
+  /** The balance in the database, bypassing the second-level cache. */
+  static long balanceInDatabase(HibernateNode node, long id) {
+    return node.sessionFactory().fromSession(session -> {
+      session.setCacheMode(CacheMode.IGNORE);
+      return session.find(Account.class, id).getBalance();
+    });
+  }
+
+  static void setBalance(HibernateNode node, long id, long balance) {
+    node.sessionFactory().inTransaction(session -> session.find(Account.class, id).setBalance(balance));
+  }
+}
