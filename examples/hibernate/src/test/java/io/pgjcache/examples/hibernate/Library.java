@@ -61,6 +61,17 @@ final class Library {
     return node.sessionFactory().fromSession(session -> session.find(Book.class, bookId).getTitle());
   }
 
+  static void retitle(HibernateNode node, long bookId, String title) {
+    node.sessionFactory().inTransaction(session -> session.find(Book.class, bookId).setTitle(title));
+  }
+
+  /** The title in the database: a query of a column never reads the second-level cache. */
+  static String titleInDatabase(HibernateNode node, long bookId) {
+    return node.sessionFactory().fromSession(session ->
+        session.createSelectionQuery("select title from Book where id = :id", String.class)
+            .setParameter("id", bookId).getSingleResult());
+  }
+
   static String titleByIsbn(HibernateNode node, String isbn) {
     return node.sessionFactory().fromSession(session ->
         session.bySimpleNaturalId(Book.class).load(isbn).getTitle());
