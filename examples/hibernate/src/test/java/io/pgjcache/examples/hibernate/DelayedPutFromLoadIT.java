@@ -3,8 +3,10 @@ package io.pgjcache.examples.hibernate;
 import static io.pgjcache.examples.hibernate.Regions.ACCOUNT;
 import static io.pgjcache.examples.hibernate.Regions.BOOK;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import jakarta.persistence.OptimisticLockException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * </table>
  *
  * <p>So across nodes READ_WRITE is no stricter than NONSTRICT_READ_WRITE, and in every "old" case the stale
- * entry lives until the next update of that row or until the region's time to live, which bounds it.
+ * entry lives until the next update of that row or until the region's time to live, which bounds it; with a
+ * {@code @Version}, an update made from the stale state fails instead of overwriting the newer row.
  */
 class DelayedPutFromLoadIT {
   private static final String TIME_TO_LIVE = "PT3S";
@@ -63,7 +66,8 @@ class DelayedPutFromLoadIT {
   }
 
   @Test
-  void readWrite_twoNodes_delayedLoadOnB_cachesTheOldValueOverAsUpdate_untilTheTimeToLive() throws Exception {
+  void readWrite_twoNodes_delayedLoadOnB_cachesTheOldValueOverAsUpdate_andAnUpdateFromItFailsTheVersionCheck()
+      throws Exception {
     PutGate gate = new PutGate();
     try (Nodes nodes = Nodes.in(directory).cacheSetting(Regions.timeToLive(ACCOUNT), TIME_TO_LIVE).build()) {
       HibernateNode a = nodes.start("node-a");
@@ -82,7 +86,8 @@ class DelayedPutFromLoadIT {
       assertThat(Accounts.balanceInDatabase(a, 1L)).isEqualTo(200);
       assertThat(Accounts.balance(a, 1L)).as("cached balance on A").isEqualTo(100);
       assertThat(Accounts.balance(b, 1L)).as("cached balance on B").isEqualTo(100);
-      await().atMost(Duration.ofSeconds(15)).until(() -> Accounts.balance(b, 1L) == 200);
+      assertThatThrownBy(() -> Accounts.setBalance(b, 1L, 300)).isInstanceOf(OptimisticLockException.class);
+      assertThat(Accounts.balanceInDatabase(b, 1L)).isEqualTo(200);
     }
   }
 
