@@ -24,9 +24,9 @@ import org.hibernate.stat.Statistics;
  * <p>The cache is configured by properties alone: the common lines live in
  * {@code second-level-cache.properties} on the class path, and each node adds
  * {@code hibernate.javax.cache.uri}, the pgjcache configuration file of that node. Hibernate resolves
- * that name ({@code classpath:} or {@code file:}) to a URL and asks the provider for the manager of that
- * URL, so two nodes in one JVM need two different files to get two managers; nodes in separate JVMs
- * can all use the same one.
+ * that name ({@code classpath://name}, a bare resource name, or a {@code file:} URL) to a URL and asks the
+ * provider for the manager of that URL, so two nodes in one JVM need two different files to get two
+ * managers; nodes in separate JVMs can all use the same one.
  */
 public final class HibernateNode implements AutoCloseable {
   /** Where Hibernate finds the pgjcache configuration file of a node. */
