@@ -481,8 +481,18 @@ public final class PgCacheManager implements CacheManager {
     CacheSettings.nearCache(given).ifPresent(configuration::setNearCacheEnabled);
     CacheSettings.nearCacheMaxEntries(given).ifPresent(configuration::setNearCacheMaxEntries);
     CacheSettings.clusterEvents(given).ifPresent(configuration::setClusterEvents);
-    CacheSettings.expiryAfterWrite(given).ifPresent(ttl -> configuration.setExpiryPolicyFactory(
-        ModifiedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, ttl.toMillis()))));
+    CacheSettings.expiryAfterWrite(given).ifPresent(ttl -> {
+      if (CacheSettings.mustNeverExpire(cacheName)) {
+        // Hibernate treats a missing update timestamp as "no table changed", so an expired one would make
+        // stale query results look current. Hibernate creates this cache itself; the file is the only way in.
+        LOG.log(Level.WARNING, () -> "pgjcache: manager " + uri + ", cache '" + cacheName + "': ignoring "
+            + Setting.CACHE_PREFIX + cacheName + "." + Setting.CACHE_EXPIRY_AFTER_WRITE.key() + "=" + ttl
+            + "; Hibernate's update-timestamps region must never expire");
+        return;
+      }
+      configuration.setExpiryPolicyFactory(
+          ModifiedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, ttl.toMillis())));
+    });
   }
 
   @SuppressWarnings("unchecked")

@@ -59,7 +59,8 @@ public enum Setting {
           + "in the writer's transaction). Every write then reads before it writes. Set it on every node."),
   CACHE_EXPIRY_AFTER_WRITE("expiry-after-write", Scope.CACHE, null,
       "Per cache: time to live after each create or update (ISO-8601 duration), overriding the cache's "
-          + "expiry policy with a `ModifiedExpiryPolicy`.");
+          + "expiry policy with a `ModifiedExpiryPolicy`. Ignored, with a warning, for Hibernate's "
+          + "`default-update-timestamps-region`, which must never expire.");
 
   /** Prefix of every setting and of the per-cache namespace. */
   public static final String PREFIX = "pgjcache.";

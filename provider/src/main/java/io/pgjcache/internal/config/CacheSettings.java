@@ -2,11 +2,17 @@ package io.pgjcache.internal.config;
 
 import io.pgjcache.Setting;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** Parsing and validation of the per-cache settings ({@code pgjcache.cache.<name>.<setting>}). */
 public final class CacheSettings {
+  private static final List<String> HIBERNATE_UPDATE_TIMESTAMPS_REGIONS = List.of(
+      "default-update-timestamps-region",
+      "org.hibernate.cache.spi.UpdateTimestampsCache",
+      "org.hibernate.cache.spi.TimestampsRegion");
+
   private CacheSettings() {
   }
 
@@ -50,6 +56,17 @@ public final class CacheSettings {
     return Optional.ofNullable(settings.get(Setting.CACHE_EXPIRY_AFTER_WRITE))
         .map(v -> SettingsResolver.parseDuration(Setting.CACHE_EXPIRY_AFTER_WRITE.key(), v));
   }
+
+  /**
+   * Whether a cache is Hibernate's update-timestamps region (by its default or a legacy name, with or without
+   * Hibernate's region prefix), which must keep every entry: Hibernate reads a missing timestamp as "this table
+   * never changed" and would then serve query results cached before the change.
+   */
+  public static boolean mustNeverExpire(String cacheName) {
+    return HIBERNATE_UPDATE_TIMESTAMPS_REGIONS.stream()
+        .anyMatch(region -> cacheName.equals(region) || cacheName.endsWith("." + region));
+  }
+
 
   private static int parsePositiveInt(String key, String value) {
     try {
