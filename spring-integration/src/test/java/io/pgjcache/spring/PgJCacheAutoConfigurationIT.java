@@ -9,6 +9,11 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Caching;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.management.ObjectName;
@@ -125,6 +130,37 @@ class PgJCacheAutoConfigurationIT {
       assertThat(context.getBean(org.springframework.cache.CacheManager.class).getCacheNames())
           .contains("books", "authors");
     });
+  }
+
+  @Test
+  void twoInstancesStartingTogether_createTheSameCaches_andShareTheirEntries() throws Exception {
+    ApplicationContextRunner instance = runner.withPropertyValues("spring.cache.cache-names=books,authors,codes");
+    CyclicBarrier bothStarted = new CyclicBarrier(2);
+    CyclicBarrier written = new CyclicBarrier(2);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> a = threads.submit(() -> instance.run(context -> {
+        assertThat(context).hasNotFailed();
+        bothStarted.await(30, TimeUnit.SECONDS);
+        context.getBean(org.springframework.cache.CacheManager.class).getCache("authors").put(7, "Le Guin");
+        written.await(30, TimeUnit.SECONDS);
+      }));
+      Future<String> b = threads.submit(() -> {
+        String[] read = new String[1];
+        instance.run(context -> {
+          assertThat(context).hasNotFailed();
+          bothStarted.await(30, TimeUnit.SECONDS);
+          written.await(30, TimeUnit.SECONDS);
+          read[0] = context.getBean(org.springframework.cache.CacheManager.class).getCache("authors")
+              .get(7, String.class);
+        });
+        return read[0];
+      });
+      a.get(60, TimeUnit.SECONDS);
+      assertThat(b.get(60, TimeUnit.SECONDS)).isEqualTo("Le Guin");
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test
