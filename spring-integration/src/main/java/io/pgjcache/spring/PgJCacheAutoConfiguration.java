@@ -76,7 +76,7 @@ public class PgJCacheAutoConfiguration {
       throw e;
     }
     LOG.debug("pgjcache: cache manager {} on {}, schema {}; caches opened at start-up: {}", uri,
-        properties.getJdbc().getUrl() == null ? "the application's DataSource" : "a pool of its own",
+        ProviderProperties.ownPool(properties) ? "a pool of its own" : "the application's DataSource",
         properties.getSchema(), cacheNames);
     return manager;
   }

@@ -16,10 +16,16 @@ final class ProviderProperties {
   private ProviderProperties() {
   }
 
+  /** Whether the caches get a pool of their own rather than the application's DataSource. */
+  static boolean ownPool(PgJCacheProperties settings) {
+    String url = settings.getJdbc().getUrl();
+    return url != null && !url.isBlank();
+  }
+
   static Properties of(PgJCacheProperties settings, DataSource applicationDataSource) {
     Properties properties = new Properties();
     PgJCacheProperties.Jdbc jdbc = settings.getJdbc();
-    if (jdbc.getUrl() == null || jdbc.getUrl().isBlank()) {
+    if (!ownPool(settings)) {
       properties.putAll(PgCachingProvider.dataSourceProperties(applicationDataSource));
     } else {
       put(properties, Setting.JDBC_URL, jdbc.getUrl());
