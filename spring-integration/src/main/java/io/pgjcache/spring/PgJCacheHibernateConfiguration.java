@@ -42,8 +42,8 @@ final class PgJCacheHibernateConfiguration {
       "org.hibernate.cache.jcache.ConfigSettings"})
   static class Boot3 {
     @Bean
-    org.springframework.boot.autoconfigure.orm.jpa.HibernatePropertiesCustomizer pgjcacheHibernatePropertiesCustomizer(
-        javax.cache.CacheManager pgjcacheCacheManager) {
+    org.springframework.boot.autoconfigure.orm.jpa.HibernatePropertiesCustomizer
+        pgjcacheHibernatePropertiesCustomizer(javax.cache.CacheManager pgjcacheCacheManager) {
       return properties -> handOff(properties, pgjcacheCacheManager);
     }
   }
@@ -56,8 +56,8 @@ final class PgJCacheHibernateConfiguration {
       "org.hibernate.cache.jcache.ConfigSettings"})
   static class Boot4 {
     @Bean
-    org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer pgjcacheHibernatePropertiesCustomizer(
-        javax.cache.CacheManager pgjcacheCacheManager) {
+    org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer
+        pgjcacheHibernatePropertiesCustomizer(javax.cache.CacheManager pgjcacheCacheManager) {
       return properties -> handOff(properties, pgjcacheCacheManager);
     }
   }

@@ -55,7 +55,10 @@ public class PgJCacheProperties {
 
   private final Sweep sweep = new Sweep();
 
-  /** Settings of individual caches, by cache name. */
+  /**
+   * Settings of individual caches, by cache name: expiry-after-write and unlogged. A name with dots goes in
+   * brackets: pgjcache.caches[com.example.Order].expiry-after-write.
+   */
   private final Map<String, PerCache> caches = new LinkedHashMap<>();
 
   public String getSchema() {

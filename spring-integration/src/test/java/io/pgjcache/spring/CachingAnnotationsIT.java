@@ -221,7 +221,8 @@ class CachingAnnotationsIT {
 
     private String load(long id) {
       loads.incrementAndGet();
-      List<String> titles = sql.queryForList("SELECT title FROM " + APP_SCHEMA + ".books WHERE id = ?", String.class, id);
+      List<String> titles =
+          sql.queryForList("SELECT title FROM " + APP_SCHEMA + ".books WHERE id = ?", String.class, id);
       return titles.isEmpty() ? null : titles.get(0);
     }
   }

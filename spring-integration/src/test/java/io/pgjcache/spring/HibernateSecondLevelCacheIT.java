@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.hibernate.SessionFactory;
 import org.hibernate.annotations.Cache;
@@ -59,7 +60,7 @@ class HibernateSecondLevelCacheIT {
     });
   }
 
-  private static void inTransaction(EntityManagerFactory entityManagers, java.util.function.Consumer<EntityManager> work) {
+  private static void inTransaction(EntityManagerFactory entityManagers, Consumer<EntityManager> work) {
     EntityManager em = entityManagers.createEntityManager();
     try {
       em.getTransaction().begin();

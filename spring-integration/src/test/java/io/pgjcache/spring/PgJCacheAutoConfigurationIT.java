@@ -211,7 +211,8 @@ class PgJCacheAutoConfigurationIT {
   @Test
   void jdbcUrl_givesTheCachesAConnectionPoolOfTheirOwn() {
     runner.withPropertyValues("pgjcache.jdbc.url=" + TestDatabase.url(), "pgjcache.pool.size=2").run(context -> {
-      DataSource cachePool = context.getBean(javax.cache.CacheManager.class).unwrap(PgCacheManager.class).getDataSource();
+      DataSource cachePool =
+          context.getBean(javax.cache.CacheManager.class).unwrap(PgCacheManager.class).getDataSource();
       assertThat(cachePool).isNotSameAs(context.getBean(DataSource.class)).isInstanceOf(HikariDataSource.class);
       assertThat(((HikariDataSource) cachePool).getMaximumPoolSize()).isEqualTo(2);
       Cache books = context.getBean(org.springframework.cache.CacheManager.class).getCache("books");

@@ -24,15 +24,14 @@ class ProviderPropertiesTest {
       if (setting == Setting.DATASOURCE) {
         continue;
       }
-      String name = setting.scope() == Setting.Scope.CACHE ? "pgjcache.caches.orders." + setting.key() : setting.key();
-      spring.put(name, sample(setting));
+      spring.put(springName(setting), sample(setting));
     }
     Properties provider = ProviderProperties.of(bind(spring), APPLICATION_DATA_SOURCE);
     for (Setting setting : Setting.values()) {
       if (setting == Setting.DATASOURCE) {
         continue;
       }
-      String key = setting.scope() == Setting.Scope.CACHE ? Setting.CACHE_PREFIX + "orders." + setting.key() : setting.key();
+      String key = providerName(setting);
       assertThat(provider.getProperty(key)).as(key).isEqualTo(sample(setting));
     }
   }
@@ -74,6 +73,14 @@ class ProviderPropertiesTest {
 
   private static PgJCacheProperties bind(Map<String, String> spring) {
     return new Binder(new MapConfigurationPropertySource(spring)).bindOrCreate("pgjcache", PgJCacheProperties.class);
+  }
+
+  private static String springName(Setting setting) {
+    return setting.scope() == Setting.Scope.CACHE ? "pgjcache.caches.orders." + setting.key() : setting.key();
+  }
+
+  private static String providerName(Setting setting) {
+    return setting.scope() == Setting.Scope.CACHE ? Setting.CACHE_PREFIX + "orders." + setting.key() : setting.key();
   }
 
   /** A value of the setting's type, different from its default. */

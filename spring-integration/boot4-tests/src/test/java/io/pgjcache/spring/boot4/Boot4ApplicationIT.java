@@ -93,7 +93,8 @@ class Boot4ApplicationIT {
   @Test
   void hibernate_usesTheSameManager_throughBoot4sCustomizer() {
     javax.cache.CacheManager jcache = context.getBean(javax.cache.CacheManager.class);
-    assertThat(context.getBeansOfType(HibernatePropertiesCustomizer.class)).containsKey("pgjcacheHibernatePropertiesCustomizer");
+    assertThat(context.getBeansOfType(HibernatePropertiesCustomizer.class))
+        .containsKey("pgjcacheHibernatePropertiesCustomizer");
     EntityManagerFactory entityManagers = context.getBean(EntityManagerFactory.class);
     assertThat((Map<String, Object>) entityManagers.getProperties())
         .containsEntry("hibernate.javax.cache.cache_manager", jcache);
@@ -151,7 +152,8 @@ class Boot4ApplicationIT {
     @org.springframework.cache.annotation.Cacheable("books")
     public String title(long id) {
       loads.incrementAndGet();
-      List<String> titles = sql.queryForList("SELECT title FROM " + APP_SCHEMA + ".books WHERE id = ?", String.class, id);
+      List<String> titles =
+          sql.queryForList("SELECT title FROM " + APP_SCHEMA + ".books WHERE id = ?", String.class, id);
       return titles.isEmpty() ? null : titles.get(0);
     }
 
