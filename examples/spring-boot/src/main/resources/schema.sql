@@ -1,0 +1,5 @@
+CREATE TABLE IF NOT EXISTS books (
+  isbn  text PRIMARY KEY,
+  title text NOT NULL,
+  stock integer NOT NULL
+);

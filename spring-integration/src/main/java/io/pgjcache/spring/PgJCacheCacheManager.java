@@ -1,0 +1,54 @@
+package io.pgjcache.spring;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.cache.Cache;
+import org.springframework.cache.jcache.JCacheCache;
+import org.springframework.cache.jcache.JCacheCacheManager;
+
+/**
+ * Spring's {@link JCacheCacheManager} over a pgjcache manager, with two differences: every cache it serves
+ * has JCache statistics enabled (so that Boot's cache metrics have numbers to report), and a cache that a
+ * {@code @Cacheable} names but nobody created yet is created on first use, unless that is turned off
+ * ({@code pgjcache.create-missing-caches=false}), in which case such a lookup fails as with plain JCache.
+ *
+ * <p>At start-up it serves every cache registered in the database's schema, including those that other
+ * applications or Hibernate created.
+ */
+public class PgJCacheCacheManager extends JCacheCacheManager {
+  private final boolean createMissingCaches;
+
+  public PgJCacheCacheManager(javax.cache.CacheManager cacheManager, boolean createMissingCaches) {
+    super(cacheManager);
+    this.createMissingCaches = createMissingCaches;
+  }
+
+  @Override
+  protected Collection<Cache> loadCaches() {
+    javax.cache.CacheManager cacheManager = jcacheManager();
+    List<Cache> caches = new ArrayList<>();
+    for (String name : cacheManager.getCacheNames()) {
+      // A cache destroyed by another node since the names were read is simply not served.
+      javax.cache.Cache<Object, Object> cache = CacheOpener.open(cacheManager, name, false);
+      if (cache != null) {
+        caches.add(new JCacheCache(cache, isAllowNullValues()));
+      }
+    }
+    return caches;
+  }
+
+  @Override
+  protected Cache getMissingCache(String name) {
+    javax.cache.Cache<Object, Object> cache = CacheOpener.open(jcacheManager(), name, createMissingCaches);
+    return cache == null ? null : new JCacheCache(cache, isAllowNullValues());
+  }
+
+  private javax.cache.CacheManager jcacheManager() {
+    javax.cache.CacheManager cacheManager = getCacheManager();
+    if (cacheManager == null) {
+      throw new IllegalStateException("No JCache CacheManager set");
+    }
+    return cacheManager;
+  }
+}

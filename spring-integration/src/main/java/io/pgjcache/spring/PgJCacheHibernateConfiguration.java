@@ -1,0 +1,64 @@
+package io.pgjcache.spring;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Hands the JCache manager to Hibernate, so that the second-level cache and Spring's {@code @Cacheable}
+ * share one manager, one set of caches and one database. Hibernate still has to be told to use JCache for
+ * its second-level cache ({@code spring.jpa.properties.hibernate.cache.region.factory_class=jcache}); a
+ * manager the application sets under {@value #CACHE_MANAGER} itself is left alone.
+ *
+ * <p>Boot 3 and Boot 4 declare {@code HibernatePropertiesCustomizer} in different packages; each variant is
+ * only loaded when its interface is on the class path, as is hibernate-jcache.
+ */
+final class PgJCacheHibernateConfiguration {
+  /** The setting of hibernate-jcache that takes a live {@code javax.cache.CacheManager}. */
+  static final String CACHE_MANAGER = "hibernate.javax.cache.cache_manager";
+  /** What hibernate-jcache does for a region whose cache does not exist yet. */
+  static final String MISSING_CACHE_STRATEGY = "hibernate.javax.cache.missing_cache_strategy";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PgJCacheHibernateConfiguration.class);
+
+  private PgJCacheHibernateConfiguration() {
+  }
+
+  static void handOff(Map<String, Object> hibernateProperties, javax.cache.CacheManager cacheManager) {
+    hibernateProperties.putIfAbsent(CACHE_MANAGER, cacheManager);
+    // A region's cache is a table; creating it on first use is the normal case here, not worth a warning.
+    hibernateProperties.putIfAbsent(MISSING_CACHE_STRATEGY, "create");
+    LOG.debug("pgjcache: Hibernate's second-level cache can use cache manager {}", cacheManager.getURI());
+  }
+
+  /** Spring Boot 3. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {
+      "org.springframework.boot.autoconfigure.orm.jpa.HibernatePropertiesCustomizer",
+      "org.hibernate.cache.jcache.ConfigSettings"})
+  static class Boot3 {
+    @Bean
+    org.springframework.boot.autoconfigure.orm.jpa.HibernatePropertiesCustomizer
+        pgjcacheHibernatePropertiesCustomizer(javax.cache.CacheManager pgjcacheCacheManager) {
+      return properties -> handOff(properties, pgjcacheCacheManager);
+    }
+  }
+
+  /** Spring Boot 4, where the interface lives in the spring-boot-hibernate module (and Boot 3's is gone). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingClass("org.springframework.boot.autoconfigure.orm.jpa.HibernatePropertiesCustomizer")
+  @ConditionalOnClass(name = {
+      "org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer",
+      "org.hibernate.cache.jcache.ConfigSettings"})
+  static class Boot4 {
+    @Bean
+    org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer
+        pgjcacheHibernatePropertiesCustomizer(javax.cache.CacheManager pgjcacheCacheManager) {
+      return properties -> handOff(properties, pgjcacheCacheManager);
+    }
+  }
+}

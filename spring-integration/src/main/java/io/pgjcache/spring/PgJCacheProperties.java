@@ -1,0 +1,235 @@
+package io.pgjcache.spring;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code pgjcache.*} settings of a Spring Boot application. They are handed to the provider under
+ * its own names (see {@link io.pgjcache.Setting}); per-cache settings {@code pgjcache.caches.<name>.*}
+ * become {@code pgjcache.cache.<name>.*}, so they apply to every cache of that name, whoever creates it:
+ * {@code spring.cache.cache-names}, a {@code @Cacheable} or Hibernate.
+ *
+ * <p>A cache name with dots is written in brackets: {@code pgjcache.caches[com.example.Order].expiry-after-write}.
+ */
+@ConfigurationProperties("pgjcache")
+public class PgJCacheProperties {
+  /** Schema of the registry table and of every cache table. */
+  private String schema = "jcache";
+
+  /**
+   * Whether cache puts and evictions made inside a Spring-managed transaction wait until it commits (and
+   * are dropped when it rolls back). Applies when the application has a PlatformTransactionManager.
+   */
+  private boolean transactionAware = true;
+
+  /**
+   * Whether a cache that a @Cacheable (or any other lookup through Spring's CacheManager) names, and that
+   * does not exist yet, is created on first use. When false, such a lookup fails; list the caches in
+   * spring.cache.cache-names instead.
+   */
+  private boolean createMissingCaches = true;
+
+  /**
+   * Longest a single cache statement may run before the server cancels it. Applies to the provider's own
+   * pool (pgjcache.jdbc.url), not to the application's DataSource.
+   */
+  private Duration statementTimeout = Duration.ofSeconds(10);
+
+  /**
+   * How long an operation waits for a connection before it fails. Applies to the provider's own pool
+   * (pgjcache.jdbc.url), not to the application's DataSource.
+   */
+  private Duration connectionTimeout = Duration.ofSeconds(5);
+
+  /**
+   * java.io.ObjectInputFilter pattern applied to every Java-deserialized key and value. Defaults to the
+   * provider's filter, which blocks the well-known gadget packages.
+   */
+  private String serialFilter;
+
+  private final Jdbc jdbc = new Jdbc();
+
+  private final Pool pool = new Pool();
+
+  private final Sweep sweep = new Sweep();
+
+  /**
+   * Settings of individual caches, by cache name: expiry-after-write and unlogged. A name with dots goes in
+   * brackets: pgjcache.caches[com.example.Order].expiry-after-write.
+   */
+  private final Map<String, PerCache> caches = new LinkedHashMap<>();
+
+  public String getSchema() {
+    return schema;
+  }
+
+  public void setSchema(String schema) {
+    this.schema = schema;
+  }
+
+  public boolean isTransactionAware() {
+    return transactionAware;
+  }
+
+  public void setTransactionAware(boolean transactionAware) {
+    this.transactionAware = transactionAware;
+  }
+
+  public boolean isCreateMissingCaches() {
+    return createMissingCaches;
+  }
+
+  public void setCreateMissingCaches(boolean createMissingCaches) {
+    this.createMissingCaches = createMissingCaches;
+  }
+
+  public Duration getStatementTimeout() {
+    return statementTimeout;
+  }
+
+  public void setStatementTimeout(Duration statementTimeout) {
+    this.statementTimeout = statementTimeout;
+  }
+
+  public Duration getConnectionTimeout() {
+    return connectionTimeout;
+  }
+
+  public void setConnectionTimeout(Duration connectionTimeout) {
+    this.connectionTimeout = connectionTimeout;
+  }
+
+  public String getSerialFilter() {
+    return serialFilter;
+  }
+
+  public void setSerialFilter(String serialFilter) {
+    this.serialFilter = serialFilter;
+  }
+
+  public Jdbc getJdbc() {
+    return jdbc;
+  }
+
+  public Pool getPool() {
+    return pool;
+  }
+
+  public Sweep getSweep() {
+    return sweep;
+  }
+
+  public Map<String, PerCache> getCaches() {
+    return caches;
+  }
+
+  /**
+   * A database connection of the provider's own. Without a URL, caches use the application's DataSource.
+   */
+  public static class Jdbc {
+    /**
+     * JDBC URL for a small connection pool of the caches' own (for instance ${spring.datasource.url}),
+     * instead of sharing the application's DataSource.
+     */
+    private String url;
+
+    /** Database user of the caches' own pool. */
+    private String user;
+
+    /** Database password of the caches' own pool. */
+    private String password;
+
+    public String getUrl() {
+      return url;
+    }
+
+    public void setUrl(String url) {
+      this.url = url;
+    }
+
+    public String getUser() {
+      return user;
+    }
+
+    public void setUser(String user) {
+      this.user = user;
+    }
+
+    public String getPassword() {
+      return password;
+    }
+
+    public void setPassword(String password) {
+      this.password = password;
+    }
+  }
+
+  /** The caches' own connection pool, used only with pgjcache.jdbc.url. */
+  public static class Pool {
+    /** Maximum connections of the caches' own pool. */
+    private int size = 8;
+
+    public int getSize() {
+      return size;
+    }
+
+    public void setSize(int size) {
+      this.size = size;
+    }
+  }
+
+  /** The background deletion of expired entries. */
+  public static class Sweep {
+    /** How often expired entries are deleted; 0 turns the sweeper off (reads still never return them). */
+    private Duration interval = Duration.ofSeconds(1);
+
+    /** Most rows one sweep transaction deletes. */
+    private int batchSize = 1000;
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public int getBatchSize() {
+      return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+    }
+  }
+
+  /** Settings of one cache. */
+  public static class PerCache {
+    /** Time to live of an entry after each create or update; overrides the cache's expiry policy. */
+    private Duration expiryAfterWrite;
+
+    /**
+     * Whether entries live in an UNLOGGED table (fast, emptied after a server crash, not replicated); the
+     * provider's default is true. Applies when the cache's table is created.
+     */
+    private Boolean unlogged;
+
+    public Duration getExpiryAfterWrite() {
+      return expiryAfterWrite;
+    }
+
+    public void setExpiryAfterWrite(Duration expiryAfterWrite) {
+      this.expiryAfterWrite = expiryAfterWrite;
+    }
+
+    public Boolean getUnlogged() {
+      return unlogged;
+    }
+
+    public void setUnlogged(Boolean unlogged) {
+      this.unlogged = unlogged;
+    }
+  }
+}

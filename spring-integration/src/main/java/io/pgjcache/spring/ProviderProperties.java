@@ -1,0 +1,66 @@
+package io.pgjcache.spring;
+
+import io.pgjcache.PgCachingProvider;
+import io.pgjcache.Setting;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import javax.sql.DataSource;
+
+/**
+ * Translates {@link PgJCacheProperties} into the {@code Properties} the provider reads, under the names of
+ * {@link Setting}: the application's DataSource (unless a JDBC URL asks for a pool of the caches' own),
+ * the manager settings, and {@code pgjcache.cache.<name>.<setting>} for every configured cache.
+ */
+final class ProviderProperties {
+  private ProviderProperties() {
+  }
+
+  /** Whether the caches get a pool of their own rather than the application's DataSource. */
+  static boolean ownPool(PgJCacheProperties settings) {
+    String url = settings.getJdbc().getUrl();
+    return url != null && !url.isBlank();
+  }
+
+  static Properties of(PgJCacheProperties settings, DataSource applicationDataSource) {
+    Properties properties = new Properties();
+    PgJCacheProperties.Jdbc jdbc = settings.getJdbc();
+    if (!ownPool(settings)) {
+      properties.putAll(PgCachingProvider.dataSourceProperties(applicationDataSource));
+    } else {
+      put(properties, Setting.JDBC_URL, jdbc.getUrl());
+      put(properties, Setting.JDBC_USER, jdbc.getUser());
+      put(properties, Setting.JDBC_PASSWORD, jdbc.getPassword());
+    }
+    put(properties, Setting.SCHEMA, settings.getSchema());
+    put(properties, Setting.POOL_SIZE, settings.getPool().getSize());
+    put(properties, Setting.CONNECTION_TIMEOUT, iso(settings.getConnectionTimeout()));
+    put(properties, Setting.STATEMENT_TIMEOUT, iso(settings.getStatementTimeout()));
+    put(properties, Setting.SWEEP_INTERVAL, iso(settings.getSweep().getInterval()));
+    put(properties, Setting.SWEEP_BATCH_SIZE, settings.getSweep().getBatchSize());
+    put(properties, Setting.SERIAL_FILTER, settings.getSerialFilter());
+    settings.getCaches().forEach((name, cache) -> {
+      putForCache(properties, name, Setting.CACHE_EXPIRY_AFTER_WRITE, iso(cache.getExpiryAfterWrite()));
+      putForCache(properties, name, Setting.CACHE_UNLOGGED, cache.getUnlogged());
+    });
+    return properties;
+  }
+
+  private static void put(Properties properties, Setting setting, Object value) {
+    if (value != null) {
+      properties.setProperty(setting.key(), value.toString());
+    }
+  }
+
+  private static void putForCache(Properties properties, String cacheName, Setting setting, Object value) {
+    Objects.requireNonNull(cacheName, "cacheName");
+    if (value != null) {
+      properties.setProperty(Setting.CACHE_PREFIX + cacheName + "." + setting.key(), value.toString());
+    }
+  }
+
+  /** The provider reads ISO-8601 durations; Spring accepts {@code 10m} as well and hands us a Duration. */
+  private static String iso(Duration duration) {
+    return duration == null ? null : duration.toString();
+  }
+}
