@@ -55,6 +55,12 @@ public class PgJCacheProperties {
 
   private final Sweep sweep = new Sweep();
 
+  /** The one direct connection per node that receives invalidations. */
+  private final Listen listen = new Listen();
+
+  /** The in-process copy of hot entries on each node. */
+  private final NearCache nearCache = new NearCache();
+
   /**
    * Settings of individual caches, by cache name: expiry-after-write and unlogged. A name with dots goes in
    * brackets: pgjcache.caches[com.example.Order].expiry-after-write.
@@ -119,6 +125,14 @@ public class PgJCacheProperties {
 
   public Sweep getSweep() {
     return sweep;
+  }
+
+  public Listen getListen() {
+    return listen;
+  }
+
+  public NearCache getNearCache() {
+    return nearCache;
   }
 
   public Map<String, PerCache> getCaches() {
@@ -205,6 +219,48 @@ public class PgJCacheProperties {
     }
   }
 
+  /** The LISTEN connection. */
+  public static class Listen {
+    /**
+     * Direct JDBC URL for LISTEN, when the application's DataSource goes through PgBouncer in transaction
+     * mode or is not a HikariCP or pgjdbc DataSource. Defaults to the DataSource's own URL.
+     */
+    private String url;
+
+    public String getUrl() {
+      return url;
+    }
+
+    public void setUrl(String url) {
+      this.url = url;
+    }
+  }
+
+  /** The near cache of every cache, unless a cache says otherwise. */
+  public static class NearCache {
+    /** Whether caches keep an in-process copy of hot entries, invalidated cluster-wide. */
+    private boolean enabled = true;
+
+    /** Most entries one cache's near cache holds on this node. */
+    private int maxEntries = 10_000;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public int getMaxEntries() {
+      return maxEntries;
+    }
+
+    public void setMaxEntries(int maxEntries) {
+      this.maxEntries = maxEntries;
+    }
+  }
+
   /** Settings of one cache. */
   public static class PerCache {
     /** Time to live of an entry after each create or update; overrides the cache's expiry policy. */
@@ -215,6 +271,39 @@ public class PgJCacheProperties {
      * provider's default is true. Applies when the cache's table is created.
      */
     private Boolean unlogged;
+
+    /** Whether this cache keeps a near cache; defaults to {@code pgjcache.near-cache.enabled}. */
+    private Boolean nearCache;
+
+    /** Most entries of this cache's near cache; defaults to {@code pgjcache.near-cache.max-entries}. */
+    private Integer nearCacheMaxEntries;
+
+    /** Whether listeners on every node hear this cache's changes made anywhere (set it on every node). */
+    private Boolean clusterEvents;
+
+    public Boolean getNearCache() {
+      return nearCache;
+    }
+
+    public void setNearCache(Boolean nearCache) {
+      this.nearCache = nearCache;
+    }
+
+    public Integer getNearCacheMaxEntries() {
+      return nearCacheMaxEntries;
+    }
+
+    public void setNearCacheMaxEntries(Integer nearCacheMaxEntries) {
+      this.nearCacheMaxEntries = nearCacheMaxEntries;
+    }
+
+    public Boolean getClusterEvents() {
+      return clusterEvents;
+    }
+
+    public void setClusterEvents(Boolean clusterEvents) {
+      this.clusterEvents = clusterEvents;
+    }
 
     public Duration getExpiryAfterWrite() {
       return expiryAfterWrite;

@@ -39,7 +39,13 @@ final class ProviderProperties {
     put(properties, Setting.SWEEP_INTERVAL, iso(settings.getSweep().getInterval()));
     put(properties, Setting.SWEEP_BATCH_SIZE, settings.getSweep().getBatchSize());
     put(properties, Setting.SERIAL_FILTER, settings.getSerialFilter());
+    put(properties, Setting.LISTEN_URL, settings.getListen().getUrl());
+    put(properties, Setting.NEAR_CACHE_ENABLED, settings.getNearCache().isEnabled());
+    put(properties, Setting.NEAR_CACHE_MAX_ENTRIES, settings.getNearCache().getMaxEntries());
     settings.getCaches().forEach((name, cache) -> {
+      putForCache(properties, name, Setting.CACHE_NEAR_CACHE, cache.getNearCache());
+      putForCache(properties, name, Setting.CACHE_NEAR_CACHE_MAX_ENTRIES, cache.getNearCacheMaxEntries());
+      putForCache(properties, name, Setting.CACHE_CLUSTER_EVENTS, cache.getClusterEvents());
       putForCache(properties, name, Setting.CACHE_EXPIRY_AFTER_WRITE, iso(cache.getExpiryAfterWrite()));
       putForCache(properties, name, Setting.CACHE_UNLOGGED, cache.getUnlogged());
     });

@@ -97,6 +97,12 @@ class ProviderPropertiesTest {
       case SWEEP_BATCH_SIZE -> "50";
       case SERIAL_FILTER -> "maxdepth=5";
       case CACHE_UNLOGGED -> "false";
+      case LISTEN_URL -> "jdbc:postgresql://direct/app";
+      case NEAR_CACHE_ENABLED -> "false";
+      case NEAR_CACHE_MAX_ENTRIES -> "50";
+      case CACHE_NEAR_CACHE -> "false";
+      case CACHE_NEAR_CACHE_MAX_ENTRIES -> "20";
+      case CACHE_CLUSTER_EVENTS -> "true";
       case CACHE_EXPIRY_AFTER_WRITE -> "PT10M";
       case DATASOURCE -> throw new IllegalArgumentException("not a text setting");
     };
