@@ -1,8 +1,12 @@
 package io.pgjcache.testing;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.PgCacheManager;
 import io.pgjcache.PgCachingProvider;
+import io.pgjcache.internal.notify.ListenTarget;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,6 +104,19 @@ public final class Cluster implements AutoCloseable {
     return nodes.get(index).unwrap(PgCacheManager.class).getDataSource();
   }
 
+  /** Where the nodes' database is, and as whom they log in. */
+  public ListenTarget database() {
+    HikariDataSource pool = (HikariDataSource) dataSource(0);
+    return ListenTarget.fromJdbcUrl(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+  }
+
+  /** A JDBC URL for the nodes' database and credentials that connects through another address (a proxy). */
+  public String jdbcUrlVia(String host, int port) {
+    ListenTarget database = database();
+    return "jdbc:postgresql://" + host + ":" + port + "/" + encode(database.database()) + "?user="
+        + encode(database.user()) + (database.password() == null ? "" : "&password=" + encode(database.password()));
+  }
+
   public String schema() {
     return schema;
   }
@@ -116,6 +133,10 @@ public final class Cluster implements AutoCloseable {
       caches.add(nodes.get(i).getCache(name, configuration.getKeyType(), configuration.getValueType()));
     }
     return caches;
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   @Override
