@@ -14,6 +14,8 @@ import javax.cache.CacheException;
 public final class DatabaseErrors {
   /** SQLState of a missing table. */
   public static final String UNDEFINED_TABLE = "42P01";
+  /** How PgBouncer refuses the {@code options} startup parameter, which carries our statement timeout. */
+  private static final String REFUSED_OPTIONS = "unsupported startup parameter: options";
 
   private DatabaseErrors() {
   }
@@ -56,6 +58,10 @@ public final class DatabaseErrors {
     if (e instanceof SQLTransientConnectionException && e.getCause() instanceof SQLException cause) {
       // The pool timed out waiting for a connection; why it could not make one is in the cause.
       reason += ": " + cause.getMessage();
+    }
+    if (reason != null && reason.contains(REFUSED_OPTIONS)) {
+      reason += " (a connection pooler such as PgBouncer refuses the parameter that carries "
+          + "pgjcache.statement-timeout: set it to PT0S there)";
     }
     return new CacheException(what + " failed: " + kind + state + ": " + reason, e);
   }
