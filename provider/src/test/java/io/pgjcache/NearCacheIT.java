@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.MutableConfiguration;
@@ -84,6 +86,25 @@ class NearCacheIT {
       Cache<String, String> cache = cluster.node(0).createCache("accessed", strings()
           .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MINUTES, 1))));
       assertReadsPostgreSQLEveryTime(cluster, cache);
+    }
+  }
+
+  @Test
+  void nearCache_holdsAtMostItsMaxEntries() throws Exception {
+    int max = 10;
+    try (Cluster cluster = Cluster.builder().nodes(1)
+        .property("pgjcache.cache.bounded.near-cache-max-entries", String.valueOf(max)).build()) {
+      Cache<String, String> cache = cluster.node(0).createCache("bounded", strings());
+      List<String> keys = IntStream.range(0, 5 * max).mapToObj(i -> "k" + i).toList();
+      keys.forEach(key -> cache.put(key, "v"));
+      NearCaching.awaitNearCached(cluster.dataSource(0), cache, keys.get(keys.size() - 1));
+      keys.forEach(cache::get);
+
+      try (TableLock lock = TableLock.on(cluster.dataSource(0), table(cache))) {
+        List<Callable<String>> reads = keys.stream().<Callable<String>>map(key -> () -> cache.get(key)).toList();
+        assertThat(lock.countCompletingWithin(Duration.ofSeconds(1), reads)).as("reads answered from memory")
+            .isBetween(1, max);
+      }
     }
   }
 

@@ -22,11 +22,12 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
 
 /**
- * No stale install: reader threads on two nodes race a writer on a third. A read that fetched a value just
- * before a change, and would put it into its near cache just after the change's notification arrived, must
- * not install it; if it did, that node would serve the old value until the key changes again. So at
- * checkpoints, and at the end, once notifications have had time to arrive, every node must return exactly
- * the last committed value, read after read.
+ * No stale install: reader threads on nodes B and C, and on the writer's own node A, race a writer. A read
+ * that fetched a value just before a change, and would put it into its near cache just after the change's
+ * notification arrived (or, on A, after the writer dropped A's copy), must not install it; if it did, that
+ * node would serve the old value until the key changes again. So at checkpoints, and at the end, once
+ * notifications have had time to arrive, every node must return exactly the last committed value, read after
+ * read.
  *
  * <p>Reads are not promised to be monotonic while writes go on: one thread may read a newer row from
  * PostgreSQL while another still gets the older copy whose notification has not arrived yet. The test counts
@@ -36,7 +37,7 @@ class StaleInstallIT {
   private static final int WRITES = 2_000;
   private static final int CHECKPOINT_EVERY = 100;
   private static final int KEYS = 3;
-  /** Reader threads, spread over nodes B and C. */
+  /** Reader threads, spread over the nodes: B, C, the writer's own node A, B. */
   private static final int READERS = 4;
   /**
    * A pause between reads: near-cache hits in a tight loop would take all the CPU from the writer. Misses,
@@ -65,7 +66,7 @@ class StaleInstallIT {
       ExecutorService readers = Executors.newFixedThreadPool(READERS);
       List<Future<?>> running = new ArrayList<>();
       for (int t = 0; t < READERS; t++) {
-        Cache<String, Integer> reader = nodes.get(1 + t % 2);
+        Cache<String, Integer> reader = nodes.get((t + 1) % nodes.size());
         running.add(readers.submit(() -> readUntilStopped(reader, stop, reads, backwards)));
       }
       try {

@@ -95,6 +95,32 @@ public final class TableLock implements AutoCloseable {
     }
   }
 
+  /** Starts all operations at once and counts those that complete within the bound: the ones served from memory. */
+  public int countCompletingWithin(Duration bound, List<? extends Callable<?>> operations) {
+    List<Future<?>> started = new ArrayList<>();
+    for (Callable<?> operation : operations) {
+      Future<?> result = threads.submit(operation);
+      pending.add(result);
+      started.add(result);
+    }
+    long deadline = System.nanoTime() + bound.toNanos();
+    int completed = 0;
+    for (Future<?> result : started) {
+      try {
+        result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        completed++;
+      } catch (TimeoutException e) {
+        // waits on the table
+      } catch (ExecutionException e) {
+        fail("operation failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted");
+      }
+    }
+    return completed;
+  }
+
   /** Asserts that the operation waits on the locked table, that is, makes a round trip. */
   public void assertWaitsOnTable(String what, Callable<?> operation) {
     Future<?> result = threads.submit(operation);
