@@ -84,7 +84,7 @@ class NearCacheIT {
   void reads_goToPostgreSQL_whenTheExpiryPolicyChangesExpiryOnAccess() throws Exception {
     try (Cluster cluster = Cluster.of(1)) {
       Cache<String, String> cache = cluster.node(0).createCache("accessed", strings()
-          .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MINUTES, 1))));
+          .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(jcache(Duration.ofMinutes(1)))));
       assertReadsPostgreSQLEveryTime(cluster, cache);
     }
   }
@@ -131,8 +131,7 @@ class NearCacheIT {
     // No sweeper: nothing deletes the row, so no notification can drop the copy. Only its own expiry can.
     try (Cluster cluster = Cluster.builder().nodes(2).property("pgjcache.sweep.interval", "PT0S").build()) {
       List<Cache<String, String>> caches = cluster.cache("expiring", strings()
-          .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS,
-              ttl.toMillis()))));
+          .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(jcache(ttl))));
       Cache<String, String> b = caches.get(1);
       long written = System.currentTimeMillis();
       caches.get(0).put("k", "v");
@@ -182,6 +181,10 @@ class NearCacheIT {
       rows.next();
       return rows.getLong(1);
     }
+  }
+
+  private static javax.cache.expiry.Duration jcache(Duration duration) {
+    return new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, duration.toMillis());
   }
 
   static String table(Cache<?, ?> cache) {
