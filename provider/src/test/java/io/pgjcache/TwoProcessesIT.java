@@ -45,7 +45,8 @@ class TwoProcessesIT {
         assertThat(there.ask("put k v3", ANSWERS_WITHIN)).isEqualTo("ok");
         await("and the other way round").atMost(Duration.ofSeconds(5)).until(() -> "v3".equals(here.get("k")));
         here.remove("k");
-        await().atMost(Duration.ofSeconds(5)).until(() -> there.ask("get k", ANSWERS_WITHIN).equals(NodeProcess.ABSENT));
+        await("removal seen there").atMost(Duration.ofSeconds(5))
+            .until(() -> there.ask("get k", ANSWERS_WITHIN).equals(NodeProcess.ABSENT));
 
         assertThat(there.exit(ANSWERS_WITHIN)).as("exit code").isZero();
       }
