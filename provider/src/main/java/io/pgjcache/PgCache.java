@@ -172,7 +172,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     try {
       rows = database.autoCommit(what("getAll"), c -> table.readAll(c, digests));
     } catch (RuntimeException e) {
-      tokens.forEach(near::abandon);
+      tokens.forEach((digestKey, token) -> near.abandon(digestKey, token));
       throw e;
     }
     for (Map.Entry<K, Encoded> entry : toRead.entrySet()) {
@@ -1030,7 +1030,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     try {
       row = database.autoCommit(what("get"), c -> table.read(c, k.digest()));
     } catch (RuntimeException e) {
-      near.abandon(k.digestKey(), token);
+      if (token != null) {
+        near.abandon(k.digestKey(), token);
+      }
       throw e;
     }
     if (token != null) {

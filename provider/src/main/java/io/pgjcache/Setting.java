@@ -38,7 +38,9 @@ public enum Setting {
       "How long an operation waits for a connection (pool checkout and TCP connect) before it fails "
           + "with `CacheException`. ISO-8601 duration."),
   STATEMENT_TIMEOUT("pgjcache.statement-timeout", Scope.MANAGER, "PT10S",
-      "Longest a single cache statement may run, server side, before it is cancelled. ISO-8601 duration."),
+      "Longest a single cache statement may run, server side, before it is cancelled. ISO-8601 duration. `PT0S` "
+          + "sets none: needed behind PgBouncer, which refuses the startup parameter that carries it (set "
+          + "`statement_timeout` on the database role instead)."),
   SWEEP_INTERVAL("pgjcache.sweep.interval", Scope.MANAGER, "PT1S",
       "How often the background sweeper deletes expired rows. ISO-8601 duration; `PT0S` turns it off."),
   SWEEP_BATCH_SIZE("pgjcache.sweep.batch-size", Scope.MANAGER, "1000",

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * @param schema           schema of all tables
  * @param poolSize         maximum pool size of our own pool
  * @param connectionTimeout bound on connection checkout and connect
- * @param statementTimeout bound on one statement, server side
+ * @param statementTimeout bound on one statement, server side; zero for none of ours
  * @param sweepInterval    period of the expiry sweeper, zero for none
  * @param sweepBatchSize   rows per sweep transaction
  * @param serialFilter     ObjectInputFilter pattern for Java deserialization

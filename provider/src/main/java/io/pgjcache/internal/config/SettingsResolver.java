@@ -104,7 +104,7 @@ public final class SettingsResolver {
         identifier(values),
         positiveInt(values, Setting.POOL_SIZE),
         duration(values, Setting.CONNECTION_TIMEOUT, false),
-        duration(values, Setting.STATEMENT_TIMEOUT, false),
+        duration(values, Setting.STATEMENT_TIMEOUT, true),
         duration(values, Setting.SWEEP_INTERVAL, true),
         positiveInt(values, Setting.SWEEP_BATCH_SIZE),
         text(values, Setting.SERIAL_FILTER),

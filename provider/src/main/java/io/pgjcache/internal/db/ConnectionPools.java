@@ -54,11 +54,16 @@ public final class ConnectionPools {
     // Start even while the database is down; operations then fail within the connection timeout
     // and succeed again as soon as it is back.
     config.setInitializationFailTimeout(-1);
-    long statementMillis = settings.statementTimeout().toMillis();
     config.addDataSourceProperty("connectTimeout", Math.max(1, (int) connectionTimeout.toSeconds()));
-    // The server cancels a slow statement; the socket timeout catches a server that stopped answering.
-    config.addDataSourceProperty("options", "-c statement_timeout=" + statementMillis);
-    config.addDataSourceProperty("socketTimeout", Math.max(1, (int) (statementMillis / 1000) + 5));
+    Duration statementTimeout = settings.statementTimeout();
+    // Zero: no timeout of ours, and no "options" startup parameter, which PgBouncer refuses (a pooler in
+    // transaction mode cannot keep a session setting anyway; the database role's own setting applies there).
+    if (!statementTimeout.isZero()) {
+      long statementMillis = statementTimeout.toMillis();
+      // The server cancels a slow statement; the socket timeout catches a server that stopped answering.
+      config.addDataSourceProperty("options", "-c statement_timeout=" + statementMillis);
+      config.addDataSourceProperty("socketTimeout", Math.max(1, (int) (statementMillis / 1000) + 5));
+    }
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", "pgjcache");
     try {

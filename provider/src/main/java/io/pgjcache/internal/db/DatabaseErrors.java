@@ -14,6 +14,11 @@ import javax.cache.CacheException;
 public final class DatabaseErrors {
   /** SQLState of a missing table. */
   public static final String UNDEFINED_TABLE = "42P01";
+  /**
+   * How PgBouncer refuses the {@code options} startup parameter that carries our statement timeout: "... startup
+   * parameter: options" before 1.20, "... startup parameter in options: statement_timeout" since.
+   */
+  private static final String REFUSED_PARAMETER = "unsupported startup parameter";
 
   private DatabaseErrors() {
   }
@@ -56,6 +61,10 @@ public final class DatabaseErrors {
     if (e instanceof SQLTransientConnectionException && e.getCause() instanceof SQLException cause) {
       // The pool timed out waiting for a connection; why it could not make one is in the cause.
       reason += ": " + cause.getMessage();
+    }
+    if (reason != null && reason.contains(REFUSED_PARAMETER) && reason.contains("options")) {
+      reason += " (a connection pooler such as PgBouncer refuses the parameter that carries "
+          + "pgjcache.statement-timeout: set it to PT0S there)";
     }
     return new CacheException(what + " failed: " + kind + state + ": " + reason, e);
   }

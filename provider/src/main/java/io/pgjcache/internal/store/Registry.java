@@ -116,6 +116,7 @@ public final class Registry {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.ddlLock());
       }
+      int id;
       String table;
       try (PreparedStatement delete = connection.prepareStatement(Sql.unregisterCache(schema))) {
         delete.setString(1, cacheName);
@@ -123,11 +124,17 @@ public final class Registry {
           if (!rs.next()) {
             return false;
           }
-          table = rs.getString(1);
+          id = rs.getInt(1);
+          table = rs.getString(2);
         }
       }
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.dropCacheTable(schema, table));
+      }
+      try (PreparedStatement notify = connection.prepareStatement(Sql.notifyCacheChanged())) {
+        notify.setString(1, channel);
+        notify.setString(2, String.valueOf(id));
+        notify.execute();
       }
       return true;
     });

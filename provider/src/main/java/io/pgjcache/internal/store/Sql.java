@@ -115,7 +115,15 @@ public final class Sql {
   }
 
   static String unregisterCache(String schema) {
-    return "DELETE FROM " + qualified(schema, "caches") + " WHERE name = ? RETURNING table_name";
+    return "DELETE FROM " + qualified(schema, "caches") + " WHERE name = ? RETURNING id, table_name";
+  }
+
+  /**
+   * "Anything in this cache may have changed", sent when its table is dropped: DROP fires no trigger, and
+   * nodes that still have the cache open must stop serving their copies.
+   */
+  static String notifyCacheChanged() {
+    return "SELECT pg_notify(?, ? || ' *')";
   }
 
   static String createCacheTable(String schema, String table, boolean unlogged) {

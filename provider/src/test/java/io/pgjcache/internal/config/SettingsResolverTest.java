@@ -270,7 +270,7 @@ class SettingsResolverTest {
     assertBadValue("pgjcache.sweep.batch-size", "-1", "-1");
     assertBadValue("pgjcache.connection-timeout", "-PT1S", "PT-1S");
     assertBadValue("pgjcache.connection-timeout", "-100", "-100");
-    assertBadValue("pgjcache.statement-timeout", "PT0S", "PT0S");
+    assertBadValue("pgjcache.statement-timeout", "-PT1S", "PT-1S");
     assertBadValue("pgjcache.statement-timeout", "ten seconds", "ten seconds");
     assertBadValue("pgjcache.sweep.interval", "-PT1S", "PT-1S");
   }
@@ -294,6 +294,13 @@ class SettingsResolverTest {
     assertThat(settings.connectionTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(settings.statementTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(settings.sweepInterval()).as("zero turns the sweeper off").isZero();
+  }
+
+  @Test
+  void resolve_acceptsZeroStatementTimeout_asNone() {
+    ManagerSettings settings = resolve(Map.of(), NAME_ONLY, properties("pgjcache.statement-timeout", "PT0S"));
+
+    assertThat(settings.statementTimeout()).isZero();
   }
 
   @Test

@@ -1,0 +1,67 @@
+package io.pgjcache.testing;
+
+import io.pgjcache.internal.store.Identifiers;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Listens on a schema's invalidation channel from a connection of its own, to show what the provider's
+ * triggers send. Delivery latency does not matter here, so plain pgjdbc does.
+ */
+public final class NotificationTap implements AutoCloseable {
+  private final Connection connection;
+  private final PGConnection pg;
+
+  private NotificationTap(Connection connection) throws SQLException {
+    this.connection = connection;
+    this.pg = connection.unwrap(PGConnection.class);
+  }
+
+  public static NotificationTap listen(DataSource dataSource, String schema) throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("LISTEN \"" + Identifiers.channel(schema) + "\"");
+      return new NotificationTap(connection);
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** Every payload that arrives until the first that starts with the prefix (inclusive), within the bound. */
+  public List<String> payloadsUntil(String prefix, Duration within) throws SQLException {
+    List<String> payloads = new ArrayList<>();
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      PGNotification[] arrived = pg.getNotifications(100);
+      if (arrived == null) {
+        continue;
+      }
+      for (PGNotification notification : arrived) {
+        payloads.add(notification.getParameter());
+        if (notification.getParameter().startsWith(prefix)) {
+          return payloads;
+        }
+      }
+    }
+    throw new AssertionError("no notification starting with '" + prefix + "' within " + within + "; got "
+        + payloads);
+  }
+
+  /** The connection goes back to its pool: stop listening first. */
+  @Override
+  public void close() throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("UNLISTEN *");
+    } finally {
+      connection.close();
+    }
+  }
+}
