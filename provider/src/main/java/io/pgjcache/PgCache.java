@@ -1,5 +1,7 @@
 package io.pgjcache;
 
+import static io.pgjcache.internal.Closeables.closeQuietly;
+
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.db.DatabaseErrors;
 import io.pgjcache.internal.event.ClusterEvents;
@@ -16,8 +18,6 @@ import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.KeyDigest;
 import io.pgjcache.internal.store.StoredEntry;
-import java.io.Closeable;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -390,17 +390,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireEntry(key, oldValue);
     long start = System.nanoTime();
     Encoded k = encodeKey(key);
-    Outcome outcome = underLock("remove", k, (c, current, now, out) -> {
-      if (!current.isLive()) {
-        return Outcome.MISS;
-      }
-      if (!oldValue.equals(current.value())) {
-        touchLocked(c, k, current, now);
-        return Outcome.HIT;
-      }
+    Outcome outcome = underLockIfEquals("remove", k, oldValue, (c, current, now, out) -> {
       deleteThrough(key);
       erase(c, k, key, current, out);
-      return Outcome.CHANGED;
     });
     countRead(outcome != Outcome.MISS);
     if (outcome == Outcome.CHANGED) {
@@ -440,17 +432,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     long start = System.nanoTime();
     Encoded k = encodeKey(key);
     byte[] v = encodeValue(newValue);
-    Outcome outcome = underLock("replace", k, (c, current, now, out) -> {
-      if (!current.isLive()) {
-        return Outcome.MISS;
-      }
-      if (!oldValue.equals(current.value())) {
-        touchLocked(c, k, current, now);
-        return Outcome.HIT;
-      }
+    Outcome outcome = underLockIfEquals("replace", k, oldValue, (c, current, now, out) -> {
       writeThrough(key, newValue);
       store(c, k, v, key, newValue, current, now, out);
-      return Outcome.CHANGED;
     });
     countRead(outcome != Outcome.MISS);
     if (outcome == Outcome.CHANGED) {
@@ -941,6 +925,30 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     return result;
   }
 
+  @FunctionalInterface
+  private interface ConditionalWork<K, V> {
+    void run(Connection c, PgCache<K, V>.Current<V> current, long now, List<PgCacheEntryEvent<K, V>> events)
+        throws SQLException;
+  }
+
+  /**
+   * The conditional operations ({@code remove(k, v)}, {@code replace(k, v, new)}): the action runs only when
+   * the live value equals the expected one; a mismatch still counts as an access of the entry.
+   */
+  private Outcome underLockIfEquals(String operation, Encoded k, V expected, ConditionalWork<K, V> action) {
+    return underLock(operation, k, (c, current, now, out) -> {
+      if (!current.isLive()) {
+        return Outcome.MISS;
+      }
+      if (!expected.equals(current.value())) {
+        touchLocked(c, k, current, now);
+        return Outcome.HIT;
+      }
+      action.run(c, current, now, out);
+      return Outcome.CHANGED;
+    });
+  }
+
   /**
    * Writes a value as a create or an update, with the expiry the policy gives; an expiry already
    * past means the entry must not be kept. Returns whether the value is now stored.
@@ -1249,16 +1257,6 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   private static long now() {
     return System.currentTimeMillis();
-  }
-
-  private static void closeQuietly(Object resource) {
-    if (resource instanceof Closeable closeable) {
-      try {
-        closeable.close();
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.DEBUG, "pgjcache: closing " + resource.getClass().getName() + " failed", e);
-      }
-    }
   }
 
   /** Whether a conditional operation found nothing, found a non-matching entry, or changed it. */

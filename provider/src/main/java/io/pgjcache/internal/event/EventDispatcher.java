@@ -1,7 +1,7 @@
 package io.pgjcache.internal.event;
 
-import java.io.Closeable;
-import java.io.IOException;
+import static io.pgjcache.internal.Closeables.closeQuietly;
+
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
@@ -161,16 +161,6 @@ public final class EventDispatcher<K, V> {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "pgjcache: cache '" + cacheName + "': asynchronous listener "
           + listener.getClass().getName() + " failed", e);
-    }
-  }
-
-  private static void closeQuietly(Object resource) {
-    if (resource instanceof Closeable closeable) {
-      try {
-        closeable.close();
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.DEBUG, "pgjcache: closing " + resource.getClass().getName() + " failed", e);
-      }
     }
   }
 }
