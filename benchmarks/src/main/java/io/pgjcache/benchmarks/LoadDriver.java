@@ -42,7 +42,7 @@ import javax.sql.DataSource;
  * {@code bench.warmup} and {@code bench.duration} (seconds), {@code bench.rounds}, {@code bench.threads}
  * (e.g. {@code 1,4,16}), {@code bench.workloads} ({@code get,put,mixed}), {@code bench.keys},
  * {@code bench.zipf}, {@code bench.value-length}, {@code bench.pool-size}, {@code bench.schema}; see
- * {@link BenchmarkSettings}.
+ * {@link BenchmarkSettings}. {@code bench.jvm.heap} (default {@code 1g}) sizes the benchmark's JVM.
  *
  * <p><b>Fairness.</b>
  * <ul>
