@@ -1,0 +1,115 @@
+package io.pgjcache.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Runs one measurement: {@code threads} workers call a contender in a closed loop (each starts its next
+ * operation when the previous one returns) for a warm-up, then for a timed window; the result is the
+ * operations completed in the window divided by its length.
+ *
+ * <p>Worker {@code i} always uses the same seed, so both contenders see the same sequence of keys and
+ * operations. Every key was prepopulated and nothing expires, so a get that finds nothing means the contender
+ * is broken and the measurement fails, as it does on the first exception of any worker.
+ */
+final class LoadRunner {
+  private static final long SEED = 20_250_107L;
+
+  private final ZipfSampler keys;
+  private final Dataset dataset;
+
+  LoadRunner(ZipfSampler keys, Dataset dataset) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.dataset = Objects.requireNonNull(dataset, "dataset");
+    if (keys.size() != dataset.keyCount()) {
+      throw new IllegalArgumentException("The sampler draws " + keys.size() + " ranks for "
+          + dataset.keyCount() + " keys");
+    }
+  }
+
+  /** Operations per second of {@code contender} under {@code workload} in the timed window. */
+  double measure(Contender contender, Workload workload, int threads, Duration warmup, Duration window)
+      throws InterruptedException {
+    Run run = new Run(contender, workload);
+    List<Thread> workers = new ArrayList<>(threads);
+    for (int i = 0; i < threads; i++) {
+      SplittableRandom random = new SplittableRandom(SEED + i);
+      Thread worker = new Thread(() -> run.loop(random), "bench-" + contender.name() + "-" + i);
+      worker.setDaemon(true);
+      workers.add(worker);
+    }
+    workers.forEach(Thread::start);
+    try {
+      run.sleepUnlessFailed(warmup);
+      long startOps = run.operations.sum();
+      long start = System.nanoTime();
+      run.sleepUnlessFailed(window);
+      long endOps = run.operations.sum();
+      long end = System.nanoTime();
+      run.stop = true;
+      for (Thread worker : workers) {
+        worker.join(TimeUnit.SECONDS.toMillis(30));
+      }
+      run.throwIfFailed();
+      return (endOps - startOps) / ((end - start) / 1e9);
+    } finally {
+      run.stop = true;
+    }
+  }
+
+  /** The shared state of one measurement's workers. */
+  private final class Run {
+    private final Contender contender;
+    private final Workload workload;
+    private final LongAdder operations = new LongAdder();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean stop;
+
+    Run(Contender contender, Workload workload) {
+      this.contender = contender;
+      this.workload = workload;
+    }
+
+    void loop(SplittableRandom random) {
+      try {
+        while (!stop) {
+          String key = dataset.key(keys.next(random));
+          if (workload.nextIsGet(random)) {
+            if (contender.get(key) == null) {
+              throw new IllegalStateException(contender.name() + " found no value for the prepopulated key "
+                  + key);
+            }
+          } else {
+            contender.put(key, dataset.value(random.nextInt()));
+          }
+          operations.increment();
+        }
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+        stop = true;
+      }
+    }
+
+    void sleepUnlessFailed(Duration duration) throws InterruptedException {
+      long deadline = System.nanoTime() + duration.toNanos();
+      long remaining;
+      while (!stop && (remaining = deadline - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.sleep(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100)));
+      }
+      throwIfFailed();
+    }
+
+    void throwIfFailed() {
+      Throwable t = failure.get();
+      if (t != null) {
+        throw new IllegalStateException(contender.name() + " failed under " + workload.label() + ": " + t, t);
+      }
+    }
+  }
+}
