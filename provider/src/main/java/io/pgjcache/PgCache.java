@@ -33,6 +33,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -225,8 +226,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     Encoded k = encodeKey(key);
     byte[] v = encodeValue(value);
     long now = now();
-    if (isSimple() && expiry.forCreation(now) > now) {
-      long creation = expiry.forCreation(now);
+    long creation = isSimple() ? expiry.forCreation(now) : now;
+    if (creation > now) {
       long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
       try {
         database.autoCommit(what("put"), c -> {
@@ -283,10 +284,10 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       values.put(entry.getKey(), encodeValue(entry.getValue()));
     }
     long now = now();
-    if (isSimple() && expiry.forCreation(now) > now) {
+    long creation = isSimple() ? expiry.forCreation(now) : now;
+    if (creation > now) {
       List<byte[][]> rows = new ArrayList<>();
       keys.forEach((key, k) -> rows.add(new byte[][] {k.digest(), k.bytes(), values.get(key)}));
-      long creation = expiry.forCreation(now);
       long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
       try {
         database.autoCommit(what("putAll"), c -> {
@@ -1251,8 +1252,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
   }
 
-  private String what(String operation) {
-    return "pgjcache: cache '" + name + "': " + operation;
+  /** The operation's name for an error message, built only if one is needed. */
+  private Supplier<String> what(String operation) {
+    return () -> "pgjcache: cache '" + name + "': " + operation;
   }
 
   private static long now() {

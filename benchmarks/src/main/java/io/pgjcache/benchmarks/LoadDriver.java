@@ -82,6 +82,8 @@ public final class LoadDriver {
     Properties properties = new Properties();
     properties.setProperty("pgjcache.schema", settings.schema());
     properties.setProperty("pgjcache.pool.size", String.valueOf(settings.poolSize()));
+    // This driver compares the database path with raw JDBC; near-cache hits are measured by NearCacheBenchmark.
+    properties.setProperty("pgjcache.near-cache.enabled", "false");
     PgCachingProvider provider = (PgCachingProvider) Caching.getCachingProvider(PgCachingProvider.class.getName());
     PgCacheManager manager = (PgCacheManager) provider.getCacheManager(URI.create("pgjcache:benchmark"),
         LoadDriver.class.getClassLoader(), properties);

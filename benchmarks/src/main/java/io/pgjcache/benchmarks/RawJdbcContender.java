@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,7 +18,8 @@ import java.util.Objects;
  * cache table, through a HikariCP pool of its own.
  *
  * <p>The table is created {@code LIKE} pgjcache's (same columns, types, primary key, indexes and storage
- * options, also UNLOGGED), so both sides pay for the same row and index layout. The application encodes as a
+ * options, also UNLOGGED) and carries the same invalidation triggers, so both sides pay for the same row
+ * and index layout and the same NOTIFY per write. The application encodes as a
  * reasonable one would: the key's UTF-8 bytes are the primary key (no digest; keys here are short), the
  * value's UTF-8 bytes are the value (no type tag), {@code expires_at} stays NULL, and {@code version} is
  * bumped in place (no sequence). A get is one {@code SELECT} by primary key and a put one
@@ -54,6 +57,9 @@ final class RawJdbcContender implements Contender {
       s.execute("DROP TABLE IF EXISTS " + table);
       s.execute("CREATE UNLOGGED TABLE " + table + " (LIKE " + templateTable + " INCLUDING ALL)"
           + (storageOptions.isEmpty() ? "" : " WITH (" + storageOptions + ")"));
+      for (String trigger : triggersFor(c, templateTable, table)) {
+        s.execute(trigger);
+      }
     } catch (SQLException | RuntimeException e) {
       pool.close();
       throw new IllegalStateException("Could not create the raw JDBC table " + table + ": " + e.getMessage(), e);
@@ -124,6 +130,30 @@ final class RawJdbcContender implements Contender {
   }
 
   /** The template's storage parameters (fillfactor, autovacuum tuning) as a {@code WITH} list. */
+  /**
+   * The template's invalidation triggers, recreated on {@code table}: an equal table notifies every change
+   * as pgjcache's does, so the comparison shows what the provider adds, not what invalidation costs
+   * (measured on its own by the write-cost benchmark). The copies name cache id 0, which no cache has.
+   */
+  private static List<String> triggersFor(Connection c, String templateTable, String table)
+      throws SQLException {
+    List<String> triggers = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_triggerdef(oid) FROM pg_trigger"
+        + " WHERE tgrelid = ?::regclass AND NOT tgisinternal")) {
+      ps.setString(1, templateTable);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String definition = rs.getString(1);
+          int on = definition.indexOf(" ON ");
+          int after = definition.indexOf(' ', on + 4);
+          triggers.add(definition.substring(0, on + 4) + table + definition.substring(after)
+              .replaceFirst(", '\\d+'\\)$", ", '0')"));
+        }
+      }
+    }
+    return triggers;
+  }
+
   private static String storageOptions(Connection c, String templateTable) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT coalesce(array_to_string(reloptions, ', '), '') FROM pg_class WHERE oid = ?::regclass")) {

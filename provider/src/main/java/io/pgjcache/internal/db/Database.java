@@ -3,6 +3,7 @@ package io.pgjcache.internal.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
 
@@ -29,15 +30,18 @@ public final class Database {
     return dataSource;
   }
 
-  /** Runs {@code work} with auto-commit on: each statement is its own transaction. */
-  public <T> T autoCommit(String what, Work<T> work) {
+  /**
+   * Runs {@code work} with auto-commit on: each statement is its own transaction. {@code what} names the
+   * operation in the error message; it is only built when something fails.
+   */
+  public <T> T autoCommit(Supplier<String> what, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       if (!connection.getAutoCommit()) {
         connection.setAutoCommit(true);
       }
       return work.run(connection);
     } catch (SQLException e) {
-      throw DatabaseErrors.translate(what, e);
+      throw DatabaseErrors.translate(what.get(), e);
     }
   }
 
@@ -45,7 +49,7 @@ public final class Database {
    * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws
    * anything (the exception then propagates unchanged unless it is an {@link SQLException}).
    */
-  public <T> T transaction(String what, Work<T> work) {
+  public <T> T transaction(Supplier<String> what, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -59,7 +63,7 @@ public final class Database {
         restoreAutoCommit(connection);
       }
     } catch (SQLException e) {
-      throw DatabaseErrors.translate(what, e);
+      throw DatabaseErrors.translate(what.get(), e);
     }
   }
 

@@ -43,7 +43,7 @@ public final class Registry {
 
   /** Creates the schema, the registry and the version sequence if they do not exist. */
   public void initialize() {
-    database.transaction("pgjcache: creating schema " + schema, connection -> {
+    database.transaction(() -> "pgjcache: creating schema " + schema, connection -> {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.ddlLock());
         statement.execute(Sql.createSchema(schema));
@@ -56,12 +56,12 @@ public final class Registry {
   }
 
   public Optional<CacheRecord> find(String cacheName) {
-    return database.autoCommit("pgjcache: looking up cache '" + cacheName + "'",
+    return database.autoCommit(() -> "pgjcache: looking up cache '" + cacheName + "'",
         connection -> find(connection, cacheName));
   }
 
   public List<String> cacheNames() {
-    return database.autoCommit("pgjcache: listing caches", connection -> {
+    return database.autoCommit(() -> "pgjcache: listing caches", connection -> {
       List<String> names = new ArrayList<>();
       try (Statement statement = connection.createStatement();
           ResultSet rs = statement.executeQuery(Sql.cacheNames(schema))) {
@@ -78,7 +78,7 @@ public final class Registry {
    * is none. The boolean-free result keeps "who created it" irrelevant: every node may call this.
    */
   public CacheRecord findOrCreate(String cacheName, String keyType, String valueType, boolean unlogged) {
-    return database.transaction("pgjcache: creating cache '" + cacheName + "'", connection -> {
+    return database.transaction(() -> "pgjcache: creating cache '" + cacheName + "'", connection -> {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.ddlLock());
       }
@@ -112,7 +112,7 @@ public final class Registry {
 
   /** Drops the cache's table and forgets it; false if there was no such cache. */
   public boolean destroy(String cacheName) {
-    return database.transaction("pgjcache: destroying cache '" + cacheName + "'", connection -> {
+    return database.transaction(() -> "pgjcache: destroying cache '" + cacheName + "'", connection -> {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.ddlLock());
       }
