@@ -1,0 +1,53 @@
+package io.pgjcache.benchmarks.nearcache;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How each measurement runs: how many times it repeats (the machine is shared, so one run is not enough), whether
+ * it is a quick smoke run, and the medians over the repeats.
+ */
+final class Runs {
+  private Runs() {
+  }
+
+  /**
+   * {@code nearcache.quick=true}: a smoke run of a few seconds per measurement, to see that everything works;
+   * its numbers mean nothing.
+   */
+  static boolean quick() {
+    return Boolean.getBoolean("nearcache.quick");
+  }
+
+  /** {@code normal}, or a second when this is a {@linkplain #quick() quick} run. */
+  static Duration length(Duration normal) {
+    return quick() ? Duration.ofSeconds(1) : normal;
+  }
+
+  /** {@code nearcache.rounds}, 2 unless set. */
+  static int count() {
+    int rounds = Integer.getInteger("nearcache.rounds", 2);
+    if (rounds < 1) {
+      throw new IllegalArgumentException("nearcache.rounds must be at least 1, got " + rounds);
+    }
+    return rounds;
+  }
+
+  /** The median; for an even count, the mean of the middle two. */
+  static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
+  static long medianOfLongs(long... values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+}
