@@ -43,7 +43,9 @@ class TwoNodesIT {
       a.statistics().clear();
 
       assertThat(Library.authorName(b, id)).as("B reads what A cached").isEqualTo("Ada");
+      Delivery.prepare(a, b);
       Library.rename(a, id, "Ada Lovelace");
+      Delivery.awaitOnB(a, b); // near caches hear of A's commit through a notification
       assertThat(Library.authorName(b, id)).as("B after A's update").isEqualTo("Ada Lovelace");
       assertThat(Library.authorName(a, id)).isEqualTo("Ada Lovelace");
       assertThat(Library.authorName(b, id)).isEqualTo("Ada Lovelace");
@@ -65,7 +67,9 @@ class TwoNodesIT {
       assertThat(Library.isbnsOf(b, id)).containsExactly("isbn-1");
       assertThat(b.statistics().getDomainDataRegionStatistics(AUTHOR_BOOKS).getHitCount()).isEqualTo(1);
 
+      Delivery.prepare(a, b);
       Library.addBook(a, id, "isbn-2");
+      Delivery.awaitOnB(a, b); // near caches hear of A's commit through a notification
 
       assertThat(Library.isbnsOf(b, id)).containsExactlyInAnyOrder("isbn-1", "isbn-2");
       assertThat(Library.isbnsOf(b, id)).containsExactlyInAnyOrder("isbn-1", "isbn-2");
@@ -85,7 +89,9 @@ class TwoNodesIT {
       assertThat(b.statistics().getNaturalIdCacheHitCount()).as("natural-id hits on B").isPositive();
       assertThat(b.statistics().getDomainDataRegionStatistics(BOOK).getHitCount()).as("entity hits on B").isPositive();
 
+      Delivery.prepare(a, b);
       Library.retitle(a, "isbn-1", "Title, revised");
+      Delivery.awaitOnB(a, b); // near caches hear of A's commit through a notification
 
       assertThat(Library.titleByIsbn(b, "isbn-1")).isEqualTo("Title, revised");
     }
@@ -101,7 +107,9 @@ class TwoNodesIT {
       assertThat(Library.titlesLike(a, "Title%")).containsExactly("Title of isbn-1");
       assertThat(a.statistics().getQueryCacheHitCount()).as("A hits the result B cached").isEqualTo(1);
 
+      Delivery.prepare(a, b);
       Library.addBook(a, id, "isbn-2");
+      Delivery.awaitOnB(a, b); // near caches hear of A's commit through a notification
 
       assertThat(Library.titlesLike(b, "Title%")).containsExactly("Title of isbn-1", "Title of isbn-2");
       assertThat(b.statistics().getQueryCacheHitCount()).as("B re-ran the query").isZero();
@@ -120,7 +128,9 @@ class TwoNodesIT {
       assertThat(Library.countryName(b, "NO")).isEqualTo("Norway");
       assertThat(b.statistics().getDomainDataRegionStatistics(COUNTRY).getHitCount()).as("hits on B").isPositive();
 
+      Delivery.prepare(a, b);
       Library.deleteCountry(a, "NO");
+      Delivery.awaitOnB(a, b); // near caches hear of A's commit through a notification
 
       assertThat(Library.countryName(b, "NO")).isNull();
       assertThat(Library.countryName(b, "PT")).isEqualTo("Portugal");
@@ -135,7 +145,9 @@ class TwoNodesIT {
       Accounts.open(a, 1L, "ada", 100);
       assertThat(Accounts.balance(b, 1L)).isEqualTo(100);
 
+      Delivery.prepare(a, b);
       Accounts.setBalance(a, 1L, 200);
+      Delivery.awaitOnB(a, b); // near caches hear of A's commit through a notification
 
       assertThat(Accounts.balance(b, 1L)).isEqualTo(200);
       assertThat(Accounts.balance(a, 1L)).isEqualTo(200);
