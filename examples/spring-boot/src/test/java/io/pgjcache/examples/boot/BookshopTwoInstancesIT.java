@@ -1,6 +1,7 @@
 package io.pgjcache.examples.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -67,7 +68,9 @@ class BookshopTwoInstancesIT {
     assertThat(get(instanceB, "978-0441172719")).isEqualTo(new Book("978-0441172719", "Dune", 3));
 
     put(instanceA, new Book("978-0441172719", "Dune", 2));
-    assertThat(get(instanceB, "978-0441172719")).isEqualTo(new Book("978-0441172719", "Dune", 2));
+    // B's near cache hears of A's change through a notification, within milliseconds.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(get(instanceB, "978-0441172719")).isEqualTo(new Book("978-0441172719", "Dune", 2)));
   }
 
   @Test
@@ -87,8 +90,9 @@ class BookshopTwoInstancesIT {
 
     assertThat(send(instanceB, HttpRequest.newBuilder(uri(instanceB, "978-0060850524")).DELETE()).statusCode())
         .isEqualTo(204);
-    assertThat(send(instanceA, HttpRequest.newBuilder(uri(instanceA, "978-0060850524")).GET()).statusCode())
-        .isEqualTo(404);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(send(instanceA, HttpRequest.newBuilder(uri(instanceA, "978-0060850524")).GET()).statusCode())
+            .isEqualTo(404));
   }
 
   @Test
