@@ -12,6 +12,8 @@ import io.pgjcache.internal.expiry.ExpirySweeper;
 import io.pgjcache.internal.management.CacheConfigurationBean;
 import io.pgjcache.internal.management.CacheStatistics;
 import io.pgjcache.internal.management.MBeans;
+import io.pgjcache.internal.near.EncodedKeys;
+import io.pgjcache.internal.near.ImmutableTypes;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.processor.PgMutableEntry;
 import io.pgjcache.internal.store.CacheTable;
@@ -82,6 +84,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final CacheStatistics statistics = new CacheStatistics();
   private final NearCache near;
   private final ClusterEvents clusterEvents;
+  /** Keys this cache encoded lately, so that near-cache hits skip the digest; null without a near cache. */
+  private final EncodedKeys<Encoded> encodedKeys;
   private volatile boolean closed;
 
   PgCache(PgCacheManager manager, String name, PgCacheConfiguration<K, V> configuration, CacheTable table,
@@ -103,6 +107,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     // A near-cache hit costs no round trip, so it cannot also move the entry's expiry in the table:
     // caches whose policy changes expiry on access read PostgreSQL every time.
     this.near = near != null && expiry.isPredictable() && expiry.accessKeepsExpiry() ? near : null;
+    this.encodedKeys = this.near == null ? null : new EncodedKeys<>(this.near.maxEntries());
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
@@ -128,7 +133,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public V get(K key) {
     requireOpen();
     requireKey(key);
-    long start = System.nanoTime();
+    // A near-cache hit takes about as long as reading the clock, so read it only when someone counts.
+    long start = statistics.isEnabled() ? System.nanoTime() : 0;
     Encoded k = encodeKey(key);
     V value = readLive(k);
     if (value == null) {
@@ -139,7 +145,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     } else {
       statistics.recordHits(1);
     }
-    statistics.recordGetTime(start);
+    if (start != 0) {
+      statistics.recordGetTime(start);
+    }
     return value;
   }
 
@@ -159,7 +167,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     for (Map.Entry<K, Encoded> entry : encoded.entrySet()) {
       NearCache.Entry copy = near == null ? null : near.get(entry.getValue().digestKey(), now);
       if (copy != null) {
-        result.put(entry.getKey(), decodeValue(copy.valueBytes()));
+        result.put(entry.getKey(), nearValue(entry.getValue(), copy));
       } else {
         toRead.put(entry.getKey(), entry.getValue());
       }
@@ -1011,24 +1019,41 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   private V readLive(Encoded k) {
-    long now = now();
     if (expiry.isPredictable() && !expiry.accessKeepsExpiry()) {
+      long now = now();
       long expiresAt = expiry.forAccess(now, StoredEntry.ETERNAL);
       byte[] value = database.autoCommit(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
       return value == null ? null : decodeValue(value);
     }
     if (near != null) {
-      NearCache.Entry copy = near.get(k.digestKey(), now);
+      NearCache.Entry copy = near.get(k.digestKey(), PgCache::now);
       if (copy != null) {
-        return decodeValue(copy.valueBytes());
+        return nearValue(k, copy);
       }
     }
+    long now = now();
     StoredEntry row = readThroughNearCache(k, now);
     if (row == null || row.isExpiredAt(now)) {
       return null;
     }
     V value = decodeValue(row.valueBytes());
     touch(k, row.expiresAt(), now);
+    return value;
+  }
+
+  /**
+   * The value of a near copy: a fresh decoding, or the one instance of an immutable value, which callers may
+   * share without seeing each other's changes (there can be none).
+   */
+  @SuppressWarnings("unchecked")
+  private V nearValue(Encoded k, NearCache.Entry copy) {
+    if (copy.shared() != null) {
+      return (V) copy.shared();
+    }
+    V value = decodeValue(copy.valueBytes());
+    if (ImmutableTypes.isImmutable(value)) {
+      near.share(k.digestKey(), copy, value);
+    }
     return value;
   }
 
@@ -1163,15 +1188,23 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   // ---- encoding and checks ---------------------------------------------------------------------
 
   /** A key as stored: its encoding and the digest that is the row's primary key. */
-  private record Encoded(byte[] bytes, byte[] digest) {
-    DigestKey digestKey() {
-      return new DigestKey(digest);
+  private record Encoded(byte[] bytes, byte[] digest, DigestKey digestKey) {
+    Encoded(byte[] bytes, byte[] digest) {
+      this(bytes, digest, new DigestKey(digest));
     }
   }
 
   private Encoded encodeKey(K key) {
+    Encoded known = encodedKeys == null ? null : encodedKeys.get(key);
+    if (known != null) {
+      return known;
+    }
     byte[] bytes = encode(key, "key");
-    return new Encoded(bytes, KeyDigest.of(bytes));
+    Encoded encoded = new Encoded(bytes, KeyDigest.of(bytes));
+    if (encodedKeys != null) {
+      encodedKeys.remember(key, encoded);
+    }
+    return encoded;
   }
 
   private byte[] encodeValue(V value) {

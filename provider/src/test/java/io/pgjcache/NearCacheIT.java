@@ -126,6 +126,53 @@ class NearCacheIT {
   }
 
   @Test
+  void everyKey_readsItsOwnValue_whenMoreKeysAreUsedThanTheNearCacheRemembers() throws Exception {
+    int max = 8;
+    try (Cluster cluster = Cluster.builder().nodes(1)
+        .property("pgjcache.cache.many-keys.near-cache-max-entries", String.valueOf(max)).build()) {
+      Cache<Object, Object> cache = cluster.node(0).createCache("many-keys", new MutableConfiguration<>());
+      List<Object> keys = new ArrayList<>();
+      for (int i = 0; i < 5 * max; i++) {
+        keys.add("k" + i);
+        keys.add(i);
+        keys.add((long) i);
+      }
+      keys.forEach(key -> cache.put(key, key.getClass().getSimpleName() + " " + key));
+      NearCaching.awaitNearCached(cluster.dataSource(0), cache, keys.get(keys.size() - 1));
+
+      for (int pass = 0; pass < 3; pass++) {
+        for (Object key : keys) {
+          assertThat(cache.get(key)).as("pass %d, key %s", pass, key)
+              .isEqualTo(key.getClass().getSimpleName() + " " + key);
+        }
+      }
+      cache.put(7L, "changed");
+      assertThat(cache.get(7L)).isEqualTo("changed");
+      assertThat(cache.get(7)).isEqualTo("Integer 7");
+      assertThat(cache.get("k7")).isEqualTo("String k7");
+    }
+  }
+
+  @Test
+  void aStringValue_servedFromMemory_isTheStoredValue_afterEveryChange() throws Exception {
+    try (Cluster cluster = Cluster.of(2)) {
+      List<Cache<String, String>> caches = cluster.cache("shared-values", strings());
+      Cache<String, String> a = caches.get(0);
+      Cache<String, String> b = caches.get(1);
+      for (int version = 0; version < 5; version++) {
+        String value = "v" + version;
+        a.put("k", value);
+        await().atMost(Duration.ofSeconds(5)).until(() -> value.equals(b.get("k")));
+        NearCaching.awaitNearCached(cluster.dataSource(0), b, "k");
+        try (TableLock lock = TableLock.on(cluster.dataSource(0), table(b))) {
+          assertThat(lock.fromMemory("first hit", () -> b.get("k"))).isEqualTo(value);
+          assertThat(lock.fromMemory("second hit", () -> b.get("k"))).isEqualTo(value);
+        }
+      }
+    }
+  }
+
+  @Test
   void nearCachedEntry_isNotReturned_afterItExpires() throws Exception {
     Duration ttl = Duration.ofSeconds(2);
     // No sweeper: nothing deletes the row, so no notification can drop the copy. Only its own expiry can.

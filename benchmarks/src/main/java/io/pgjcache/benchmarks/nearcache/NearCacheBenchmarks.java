@@ -3,15 +3,18 @@ package io.pgjcache.benchmarks.nearcache;
 import java.util.Properties;
 
 /**
- * Entry point of the three near-cache measurements; each prints a Markdown section with its results, the
- * versions and the hardware. From the repository root (nothing needs to be installed first):
+ * Entry point of the near-cache measurements; each prints a Markdown section with its results, the versions and
+ * the hardware. From the repository root (nothing needs to be installed first):
  * <pre>
  * mvn -q -Pnearcache -Dnearcache=hits -pl benchmarks -am package -DskipTests          # {@link HitThroughput}
  * mvn -q -Pnearcache -Dnearcache=invalidation -pl benchmarks -am package -DskipTests  # {@link InvalidationLatency}
  * mvn -q -Pnearcache -Dnearcache=write-cost -pl benchmarks -am package -DskipTests    # {@link WriteCost}
+ * mvn -q -Pnearcache -Dnearcache=trigger-cost -pl benchmarks -am package -DskipTests  # {@link TriggerCost}
  * </pre>
- * {@code -Dnearcache.rounds=N} repeats each measurement N times (default 2) and reports medians. The database is
- * the embedded PostgreSQL unless the environment variable {@code PGJCACHE_JDBC_URL} names another server.
+ * {@code -Dnearcache.rounds=N} repeats each measurement N times (default 2) and reports medians;
+ * {@code -Dnearcache.quick=true} makes a smoke run of a few seconds per measurement, whose numbers mean nothing.
+ * The database is the embedded PostgreSQL unless the environment variable {@code PGJCACHE_JDBC_URL} names another
+ * server.
  */
 public final class NearCacheBenchmarks {
   private NearCacheBenchmarks() {
@@ -23,8 +26,9 @@ public final class NearCacheBenchmarks {
       case "hits" -> HitThroughput.run();
       case "invalidation" -> InvalidationLatency.run();
       case "write-cost" -> WriteCost.run();
+      case "trigger-cost" -> TriggerCost.run();
       default -> throw new IllegalArgumentException("unknown measurement '" + which
-          + "'; choose hits, invalidation or write-cost");
+          + "'; choose hits, invalidation, write-cost or trigger-cost");
     };
     String environment;
     try (Nodes nodes = new Nodes()) {

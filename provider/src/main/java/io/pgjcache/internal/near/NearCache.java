@@ -1,10 +1,12 @@
 package io.pgjcache.internal.near;
 
 import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.store.StoredEntry;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
 
 /**
  * The in-process copy of one cache's hot entries on one node, kept coherent by invalidations.
@@ -23,12 +25,30 @@ import java.util.concurrent.ConcurrentMap;
  * <p><b>Bound.</b> At most {@code maxEntries} entries; past that, arbitrary entries are dropped (a near
  * cache holds copies: dropping one costs a round trip, never correctness).
  *
- * <p>Values are held encoded and decoded on every hit, so callers never share an instance (store by value).
- * Thread-safe and lock-free.
+ * <p>Values are held encoded and decoded on every hit, so callers never share an instance (store by value);
+ * only a value of an {@linkplain ImmutableTypes immutable type}, which no caller can change, is decoded once
+ * and {@linkplain #share shared}. Thread-safe and lock-free.
  */
 public final class NearCache {
-  /** A cached copy: the encoded value and when it expires (epoch ms). */
-  public record Entry(byte[] valueBytes, long expiresAt) {
+  /**
+   * A cached copy: the encoded value, when it expires (epoch ms), and the decoded value when it is of an
+   * immutable type (so that hits need not decode it again), else null.
+   */
+  public record Entry(byte[] valueBytes, long expiresAt, Object shared) {
+    Entry(byte[] valueBytes, long expiresAt) {
+      this(valueBytes, expiresAt, null);
+    }
+
+    /** A copy is its bytes and expiry; the shared decoding only caches what the bytes say. */
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Entry that && valueBytes == that.valueBytes && expiresAt == that.expiresAt;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(valueBytes) * 31 + Long.hashCode(expiresAt);
+    }
   }
 
   /**
@@ -64,12 +84,20 @@ public final class NearCache {
 
   /** The unexpired copy of a key, or null. */
   public Entry get(DigestKey key, long now) {
+    return get(key, () -> now);
+  }
+
+  /**
+   * The unexpired copy of a key, or null; reads the clock (epoch ms) only for a copy that can expire, since a
+   * clock read costs about as much as the rest of a hit.
+   */
+  public Entry get(DigestKey key, LongSupplier clock) {
     if (!stream.isLive()) {
       return null;
     }
     Object held = entries.get(key);
     if (held instanceof Entry entry) {
-      if (entry.expiresAt() > now) {
+      if (entry.expiresAt() == StoredEntry.ETERNAL || entry.expiresAt() > clock.getAsLong()) {
         return entry;
       }
       entries.remove(key, entry);
@@ -110,6 +138,15 @@ public final class NearCache {
     }
   }
 
+  /**
+   * Keeps the decoded value of a copy, which must be of an immutable type, if the copy is still there: an
+   * invalidation in between removed it, and then nothing is kept. Since a copy equals its shared variant,
+   * {@link #complete}'s taking back of an install also takes back the shared variant.
+   */
+  public void share(DigestKey key, Entry copy, Object value) {
+    entries.replace(key, copy, new Entry(copy.valueBytes(), copy.expiresAt(), value));
+  }
+
   /** Abandons a read that failed. */
   public void abandon(DigestKey key, Token token) {
     if (token != null) {
@@ -123,6 +160,10 @@ public final class NearCache {
 
   public void invalidateAll() {
     entries.clear();
+  }
+
+  public int maxEntries() {
+    return maxEntries;
   }
 
   public int size() {

@@ -1,0 +1,44 @@
+package io.pgjcache.internal.near;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What recently used keys encode to (their bytes and SHA-256 digest), so that a near-cache hit need not encode
+ * and hash its key again: the digest alone takes longer than the rest of a hit. Only keys of
+ * {@linkplain ImmutableTypes immutable types} are remembered, since a key that can change under the map could
+ * stand for another key's encoding. At most {@code bound} keys; when full, everything is forgotten at once
+ * (forgetting costs a digest, never correctness). Thread-safe.
+ *
+ * @param <E> the encoding of a key
+ */
+public final class EncodedKeys<E> {
+  private final ConcurrentHashMap<Object, E> encodings = new ConcurrentHashMap<>();
+  private final int bound;
+
+  public EncodedKeys(int bound) {
+    if (bound <= 0) {
+      throw new IllegalArgumentException("bound must be positive, got " + bound);
+    }
+    this.bound = bound;
+  }
+
+  /** The remembered encoding of a key, or null. */
+  public E get(Object key) {
+    return ImmutableTypes.isImmutable(key) ? encodings.get(key) : null;
+  }
+
+  /** Remembers a key's encoding, if the key is of an immutable type. */
+  public void remember(Object key, E encoding) {
+    if (!ImmutableTypes.isImmutable(key)) {
+      return;
+    }
+    if (encodings.size() >= bound) {
+      encodings.clear();
+    }
+    encodings.put(key, encoding);
+  }
+
+  public int size() {
+    return encodings.size();
+  }
+}

@@ -1,0 +1,58 @@
+package io.pgjcache.internal.near;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class EncodedKeysTest {
+  private final EncodedKeys<String> keys = new EncodedKeys<>(3);
+
+  @Test
+  void remembers_keysOfImmutableTypes_byEquality() {
+    keys.remember("k", "encoding of k");
+    keys.remember(42L, "encoding of 42L");
+    UUID id = UUID.randomUUID();
+    keys.remember(id, "encoding of the id");
+
+    assertThat(keys.get(new String("k"))).isEqualTo("encoding of k");
+    assertThat(keys.get(42L)).isEqualTo("encoding of 42L");
+    assertThat(keys.get(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits())))
+        .isEqualTo("encoding of the id");
+  }
+
+  @Test
+  void equalNumbersOfOtherTypes_areOtherKeys() {
+    keys.remember(1, "encoding of Integer 1");
+
+    assertThat(keys.get(1L)).isNull();
+    assertThat(keys.get("1")).isNull();
+    assertThat(keys.get((short) 1)).isNull();
+  }
+
+  @Test
+  void keysThatCanChange_orEncodeEqualValuesApart_areNeverRemembered() {
+    List<String> list = new ArrayList<>(List.of("a"));
+    keys.remember(list, "encoding of [a]");
+    keys.remember(Double.NaN, "encoding of one NaN");
+    keys.remember(1.5f, "encoding of 1.5f");
+
+    assertThat(keys.size()).isZero();
+    assertThat(keys.get(List.of("a"))).isNull();
+  }
+
+  @Test
+  void whenFull_forgetsEverything_andStartsOver() {
+    keys.remember("a", "A");
+    keys.remember("b", "B");
+    keys.remember("c", "C");
+
+    keys.remember("d", "D");
+
+    assertThat(keys.size()).isEqualTo(1);
+    assertThat(keys.get("a")).isNull();
+    assertThat(keys.get("d")).isEqualTo("D");
+  }
+}
