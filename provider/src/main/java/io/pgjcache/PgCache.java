@@ -24,6 +24,7 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -86,6 +87,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final ClusterEvents clusterEvents;
   /** Keys this cache encoded lately, so that near-cache hits skip the digest; null without a near cache. */
   private final EncodedKeys<Encoded> encodedKeys;
+  /**
+   * Store-by-reference, honoured where the spec places it, on this node's heap: the near cache keeps and hands
+   * out the instances this node stored or decoded. PostgreSQL, and so every other node, gets their encoding.
+   */
+  private final boolean byReference;
   private volatile boolean closed;
 
   PgCache(PgCacheManager manager, String name, PgCacheConfiguration<K, V> configuration, CacheTable table,
@@ -107,7 +113,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     // A near-cache hit costs no round trip, so it cannot also move the entry's expiry in the table:
     // caches whose policy changes expiry on access read PostgreSQL every time.
     this.near = near != null && expiry.isPredictable() && expiry.accessKeepsExpiry() ? near : null;
-    this.encodedKeys = this.near == null ? null : new EncodedKeys<>(this.near.maxEntries());
+    this.byReference = this.near != null && !configuration.isStoreByValue();
+    this.encodedKeys = this.near == null ? null : new EncodedKeys<>(this.near.maxEntries(), byReference);
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
@@ -188,13 +195,14 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       DigestKey digestKey = entry.getValue().digestKey();
       StoredEntry row = rows.get(digestKey);
       boolean live = row != null && !row.isExpiredAt(now);
-      if (near != null) {
-        near.complete(digestKey, tokens.get(digestKey), live ? row.valueBytes() : null, live ? row.expiresAt() : 0);
-      }
+      NearCache.Entry installed = near == null ? null
+          : near.complete(digestKey, tokens.get(digestKey), live ? row.valueBytes() : null, live ? row.expiresAt() : 0);
       if (!live) {
         missing.add(entry.getKey());
       } else {
-        result.put(entry.getKey(), decodeValue(row.valueBytes()));
+        V value = decodeValue(row.valueBytes());
+        share(entry.getValue(), installed, value);
+        result.put(entry.getKey(), value);
         touch(entry.getValue(), row.expiresAt(), now);
       }
     }
@@ -237,13 +245,17 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     long creation = isSimple() ? expiry.forCreation(now) : now;
     if (creation > now) {
       long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
-      try {
-        database.autoCommit(what("put"), c -> {
-          table.put(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now);
-          return null;
-        });
-      } finally {
-        invalidateNear(k);
+      if (byReference) {
+        putInstance(k, v, value, creation, update, now);
+      } else {
+        try {
+          database.autoCommit(what("put"), c -> {
+            table.put(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now);
+            return null;
+          });
+        } finally {
+          invalidateNear(k);
+        }
       }
       statistics.recordPuts(1);
     } else {
@@ -254,6 +266,24 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       statistics.recordPuts(stored ? 1 : 0);
     }
     statistics.recordPutTime(start);
+  }
+
+  /** The single-statement put of a store-by-reference cache, which keeps the instance it stored. */
+  private void putInstance(Encoded k, byte[] v, V value, long creation, long update, long now) {
+    NearCache.PendingWrite pending = near.beginWrite(k.digestKey());
+    CacheTable.PutReceipt receipt;
+    try {
+      receipt = database.autoCommit(what("put"), c ->
+          table.putReturning(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now));
+    } catch (RuntimeException e) {
+      invalidateNear(k);
+      throw e;
+    }
+    if (pending == null) {
+      invalidateNear(k);
+    } else {
+      near.completeWrite(k.digestKey(), pending, receipt.backendPid(), v, receipt.expiresAt(), value);
+    }
   }
 
   @Override
@@ -292,7 +322,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       values.put(entry.getKey(), encodeValue(entry.getValue()));
     }
     long now = now();
-    long creation = isSimple() ? expiry.forCreation(now) : now;
+    // A store-by-reference cache writes key by key, so that each write knows what it stored and keeps it.
+    long creation = isSimple() && !byReference ? expiry.forCreation(now) : now;
     if (creation > now) {
       List<byte[][]> rows = new ArrayList<>();
       keys.forEach((key, k) -> rows.add(new byte[][] {k.digest(), k.bytes(), values.get(key)}));
@@ -628,10 +659,10 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   private void applyOutcome(Connection c, Encoded k, K key, PgMutableEntry<K, V> entry, Current<V> current,
-      long now, List<PgCacheEntryEvent<K, V>> out) throws SQLException {
+      long now, Effects out) throws SQLException {
     switch (entry.outcome()) {
       case NONE -> { }
-      case ACCESSED -> touchLocked(c, k, current, now);
+      case ACCESSED -> touchLocked(c, k, current, now, out);
       case LOADED -> store(c, k, encodeValue(entry.value()), key, entry.value(), current, now, out);
       case CREATED, UPDATED -> {
         V value = entry.value();
@@ -873,11 +904,13 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   /** What a locked operation sees of its key: the row if any, and whether it is live. */
   private final class Current<T> {
+    private final Encoded k;
     private final StoredEntry row;
     private final boolean live;
     private T value;
 
-    Current(StoredEntry row, boolean live) {
+    Current(Encoded k, StoredEntry row, boolean live) {
+      this.k = k;
       this.row = row;
       this.live = live;
     }
@@ -894,11 +927,16 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       return row.expiresAt();
     }
 
-    /** The live value, decoded on first use; null when absent or expired. */
+    /**
+     * The live value, decoded on first use; null when absent or expired. A store-by-reference cache gives the
+     * instance its near cache holds for exactly these bytes.
+     */
     @SuppressWarnings("unchecked")
     T value() {
       if (live && value == null) {
-        value = (T) decodeValue(row.valueBytes());
+        NearCache.Entry held = byReference ? near.get(k.digestKey(), PgCache::now) : null;
+        value = held != null && held.shared() != null && Arrays.equals(held.valueBytes(), row.valueBytes())
+            ? (T) held.shared() : (T) decodeValue(row.valueBytes());
       }
       return value;
     }
@@ -906,8 +944,30 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   @FunctionalInterface
   private interface LockedWork<K, V, R> {
-    R run(Connection c, PgCache<K, V>.Current<V> current, long now, List<PgCacheEntryEvent<K, V>> events)
+    R run(Connection c, PgCache<K, V>.Current<V> current, long now, PgCache<K, V>.Effects effects)
         throws SQLException;
+  }
+
+  /** What a locked operation did to its key: the events it produced, and whether and what it wrote. */
+  private final class Effects {
+    private final List<PgCacheEntryEvent<K, V>> events = new ArrayList<>(1);
+    private boolean changed;
+    private V stored;
+    private byte[] storedBytes;
+    private long storedExpiry;
+    private int backendPid;
+    private NearCache.PendingWrite pending;
+
+    void add(PgCacheEntryEvent<K, V> event) {
+      events.add(event);
+    }
+
+    void stored(V value, byte[] valueBytes, long expiresAt) {
+      changed = true;
+      stored = value;
+      storedBytes = valueBytes;
+      storedExpiry = expiresAt;
+    }
   }
 
   /**
@@ -915,28 +975,38 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    * publishes the events it produced once the change has committed.
    */
   private <R> R underLock(String operation, Encoded k, LockedWork<K, V, R> work) {
-    List<PgCacheEntryEvent<K, V>> produced = new ArrayList<>(1);
+    Effects effects = new Effects();
     R result;
     try {
       result = database.transaction(what(operation), c -> {
-        table.lock(c, k.digest());
+        effects.backendPid = table.lock(c, k.digest());
         StoredEntry row = table.read(c, k.digest());
         long now = now();
-        R outcome = work.run(c, new Current<>(row, row != null && !row.isExpiredAt(now)), now, produced);
-        publishToCluster(c, produced);
+        R outcome = work.run(c, new Current<>(k, row, row != null && !row.isExpiredAt(now)), now, effects);
+        publishToCluster(c, effects.events);
+        if (byReference && effects.stored != null) {
+          effects.pending = near.beginWrite(k.digestKey());
+        }
         return outcome;
       });
-    } finally {
-      // Also after a failure: the commit may have happened before the connection broke.
+    } catch (RuntimeException e) {
+      // The commit may have happened before the connection broke.
+      invalidateNear(k);
+      throw e;
+    }
+    if (effects.pending != null) {
+      near.completeWrite(k.digestKey(), effects.pending, effects.backendPid, effects.storedBytes,
+          effects.storedExpiry, effects.stored);
+    } else if (effects.changed) {
       invalidateNear(k);
     }
-    events.publish(produced);
+    events.publish(effects.events);
     return result;
   }
 
   @FunctionalInterface
   private interface ConditionalWork<K, V> {
-    void run(Connection c, PgCache<K, V>.Current<V> current, long now, List<PgCacheEntryEvent<K, V>> events)
+    void run(Connection c, PgCache<K, V>.Current<V> current, long now, PgCache<K, V>.Effects effects)
         throws SQLException;
   }
 
@@ -950,7 +1020,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         return Outcome.MISS;
       }
       if (!expected.equals(current.value())) {
-        touchLocked(c, k, current, now);
+        touchLocked(c, k, current, now, out);
         return Outcome.HIT;
       }
       action.run(c, current, now, out);
@@ -963,15 +1033,17 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    * past means the entry must not be kept. Returns whether the value is now stored.
    */
   private boolean store(Connection c, Encoded k, byte[] valueBytes, K key, V value, Current<V> current, long now,
-      List<PgCacheEntryEvent<K, V>> out) throws SQLException {
+      Effects out) throws SQLException {
     long expiresAt = current.isLive() ? expiry.forUpdate(now, current.expiresAt()) : expiry.forCreation(now);
     if (expiresAt <= now) {
       if (current.hasRow()) {
         table.delete(c, k.digest());
+        out.changed = true;
       }
       return false;
     }
     table.write(c, k.digest(), k.bytes(), valueBytes, expiresAt);
+    out.stored(value, valueBytes, expiresAt);
     if (wantsEvents()) {
       if (current.isLive()) {
         V old = current.value();
@@ -984,12 +1056,13 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   /** Deletes the key's row; returns whether a live entry was removed. */
-  private boolean erase(Connection c, Encoded k, K key, Current<V> current, List<PgCacheEntryEvent<K, V>> out)
+  private boolean erase(Connection c, Encoded k, K key, Current<V> current, Effects out)
       throws SQLException {
     if (!current.hasRow()) {
       return false;
     }
     table.delete(c, k.digest());
+    out.changed = true;
     if (current.isLive() && wantsEvents()) {
       V old = current.value();
       out.add(new PgCacheEntryEvent<>(this, EventType.REMOVED, key, old, old, true));
@@ -997,10 +1070,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     return current.isLive();
   }
 
-  private void touchLocked(Connection c, Encoded k, Current<V> current, long now) throws SQLException {
+  private void touchLocked(Connection c, Encoded k, Current<V> current, long now, Effects out) throws SQLException {
     long expiresAt = expiry.forAccess(now, current.expiresAt());
     if (expiresAt != current.expiresAt()) {
       table.setExpiry(c, k.digest(), expiresAt);
+      out.changed = true;
     }
   }
 
@@ -1032,33 +1106,6 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       }
     }
     long now = now();
-    StoredEntry row = readThroughNearCache(k, now);
-    if (row == null || row.isExpiredAt(now)) {
-      return null;
-    }
-    V value = decodeValue(row.valueBytes());
-    touch(k, row.expiresAt(), now);
-    return value;
-  }
-
-  /**
-   * The value of a near copy: a fresh decoding, or the one instance of an immutable value, which callers may
-   * share without seeing each other's changes (there can be none).
-   */
-  @SuppressWarnings("unchecked")
-  private V nearValue(Encoded k, NearCache.Entry copy) {
-    if (copy.shared() != null) {
-      return (V) copy.shared();
-    }
-    V value = decodeValue(copy.valueBytes());
-    if (ImmutableTypes.isImmutable(value)) {
-      near.share(k.digestKey(), copy, value);
-    }
-    return value;
-  }
-
-  /** Reads the row from PostgreSQL and offers it to the near cache (see {@link NearCache} for the protocol). */
-  private StoredEntry readThroughNearCache(Encoded k, long now) {
     NearCache.Token token = near == null ? null : near.begin(k.digestKey());
     StoredEntry row;
     try {
@@ -1069,11 +1116,37 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       }
       throw e;
     }
-    if (token != null) {
-      boolean live = row != null && !row.isExpiredAt(now);
-      near.complete(k.digestKey(), token, live ? row.valueBytes() : null, live ? row.expiresAt() : 0);
+    boolean live = row != null && !row.isExpiredAt(now);
+    NearCache.Entry installed = token == null ? null
+        : near.complete(k.digestKey(), token, live ? row.valueBytes() : null, live ? row.expiresAt() : 0);
+    if (!live) {
+      return null;
     }
-    return row;
+    V value = decodeValue(row.valueBytes());
+    share(k, installed, value);
+    touch(k, row.expiresAt(), now);
+    return value;
+  }
+
+  /** The value of a near copy: the instance it shares, else a fresh decoding (shared from now on if it may be). */
+  @SuppressWarnings("unchecked")
+  private V nearValue(Encoded k, NearCache.Entry copy) {
+    if (copy.shared() != null) {
+      return (V) copy.shared();
+    }
+    V value = decodeValue(copy.valueBytes());
+    share(k, copy, value);
+    return value;
+  }
+
+  /**
+   * Lets the near copy keep the decoded value for later hits when callers may share it: any value of a
+   * store-by-reference cache, and a value of an immutable type, which no caller can change, in any cache.
+   */
+  private void share(Encoded k, NearCache.Entry copy, V value) {
+    if (copy != null && (byReference || ImmutableTypes.isImmutable(value))) {
+      near.share(k.digestKey(), copy, value);
+    }
   }
 
   /** Drops this node's copy of a key after a write (other nodes drop theirs when the notification arrives). */
@@ -1089,10 +1162,10 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
   }
 
-  /** Called by the manager's invalidation listener. */
-  void invalidateNear(List<DigestKey> keys) {
+  /** Called by the manager's invalidation listener: these keys changed in a transaction of that backend. */
+  void invalidateNear(List<DigestKey> keys, int senderPid) {
     if (near != null) {
-      keys.forEach(near::invalidate);
+      keys.forEach(key -> near.invalidate(key, senderPid));
     }
   }
 

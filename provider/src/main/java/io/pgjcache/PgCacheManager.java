@@ -446,10 +446,10 @@ public final class PgCacheManager implements CacheManager {
   /** Routes notifications to the open caches by the cache id they name. */
   private final class NotificationSink implements InvalidationListener.Sink {
     @Override
-    public void invalidate(int cacheId, List<DigestKey> keys) {
+    public void invalidate(int cacheId, List<DigestKey> keys, int senderPid) {
       PgCache<?, ?> cache = cachesById.get(cacheId);
       if (cache != null) {
-        cache.invalidateNear(keys);
+        cache.invalidateNear(keys, senderPid);
       }
     }
 

@@ -14,28 +14,38 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EncodedKeys<E> {
   private final ConcurrentHashMap<Object, E> encodings = new ConcurrentHashMap<>();
   private final int bound;
+  private final boolean anyKey;
 
-  public EncodedKeys(int bound) {
+  /**
+   * @param anyKey remember keys of every type: for store-by-reference caches, whose keys the caller promises
+   *               not to change (JCache leaves the effects of changing them undefined)
+   */
+  public EncodedKeys(int bound, boolean anyKey) {
     if (bound <= 0) {
       throw new IllegalArgumentException("bound must be positive, got " + bound);
     }
     this.bound = bound;
+    this.anyKey = anyKey;
   }
 
   /** The remembered encoding of a key, or null. */
   public E get(Object key) {
-    return ImmutableTypes.isImmutable(key) ? encodings.get(key) : null;
+    return remembers(key) ? encodings.get(key) : null;
   }
 
-  /** Remembers a key's encoding, if the key is of an immutable type. */
+  /** Remembers a key's encoding, if keys of its type are remembered. */
   public void remember(Object key, E encoding) {
-    if (!ImmutableTypes.isImmutable(key)) {
+    if (!remembers(key)) {
       return;
     }
     if (encodings.size() >= bound) {
       encodings.clear();
     }
     encodings.put(key, encoding);
+  }
+
+  private boolean remembers(Object key) {
+    return anyKey || ImmutableTypes.isImmutable(key);
   }
 
   public int size() {

@@ -25,18 +25,29 @@ import java.util.function.LongSupplier;
  * <p><b>Bound.</b> At most {@code maxEntries} entries; past that, arbitrary entries are dropped (a near
  * cache holds copies: dropping one costs a round trip, never correctness).
  *
+ * <p><b>Own writes.</b> A store-by-reference cache keeps the instance a write stored, so this node's own
+ * notification of that write must not evict it. The write {@linkplain #beginWrite places a pending write}
+ * before its commit; notifications that arrive meanwhile are noted in it, not obeyed. After the commit,
+ * {@link #completeWrite} installs the instance only if every notification heard came from the writing
+ * session's backend (its own commit, announced at most once); otherwise nothing. An installed copy still
+ * awaiting its own announcement lets exactly one notification from that backend pass; any other
+ * notification evicts it. Notifications arrive in commit order, so a change committed after the write is
+ * always heard after the write's own announcement and always evicts. Notifications and installs on one key
+ * are atomic with each other ({@link ConcurrentHashMap#compute} on the key).
+ *
  * <p>Values are held encoded and decoded on every hit, so callers never share an instance (store by value);
- * only a value of an {@linkplain ImmutableTypes immutable type}, which no caller can change, is decoded once
- * and {@linkplain #share shared}. Thread-safe and lock-free.
+ * only a value of an {@linkplain ImmutableTypes immutable type}, which no caller can change, or any value of a
+ * store-by-reference cache, is decoded once and {@linkplain #share shared}. Thread-safe and lock-free.
  */
 public final class NearCache {
   /**
-   * A cached copy: the encoded value, when it expires (epoch ms), and the decoded value when it is of an
-   * immutable type (so that hits need not decode it again), else null.
+   * A cached copy: the encoded value, when it expires (epoch ms), the decoded value when callers may share it
+   * (else null), and the backend process id whose one notification this copy outlives (0: none; see "Own
+   * writes" above).
    */
-  public record Entry(byte[] valueBytes, long expiresAt, Object shared) {
+  public record Entry(byte[] valueBytes, long expiresAt, Object shared, int ownWriter) {
     Entry(byte[] valueBytes, long expiresAt) {
-      this(valueBytes, expiresAt, null);
+      this(valueBytes, expiresAt, null, 0);
     }
 
     /** A copy is its bytes and expiry; the shared decoding only caches what the bytes say. */
@@ -48,6 +59,11 @@ public final class NearCache {
     @Override
     public int hashCode() {
       return System.identityHashCode(valueBytes) * 31 + Long.hashCode(expiresAt);
+    }
+
+    /** What a notification from {@code senderPid} leaves of this copy: itself, no longer waiting, or nothing. */
+    private Entry afterNotification(int senderPid) {
+      return ownWriter != 0 && ownWriter == senderPid ? new Entry(valueBytes, expiresAt, shared, 0) : null;
     }
   }
 
@@ -67,6 +83,22 @@ public final class NearCache {
 
     private Token(long generation) {
       this.generation = generation;
+    }
+  }
+
+  /** Marks a write in flight on this node; collects the senders of the notifications heard meanwhile. */
+  public static final class PendingWrite {
+    private static final int SEVERAL = -1;
+    private final long generation;
+    /** 0 until a notification is heard, then its sender, or {@link #SEVERAL}; changed only under compute. */
+    private int heard;
+
+    private PendingWrite(long generation) {
+      this.generation = generation;
+    }
+
+    private void hear(int senderPid) {
+      heard = heard == 0 ? senderPid : SEVERAL;
     }
   }
 
@@ -116,26 +148,86 @@ public final class NearCache {
     return token;
   }
 
-  /** Installs what the read found, unless the key was invalidated since {@link #begin}. */
-  public void complete(DigestKey key, Token token, byte[] valueBytes, long expiresAt) {
+  /**
+   * Installs what the read found, unless the key was invalidated since {@link #begin}; returns the installed
+   * copy, or null.
+   */
+  public Entry complete(DigestKey key, Token token, byte[] valueBytes, long expiresAt) {
     if (token == null) {
-      return;
+      return null;
     }
     if (valueBytes == null || token.generation != stream.generation()) {
       entries.remove(key, token);
-      return;
+      return null;
     }
     Entry entry = new Entry(valueBytes, expiresAt);
-    if (!entries.replace(key, token, entry)) {
+    return entries.replace(key, token, entry) ? kept(key, entry, token.generation) : null;
+  }
+
+  /**
+   * Announces a write of this key by this node, before its commit; null when nothing may be installed now.
+   * Whatever the key held is gone.
+   */
+  public PendingWrite beginWrite(DigestKey key) {
+    long generation = stream.generation();
+    if (!stream.isLive()) {
+      return null;
+    }
+    PendingWrite pending = new PendingWrite(generation);
+    entries.put(key, pending);
+    return pending;
+  }
+
+  /**
+   * Installs the instance a committed write stored, if the key saw no other change since {@link #beginWrite};
+   * whatever else the key holds by then is dropped, as after any write of this node.
+   *
+   * @param writerPid the backend process id of the session that committed the write (0 if unknown: then the
+   *                  copy lasts only until the next notification of the key, which may be its own)
+   */
+  public void completeWrite(DigestKey key, PendingWrite pending, int writerPid, byte[] valueBytes, long expiresAt,
+      Object value) {
+    if (pending == null) {
       return;
     }
-    // The stream changes generation before it clears the map: if it changed after our check above, the
-    // clear may have run before our install, so take the install back.
-    if (token.generation != stream.generation()) {
+    Entry[] installed = new Entry[1];
+    entries.computeIfPresent(key, (k, held) -> {
+      if (held != pending) {
+        // Something replaced the pending write: a read that may have fetched the value from before the
+        // commit, or another write of this node. Dropping it is always safe.
+        return null;
+      }
+      if (pending.generation != stream.generation() || (pending.heard != 0 && pending.heard != writerPid)) {
+        return null;
+      }
+      installed[0] = new Entry(valueBytes, expiresAt, value, pending.heard == 0 ? writerPid : 0);
+      return installed[0];
+    });
+    if (installed[0] != null) {
+      kept(key, installed[0], pending.generation);
+    }
+  }
+
+  /** Takes back a pending write whose outcome is unknown or that changed nothing. */
+  public void abandonWrite(DigestKey key, PendingWrite pending) {
+    if (pending != null) {
+      entries.remove(key, pending);
+    }
+  }
+
+  /**
+   * An install that succeeded: the stream changes generation before it clears the map, so if it changed after
+   * the check, the clear may have run before the install, and the install is taken back.
+   */
+  private Entry kept(DigestKey key, Entry entry, long generation) {
+    if (generation != stream.generation()) {
       entries.remove(key, entry);
-    } else if (entries.size() > maxEntries) {
+      return null;
+    }
+    if (entries.size() > maxEntries) {
       shrink();
     }
+    return entry;
   }
 
   /**
@@ -144,7 +236,7 @@ public final class NearCache {
    * {@link #complete}'s taking back of an install also takes back the shared variant.
    */
   public void share(DigestKey key, Entry copy, Object value) {
-    entries.replace(key, copy, new Entry(copy.valueBytes(), copy.expiresAt(), value));
+    entries.replace(key, copy, new Entry(copy.valueBytes(), copy.expiresAt(), value, copy.ownWriter()));
   }
 
   /** Abandons a read that failed. */
@@ -154,8 +246,23 @@ public final class NearCache {
     }
   }
 
+  /** Drops the key's copy after a change this node made, and any read or write of it in flight. */
   public void invalidate(DigestKey key) {
     entries.remove(key);
+  }
+
+  /**
+   * Applies a notification that the key changed: drops its copy and any read in flight; a write in flight
+   * only notes the sender, and a copy awaiting its own write's announcement outlives that one announcement.
+   */
+  public void invalidate(DigestKey key, int senderPid) {
+    entries.computeIfPresent(key, (k, held) -> {
+      if (held instanceof PendingWrite pending) {
+        pending.hear(senderPid);
+        return pending;
+      }
+      return held instanceof Entry entry ? entry.afterNotification(senderPid) : null;
+    });
   }
 
   public void invalidateAll() {

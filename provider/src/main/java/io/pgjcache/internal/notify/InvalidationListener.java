@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InvalidationListener implements NearCache.Stream, AutoCloseable {
   /** Where invalidations go. */
   public interface Sink {
-    void invalidate(int cacheId, List<DigestKey> keys);
+    /** These keys changed in a transaction of the backend with process id {@code senderPid}. */
+    void invalidate(int cacheId, List<DigestKey> keys, int senderPid);
 
     void invalidateAll(int cacheId);
 
@@ -193,7 +194,7 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
         return;
       }
     }
-    sink.invalidate(cacheId, keys);
+    sink.invalidate(cacheId, keys, senderPid);
   }
 
   private boolean sleep(long millis) {

@@ -77,12 +77,18 @@ public final class CacheTable {
     return found;
   }
 
-  /** Takes the key's write lock until the end of the current transaction. */
-  public void lock(Connection c, byte[] digest) throws SQLException {
+  /**
+   * Takes the key's write lock until the end of the current transaction; returns the process id of the
+   * backend that runs the transaction, which is the sender of the notification its commit causes.
+   */
+  public int lock(Connection c, byte[] digest) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.lockKey)) {
       ps.setInt(1, cacheId);
       ps.setInt(2, KeyDigest.lockKey(digest));
-      ps.execute();
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
     }
   }
 
@@ -106,6 +112,22 @@ public final class CacheTable {
     try (PreparedStatement ps = c.prepareStatement(sql.lockedUpsert)) {
       bindLockedPut(ps, digest, keyBytes, valueBytes, creationExpiry, keepExpiry, updateExpiry, now);
       ps.executeUpdate();
+    }
+  }
+
+  /** What a {@link #putReturning} stored: the entry's expiry and the process id of the backend that wrote it. */
+  public record PutReceipt(long expiresAt, int backendPid) {
+  }
+
+  /** A {@link #put} that also says what it stored. */
+  public PutReceipt putReturning(Connection c, byte[] digest, byte[] keyBytes, byte[] valueBytes,
+      long creationExpiry, boolean keepExpiry, long updateExpiry, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.lockedUpsertReturning)) {
+      bindLockedPut(ps, digest, keyBytes, valueBytes, creationExpiry, keepExpiry, updateExpiry, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new PutReceipt(expiresAt(rs, 1), rs.getInt(2));
+      }
     }
   }
 

@@ -103,7 +103,7 @@ public final class DefaultCodec implements Codec {
   private static byte[] serialize(Object object) {
     if (!(object instanceof Serializable)) {
       throw new IllegalArgumentException("Cannot store a " + object.getClass().getName()
-          + ": it does not implement java.io.Serializable (the cache stores by value)");
+          + ": it does not implement java.io.Serializable (every entry is stored encoded in PostgreSQL)");
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(128);
     buffer.write(SERIALIZED);

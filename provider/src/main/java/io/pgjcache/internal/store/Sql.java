@@ -162,6 +162,7 @@ public final class Sql {
     final String lockKey;
     final String upsert;
     final String lockedUpsert;
+    final String lockedUpsertReturning;
     final String delete;
     final String lockedDelete;
     final String touch;
@@ -178,7 +179,8 @@ public final class Sql {
       select = "SELECT value_bytes, expires_at FROM " + t + " WHERE key_digest = ?";
       selectExpiry = "SELECT expires_at FROM " + t + " WHERE key_digest = ?";
       selectMany = "SELECT key_digest, value_bytes, expires_at FROM " + t + " WHERE key_digest = ANY (?)";
-      lockKey = "SELECT pg_advisory_xact_lock(?, ?)";
+      // The backend's process id tells this node which notification announces its own commit.
+      lockKey = "SELECT pg_backend_pid() FROM pg_advisory_xact_lock(?, ?)";
       // Inside a transaction that already holds the key's advisory lock: plain upsert.
       upsert = "INSERT INTO " + t + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)"
           + " VALUES (?, ?, ?, ?, nextval('" + sequence.replace("'", "''") + "'))"
@@ -194,6 +196,7 @@ public final class Sql {
           + " expires_at = CASE WHEN e.expires_at <= ? THEN EXCLUDED.expires_at"
           + " WHEN ? THEN e.expires_at ELSE ?::bigint END,"
           + " version = EXCLUDED.version";
+      lockedUpsertReturning = lockedUpsert + " RETURNING e.expires_at, pg_backend_pid()";
       delete = "DELETE FROM " + t + " WHERE key_digest = ? RETURNING expires_at";
       lockedDelete = "DELETE FROM " + t + " USING pg_advisory_xact_lock(?, ?) AS lock"
           + " WHERE key_digest = ? RETURNING expires_at";

@@ -8,7 +8,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class EncodedKeysTest {
-  private final EncodedKeys<String> keys = new EncodedKeys<>(3);
+  private final EncodedKeys<String> keys = new EncodedKeys<>(3, false);
 
   @Test
   void remembers_keysOfImmutableTypes_byEquality() {

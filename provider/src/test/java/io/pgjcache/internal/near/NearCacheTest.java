@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.StoredEntry;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class NearCacheTest {
-  private static final NearCache.Stream LIVE = new NearCache.Stream() {
+  private static final int WRITER = 4711;
+  private static final int OTHER = 815;
+
+  private final AtomicLong generation = new AtomicLong(1);
+  private final NearCache near = new NearCache(100, new NearCache.Stream() {
     @Override
     public boolean isLive() {
       return true;
@@ -17,11 +22,9 @@ class NearCacheTest {
 
     @Override
     public long generation() {
-      return 1;
+      return generation.get();
     }
-  };
-
-  private final NearCache near = new NearCache(100, LIVE);
+  });
   private final DigestKey key = new DigestKey(new byte[] {1, 2, 3, 4, 5});
 
   @Test
@@ -94,11 +97,128 @@ class NearCacheTest {
   @Test
   void aCopy_equalsItsSharedVariant_soTakingTheCopyBackTakesTheVariantBack() {
     byte[] value = bytes("v");
-    NearCache.Entry copy = new NearCache.Entry(value, 5, null);
-    NearCache.Entry shared = new NearCache.Entry(value, 5, "v");
+    NearCache.Entry copy = new NearCache.Entry(value, 5, null, 0);
+    NearCache.Entry shared = new NearCache.Entry(value, 5, "v", 0);
 
     assertThat(shared).isEqualTo(copy).hasSameHashCodeAs(copy);
-    assertThat(new NearCache.Entry(bytes("v"), 5, null)).as("equal bytes, another copy").isNotEqualTo(copy);
+    assertThat(new NearCache.Entry(bytes("v"), 5, null, 0)).as("equal bytes, another copy").isNotEqualTo(copy);
+  }
+
+  // ---- own writes (store-by-reference) ----------------------------------------------------------
+
+  @Test
+  void ownWrite_isKept_throughItsOwnAnnouncement_andDroppedByTheNextChange() {
+    Object instance = new Object();
+    NearCache.PendingWrite pending = near.beginWrite(key);
+    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, instance);
+    assertThat(near.get(key, 0).shared()).isSameAs(instance);
+
+    near.invalidate(key, WRITER);
+    assertThat(near.get(key, 0).shared()).as("after its own announcement").isSameAs(instance);
+
+    near.invalidate(key, WRITER);
+    assertThat(near.get(key, 0)).as("a later change by the same backend").isNull();
+  }
+
+  @Test
+  void ownWrite_isKept_whenItsAnnouncementArrivedBeforeTheInstall_butNotPastTheNextOne() {
+    NearCache.PendingWrite pending = near.beginWrite(key);
+    near.invalidate(key, WRITER);
+    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    assertThat(near.get(key, 0).shared()).isEqualTo("instance");
+
+    near.invalidate(key, WRITER);
+    assertThat(near.get(key, 0)).isNull();
+  }
+
+  @Test
+  void ownWrite_isNotInstalled_whenAnotherSessionChangedTheKeyMeanwhile() {
+    NearCache.PendingWrite pending = near.beginWrite(key);
+    near.invalidate(key, OTHER);
+    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+
+    assertThat(near.get(key, 0)).isNull();
+    assertThat(near.size()).isZero();
+  }
+
+  @Test
+  void ownWrite_isNotInstalled_afterTwoAnnouncements_evenFromItsOwnBackend() {
+    NearCache.PendingWrite pending = near.beginWrite(key);
+    near.invalidate(key, WRITER);
+    near.invalidate(key, WRITER);
+    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+
+    assertThat(near.get(key, 0)).isNull();
+  }
+
+  @Test
+  void ownWrite_isDropped_byAnotherSessionsChange_whileAwaitingItsOwnAnnouncement() {
+    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+
+    near.invalidate(key, OTHER);
+
+    assertThat(near.get(key, 0)).isNull();
+  }
+
+  @Test
+  void ownWrite_isNotInstalled_afterALocalInvalidation_orAnOutage() {
+    NearCache.PendingWrite first = near.beginWrite(key);
+    near.invalidate(key);
+    near.completeWrite(key, first, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    assertThat(near.get(key, 0)).as("after a local invalidation").isNull();
+
+    NearCache.PendingWrite second = near.beginWrite(key);
+    generation.incrementAndGet();
+    near.completeWrite(key, second, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    assertThat(near.get(key, 0)).as("after the stream changed generation").isNull();
+  }
+
+  @Test
+  void ownWrite_dropsAReadThatReplacedItsPendingWrite_sinceThatReadMayPrecedeTheCommit() {
+    NearCache.PendingWrite pending = near.beginWrite(key);
+    install(key, bytes("old"), StoredEntry.ETERNAL);
+
+    near.completeWrite(key, pending, WRITER, bytes("new"), StoredEntry.ETERNAL, "instance");
+
+    assertThat(near.get(key, 0)).isNull();
+  }
+
+  @Test
+  void ownWrite_ofAnUnknownBackend_lastsOnlyUntilTheNextNotification() {
+    near.completeWrite(key, near.beginWrite(key), 0, bytes("v"), StoredEntry.ETERNAL, "instance");
+    assertThat(near.get(key, 0)).isNotNull();
+
+    near.invalidate(key, 0);
+
+    assertThat(near.get(key, 0)).isNull();
+  }
+
+  @Test
+  void aNotification_dropsAReadInFlight_soItInstallsNothing() {
+    NearCache.Token token = near.begin(key);
+    near.invalidate(key, WRITER);
+
+    assertThat(near.complete(key, token, bytes("v"), StoredEntry.ETERNAL)).isNull();
+    assertThat(near.get(key, 0)).isNull();
+  }
+
+  @Test
+  void aReadCopy_isDropped_byAnyNotification() {
+    install(key, bytes("v"), StoredEntry.ETERNAL);
+
+    near.invalidate(key, WRITER);
+
+    assertThat(near.get(key, 0)).isNull();
+  }
+
+  @Test
+  void sharing_keepsTheBackendACopyAwaits() {
+    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, null);
+    near.share(key, near.get(key, 0), "decoded");
+
+    near.invalidate(key, WRITER);
+
+    assertThat(near.get(key, 0).shared()).isEqualTo("decoded");
   }
 
   private void install(DigestKey digestKey, byte[] value, long expiresAt) {
