@@ -6,6 +6,7 @@ import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.db.DatabaseErrors;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
+import io.pgjcache.internal.event.OrderedExecutor;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.expiry.ExpirySweeper;
@@ -85,6 +86,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final CacheStatistics statistics = new CacheStatistics();
   private final NearCache near;
   private final ClusterEvents clusterEvents;
+  /** Delivers other nodes' events one at a time, in the order they arrived (their commit order). */
+  private final Executor clusterEventLane;
   /** Keys this cache encoded lately, so that near-cache hits skip the digest; null without a near cache. */
   private final EncodedKeys<Encoded> encodedKeys;
   /**
@@ -110,6 +113,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         ? configuration.getCacheWriterFactory().create() : null;
     this.events = new EventDispatcher<>(name, executor);
     this.clusterEvents = clusterEvents;
+    this.clusterEventLane = new OrderedExecutor(executor);
     // A near-cache hit costs no round trip, so it cannot also move the entry's expiry in the table:
     // caches whose policy changes expiry on access read PostgreSQL every time.
     this.near = near != null && expiry.isPredictable() && expiry.accessKeepsExpiry() ? near : null;
@@ -137,11 +141,20 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   // ---- reads -----------------------------------------------------------------------------------
 
   @Override
+  @SuppressWarnings("unchecked")
   public V get(K key) {
     requireOpen();
     requireKey(key);
     // A near-cache hit takes about as long as reading the clock, so read it only when someone counts.
     long start = statistics.isEnabled() ? System.nanoTime() : 0;
+    Object shared = near == null ? null : near.getShared(key, PgCache::now);
+    if (shared != null) {
+      statistics.recordHits(1);
+      if (start != 0) {
+        statistics.recordGetTime(start);
+      }
+      return (V) shared;
+    }
     Encoded k = encodeKey(key);
     V value = readLive(k);
     if (value == null) {
@@ -282,7 +295,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     if (pending == null) {
       invalidateNear(k);
     } else {
-      near.completeWrite(k.digestKey(), pending, receipt.backendPid(), v, receipt.expiresAt(), value);
+      near.completeWrite(k.digestKey(), pending, receipt.backendPid(), v, receipt.expiresAt(), value, k.remembered());
     }
   }
 
@@ -885,7 +898,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         if (wantsEvents()) {
           for (StoredEntry row : rows) {
             V value = decodeValue(row.valueBytes());
-            expired.add(new PgCacheEntryEvent<>(this, EventType.EXPIRED, decodeKey(row.keyBytes()), value, value, true));
+            K key = decodeKey(row.keyBytes());
+            expired.add(new PgCacheEntryEvent<>(this, EventType.EXPIRED, key, value, value, true));
           }
           publishToCluster(c, expired);
         }
@@ -996,7 +1010,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
     if (effects.pending != null) {
       near.completeWrite(k.digestKey(), effects.pending, effects.backendPid, effects.storedBytes,
-          effects.storedExpiry, effects.stored);
+          effects.storedExpiry, effects.stored, k.remembered());
     } else if (effects.changed) {
       invalidateNear(k);
     }
@@ -1145,7 +1159,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    */
   private void share(Encoded k, NearCache.Entry copy, V value) {
     if (copy != null && (byReference || ImmutableTypes.isImmutable(value))) {
-      near.share(k.digestKey(), copy, value);
+      near.share(k.digestKey(), copy, value, k.remembered());
     }
   }
 
@@ -1199,15 +1213,15 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   /**
-   * An event another node made, delivered to this node's listeners on the manager's executor so that the
-   * LISTEN thread never waits for a listener. A create or update whose value did not fit in the message
+   * An event another node made, delivered to this node's listeners in arrival order on the manager's executor
+   * so that the LISTEN thread never waits for a listener. A create or update whose value did not fit in the message
    * is completed with the value the table holds now.
    */
   void receiveClusterEvent(ClusterEvents.Incoming incoming) {
     if (closed || !events.hasListeners()) {
       return;
     }
-    executor.execute(() -> {
+    clusterEventLane.execute(() -> {
       try {
         K key = decodeKey(incoming.key());
         byte[] valueBytes = incoming.value();
@@ -1261,10 +1275,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   // ---- encoding and checks ---------------------------------------------------------------------
 
   /** A key as stored: its encoding and the digest that is the row's primary key. */
-  private record Encoded(byte[] bytes, byte[] digest, DigestKey digestKey) {
-    Encoded(byte[] bytes, byte[] digest) {
-      this(bytes, digest, new DigestKey(digest));
-    }
+  /**
+   * A key as stored: its encoding and the digest that is the row's primary key; and the caller's key when it is
+   * remembered (see {@link EncodedKeys}), under which the near cache may index its shared copy, else null.
+   */
+  private record Encoded(byte[] bytes, byte[] digest, DigestKey digestKey, Object remembered) {
   }
 
   private Encoded encodeKey(K key) {
@@ -1273,9 +1288,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       return known;
     }
     byte[] bytes = encode(key, "key");
-    Encoded encoded = new Encoded(bytes, KeyDigest.of(bytes));
-    if (encodedKeys != null) {
-      encodedKeys.remember(key, encoded);
+    byte[] digest = KeyDigest.of(bytes);
+    boolean remembered = encodedKeys != null && encodedKeys.remembers(key);
+    Encoded encoded = new Encoded(bytes, digest, new DigestKey(digest), remembered ? key : null);
+    if (remembered) {
+      encodedKeys.put(key, encoded);
     }
     return encoded;
   }
@@ -1424,7 +1441,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
           next = new PgCacheEntry<>(decodeKey(row.keyBytes()), decodeValue(row.valueBytes()));
           if (countAccess) {
             statistics.recordHits(1);
-            touch(new Encoded(row.keyBytes(), row.digest()), row.expiresAt(), now);
+            touch(new Encoded(row.keyBytes(), row.digest(), new DigestKey(row.digest()), null), row.expiresAt(), now);
           }
         }
       }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgjcache.testing.Cluster;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.cache.Cache;
@@ -57,6 +58,24 @@ class ClusterEventsIT {
       Recorder expiriesOnB = register(shortLivedOnB);
       shortLived.put("gone", "soon");
       await().atMost(WAIT).untilAsserted(() -> assertThat(expiriesOnB.seen).contains("EXPIRED gone=soon (was soon)"));
+    }
+  }
+
+  @Test
+  void listenerOnNodeB_hearsNodeAsChanges_inCommitOrder() {
+    int updates = 200;
+    try (Cluster cluster = Cluster.of(2)) {
+      List<Cache<String, String>> caches = cluster.cache("cluster-events-order",
+          new PgCacheConfiguration<String, String>().setClusterEvents(true).setTypes(String.class, String.class));
+      Recorder onB = register(caches.get(1));
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < updates; i++) {
+        caches.get(0).put("k", "v" + i);
+        expected.add(i == 0 ? "CREATED k=v0" : "UPDATED k=v" + i + " (was v" + (i - 1) + ")");
+      }
+
+      await().atMost(WAIT).until(() -> onB.seen.size() >= updates);
+      assertThat(onB.seen).containsExactlyElementsOf(expected);
     }
   }
 

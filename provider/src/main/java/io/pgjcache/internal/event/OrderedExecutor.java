@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs tasks one at a time, in the order they were submitted, on the threads of a shared executor.
  * At most one task of this lane is running or scheduled at any time; an idle lane holds no thread.
  */
-final class OrderedExecutor implements Executor {
+public final class OrderedExecutor implements Executor {
   private final Executor threads;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  OrderedExecutor(Executor threads) {
+  public OrderedExecutor(Executor threads) {
     this.threads = Objects.requireNonNull(threads, "threads");
   }
 

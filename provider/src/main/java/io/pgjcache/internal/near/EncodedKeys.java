@@ -33,8 +33,13 @@ public final class EncodedKeys<E> {
     return remembers(key) ? encodings.get(key) : null;
   }
 
-  /** Remembers a key's encoding, if keys of its type are remembered. */
-  public void remember(Object key, E encoding) {
+  /** Whether keys of this one's type are remembered. */
+  public boolean remembers(Object key) {
+    return anyKey || ImmutableTypes.isImmutable(key);
+  }
+
+  /** Remembers a key's encoding, if keys of its type are {@linkplain #remembers remembered}. */
+  public void put(Object key, E encoding) {
     if (!remembers(key)) {
       return;
     }
@@ -42,10 +47,6 @@ public final class EncodedKeys<E> {
       encodings.clear();
     }
     encodings.put(key, encoding);
-  }
-
-  private boolean remembers(Object key) {
-    return anyKey || ImmutableTypes.isImmutable(key);
   }
 
   public int size() {

@@ -37,17 +37,24 @@ import java.util.function.LongSupplier;
  *
  * <p>Values are held encoded and decoded on every hit, so callers never share an instance (store by value);
  * only a value of an {@linkplain ImmutableTypes immutable type}, which no caller can change, or any value of a
- * store-by-reference cache, is decoded once and {@linkplain #share shared}. Thread-safe and lock-free.
+ * store-by-reference cache, is decoded once and {@linkplain #share shared}.
+ *
+ * <p><b>Index by key.</b> A shared copy whose caller key is remembered (see {@link EncodedKeys}) is also
+ * reachable {@linkplain #getShared by that key}, so that such a hit costs one map lookup, not an encoding
+ * lookup plus a digest lookup. The index only ever holds copies the digest map holds: every removal from the
+ * digest map removes the copy from the index afterwards, and every addition to the index checks afterwards
+ * that the digest map still holds the copy, so a copy is never reachable by key past its removal (but for
+ * the moment between the two steps, as if the hit had come a moment earlier). Thread-safe and lock-free.
  */
 public final class NearCache {
   /**
    * A cached copy: the encoded value, when it expires (epoch ms), the decoded value when callers may share it
-   * (else null), and the backend process id whose one notification this copy outlives (0: none; see "Own
-   * writes" above).
+   * (else null), the backend process id whose one notification this copy outlives (0: none; see "Own
+   * writes" above), and the caller's key under which the copy is also indexed (null: not indexed).
    */
-  public record Entry(byte[] valueBytes, long expiresAt, Object shared, int ownWriter) {
+  public record Entry(byte[] valueBytes, long expiresAt, Object shared, int ownWriter, Object indexKey) {
     Entry(byte[] valueBytes, long expiresAt) {
-      this(valueBytes, expiresAt, null, 0);
+      this(valueBytes, expiresAt, null, 0, null);
     }
 
     /** A copy is its bytes and expiry; the shared decoding only caches what the bytes say. */
@@ -63,7 +70,7 @@ public final class NearCache {
 
     /** What a notification from {@code senderPid} leaves of this copy: itself, no longer waiting, or nothing. */
     private Entry afterNotification(int senderPid) {
-      return ownWriter != 0 && ownWriter == senderPid ? new Entry(valueBytes, expiresAt, shared, 0) : null;
+      return ownWriter != 0 && ownWriter == senderPid ? new Entry(valueBytes, expiresAt, shared, 0, indexKey) : null;
     }
   }
 
@@ -103,6 +110,8 @@ public final class NearCache {
   }
 
   private final ConcurrentMap<DigestKey, Object> entries = new ConcurrentHashMap<>();
+  /** Shared copies by the caller's key; a subset of {@link #entries} (see "Index by key"). */
+  private final ConcurrentMap<Object, Entry> byKey = new ConcurrentHashMap<>();
   private final int maxEntries;
   private final Stream stream;
 
@@ -129,12 +138,30 @@ public final class NearCache {
     }
     Object held = entries.get(key);
     if (held instanceof Entry entry) {
-      if (entry.expiresAt() == StoredEntry.ETERNAL || entry.expiresAt() > clock.getAsLong()) {
+      if (isLiveAt(entry, clock)) {
         return entry;
       }
-      entries.remove(key, entry);
+      if (entries.remove(key, entry)) {
+        unindex(entry);
+      }
     }
     return null;
+  }
+
+  /**
+   * The shared value of the unexpired copy indexed under the caller's key, or null (then ask by digest).
+   * Reads the clock only for a copy that can expire.
+   */
+  public Object getShared(Object callerKey, LongSupplier clock) {
+    if (!stream.isLive()) {
+      return null;
+    }
+    Entry entry = byKey.get(callerKey);
+    return entry != null && isLiveAt(entry, clock) ? entry.shared() : null;
+  }
+
+  private static boolean isLiveAt(Entry entry, LongSupplier clock) {
+    return entry.expiresAt() == StoredEntry.ETERNAL || entry.expiresAt() > clock.getAsLong();
   }
 
   /** Announces a read of the store for this key; null when nothing may be installed now. */
@@ -144,7 +171,7 @@ public final class NearCache {
       return null;
     }
     Token token = new Token(generation);
-    entries.put(key, token);
+    dropped(entries.put(key, token));
     return token;
   }
 
@@ -174,7 +201,7 @@ public final class NearCache {
       return null;
     }
     PendingWrite pending = new PendingWrite(generation);
-    entries.put(key, pending);
+    dropped(entries.put(key, pending));
     return pending;
   }
 
@@ -186,32 +213,27 @@ public final class NearCache {
    *                  copy lasts only until the next notification of the key, which may be its own)
    */
   public void completeWrite(DigestKey key, PendingWrite pending, int writerPid, byte[] valueBytes, long expiresAt,
-      Object value) {
+      Object value, Object indexKey) {
     if (pending == null) {
       return;
     }
-    Entry[] installed = new Entry[1];
+    Object[] outcome = new Object[2]; // what was dropped, what was installed
     entries.computeIfPresent(key, (k, held) -> {
       if (held != pending) {
         // Something replaced the pending write: a read that may have fetched the value from before the
         // commit, or another write of this node. Dropping it is always safe.
+        outcome[0] = held;
         return null;
       }
       if (pending.generation != stream.generation() || (pending.heard != 0 && pending.heard != writerPid)) {
         return null;
       }
-      installed[0] = new Entry(valueBytes, expiresAt, value, pending.heard == 0 ? writerPid : 0);
-      return installed[0];
+      outcome[1] = new Entry(valueBytes, expiresAt, value, pending.heard == 0 ? writerPid : 0, indexKey);
+      return outcome[1];
     });
-    if (installed[0] != null) {
-      kept(key, installed[0], pending.generation);
-    }
-  }
-
-  /** Takes back a pending write whose outcome is unknown or that changed nothing. */
-  public void abandonWrite(DigestKey key, PendingWrite pending) {
-    if (pending != null) {
-      entries.remove(key, pending);
+    dropped(outcome[0]);
+    if (outcome[1] instanceof Entry installed && kept(key, installed, pending.generation) != null) {
+      index(key, installed);
     }
   }
 
@@ -221,7 +243,9 @@ public final class NearCache {
    */
   private Entry kept(DigestKey key, Entry entry, long generation) {
     if (generation != stream.generation()) {
-      entries.remove(key, entry);
+      if (entries.remove(key, entry)) {
+        unindex(entry);
+      }
       return null;
     }
     if (entries.size() > maxEntries) {
@@ -231,12 +255,41 @@ public final class NearCache {
   }
 
   /**
-   * Keeps the decoded value of a copy, which must be of an immutable type, if the copy is still there: an
+   * Keeps the decoded value of a copy, which callers must be allowed to share, if the copy is still there: an
    * invalidation in between removed it, and then nothing is kept. Since a copy equals its shared variant,
    * {@link #complete}'s taking back of an install also takes back the shared variant.
+   *
+   * @param indexKey the caller's key to index the shared copy under, or null
    */
-  public void share(DigestKey key, Entry copy, Object value) {
-    entries.replace(key, copy, new Entry(copy.valueBytes(), copy.expiresAt(), value, copy.ownWriter()));
+  public void share(DigestKey key, Entry copy, Object value, Object indexKey) {
+    Entry shared = new Entry(copy.valueBytes(), copy.expiresAt(), value, copy.ownWriter(), indexKey);
+    if (entries.replace(key, copy, shared)) {
+      index(key, shared);
+    }
+  }
+
+  /** Makes a shared copy reachable by its caller key, unless the digest map dropped it meanwhile. */
+  private void index(DigestKey key, Entry entry) {
+    if (entry.indexKey() == null || entry.shared() == null) {
+      return;
+    }
+    byKey.put(entry.indexKey(), entry);
+    if (!entry.equals(entries.get(key))) {
+      byKey.remove(entry.indexKey(), entry);
+    }
+  }
+
+  /** Called after anything left the digest map: a copy leaves the index too. */
+  private void dropped(Object held) {
+    if (held instanceof Entry entry) {
+      unindex(entry);
+    }
+  }
+
+  private void unindex(Entry entry) {
+    if (entry.indexKey() != null) {
+      byKey.remove(entry.indexKey(), entry);
+    }
   }
 
   /** Abandons a read that failed. */
@@ -248,7 +301,7 @@ public final class NearCache {
 
   /** Drops the key's copy after a change this node made, and any read or write of it in flight. */
   public void invalidate(DigestKey key) {
-    entries.remove(key);
+    dropped(entries.remove(key));
   }
 
   /**
@@ -256,17 +309,25 @@ public final class NearCache {
    * only notes the sender, and a copy awaiting its own write's announcement outlives that one announcement.
    */
   public void invalidate(DigestKey key, int senderPid) {
+    Object[] removed = new Object[1];
     entries.computeIfPresent(key, (k, held) -> {
       if (held instanceof PendingWrite pending) {
         pending.hear(senderPid);
         return pending;
       }
-      return held instanceof Entry entry ? entry.afterNotification(senderPid) : null;
+      Entry kept = held instanceof Entry entry ? entry.afterNotification(senderPid) : null;
+      if (kept == null) {
+        removed[0] = held;
+      }
+      return kept;
     });
+    dropped(removed[0]);
   }
 
+  /** Order matters: a copy indexed between the two clears finds itself gone from the digest map and leaves. */
   public void invalidateAll() {
     entries.clear();
+    byKey.clear();
   }
 
   public int maxEntries() {
@@ -282,8 +343,9 @@ public final class NearCache {
     int excess = entries.size() - maxEntries + Math.max(1, maxEntries / 10);
     Iterator<Object> iterator = entries.values().iterator();
     while (excess > 0 && iterator.hasNext()) {
-      if (iterator.next() instanceof Entry) {
+      if (iterator.next() instanceof Entry entry) {
         iterator.remove();
+        unindex(entry);
         excess--;
       }
     }

@@ -12,10 +12,10 @@ class EncodedKeysTest {
 
   @Test
   void remembers_keysOfImmutableTypes_byEquality() {
-    keys.remember("k", "encoding of k");
-    keys.remember(42L, "encoding of 42L");
+    keys.put("k", "encoding of k");
+    keys.put(42L, "encoding of 42L");
     UUID id = UUID.randomUUID();
-    keys.remember(id, "encoding of the id");
+    keys.put(id, "encoding of the id");
 
     assertThat(keys.get(new String("k"))).isEqualTo("encoding of k");
     assertThat(keys.get(42L)).isEqualTo("encoding of 42L");
@@ -25,7 +25,7 @@ class EncodedKeysTest {
 
   @Test
   void equalNumbersOfOtherTypes_areOtherKeys() {
-    keys.remember(1, "encoding of Integer 1");
+    keys.put(1, "encoding of Integer 1");
 
     assertThat(keys.get(1L)).isNull();
     assertThat(keys.get("1")).isNull();
@@ -35,21 +35,23 @@ class EncodedKeysTest {
   @Test
   void keysThatCanChange_orEncodeEqualValuesApart_areNeverRemembered() {
     List<String> list = new ArrayList<>(List.of("a"));
-    keys.remember(list, "encoding of [a]");
-    keys.remember(Double.NaN, "encoding of one NaN");
-    keys.remember(1.5f, "encoding of 1.5f");
+    keys.put(list, "encoding of [a]");
+    keys.put(Double.NaN, "encoding of one NaN");
+    keys.put(1.5f, "encoding of 1.5f");
 
     assertThat(keys.size()).isZero();
     assertThat(keys.get(List.of("a"))).isNull();
+    assertThat(keys.remembers(list)).isFalse();
+    assertThat(new EncodedKeys<String>(3, true).remembers(list)).as("by reference").isTrue();
   }
 
   @Test
   void whenFull_forgetsEverything_andStartsOver() {
-    keys.remember("a", "A");
-    keys.remember("b", "B");
-    keys.remember("c", "C");
+    keys.put("a", "A");
+    keys.put("b", "B");
+    keys.put("c", "C");
 
-    keys.remember("d", "D");
+    keys.put("d", "D");
 
     assertThat(keys.size()).isEqualTo(1);
     assertThat(keys.get("a")).isNull();

@@ -54,7 +54,7 @@ class NearCacheTest {
     install(key, bytes("v"), StoredEntry.ETERNAL);
     NearCache.Entry copy = near.get(key, 0);
 
-    near.share(key, copy, "v");
+    near.share(key, copy, "v", null);
 
     assertThat(near.get(key, 0).shared()).isEqualTo("v");
     assertThat(near.get(key, 0).valueBytes()).isSameAs(copy.valueBytes());
@@ -66,7 +66,7 @@ class NearCacheTest {
     NearCache.Entry copy = near.get(key, 0);
 
     near.invalidate(key);
-    near.share(key, copy, "v");
+    near.share(key, copy, "v", null);
 
     assertThat(near.get(key, 0)).isNull();
   }
@@ -78,7 +78,7 @@ class NearCacheTest {
     near.invalidate(key);
     install(key, bytes("new"), StoredEntry.ETERNAL);
 
-    near.share(key, old, "old");
+    near.share(key, old, "old", null);
 
     assertThat(near.get(key, 0).shared()).isNull();
     assertThat(near.get(key, 0).valueBytes()).isEqualTo(bytes("new"));
@@ -87,7 +87,7 @@ class NearCacheTest {
   @Test
   void invalidate_dropsASharedCopy() {
     install(key, bytes("v"), StoredEntry.ETERNAL);
-    near.share(key, near.get(key, 0), "v");
+    near.share(key, near.get(key, 0), "v", null);
 
     near.invalidate(key);
 
@@ -97,11 +97,11 @@ class NearCacheTest {
   @Test
   void aCopy_equalsItsSharedVariant_soTakingTheCopyBackTakesTheVariantBack() {
     byte[] value = bytes("v");
-    NearCache.Entry copy = new NearCache.Entry(value, 5, null, 0);
-    NearCache.Entry shared = new NearCache.Entry(value, 5, "v", 0);
+    NearCache.Entry copy = new NearCache.Entry(value, 5, null, 0, null);
+    NearCache.Entry shared = new NearCache.Entry(value, 5, "v", 0, null);
 
     assertThat(shared).isEqualTo(copy).hasSameHashCodeAs(copy);
-    assertThat(new NearCache.Entry(bytes("v"), 5, null, 0)).as("equal bytes, another copy").isNotEqualTo(copy);
+    assertThat(new NearCache.Entry(bytes("v"), 5, null, 0, null)).as("equal bytes, another copy").isNotEqualTo(copy);
   }
 
   // ---- own writes (store-by-reference) ----------------------------------------------------------
@@ -110,7 +110,7 @@ class NearCacheTest {
   void ownWrite_isKept_throughItsOwnAnnouncement_andDroppedByTheNextChange() {
     Object instance = new Object();
     NearCache.PendingWrite pending = near.beginWrite(key);
-    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, instance);
+    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, instance, null);
     assertThat(near.get(key, 0).shared()).isSameAs(instance);
 
     near.invalidate(key, WRITER);
@@ -124,7 +124,7 @@ class NearCacheTest {
   void ownWrite_isKept_whenItsAnnouncementArrivedBeforeTheInstall_butNotPastTheNextOne() {
     NearCache.PendingWrite pending = near.beginWrite(key);
     near.invalidate(key, WRITER);
-    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0).shared()).isEqualTo("instance");
 
     near.invalidate(key, WRITER);
@@ -135,7 +135,7 @@ class NearCacheTest {
   void ownWrite_isNotInstalled_whenAnotherSessionChangedTheKeyMeanwhile() {
     NearCache.PendingWrite pending = near.beginWrite(key);
     near.invalidate(key, OTHER);
-    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
 
     assertThat(near.get(key, 0)).isNull();
     assertThat(near.size()).isZero();
@@ -146,14 +146,14 @@ class NearCacheTest {
     NearCache.PendingWrite pending = near.beginWrite(key);
     near.invalidate(key, WRITER);
     near.invalidate(key, WRITER);
-    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
 
     assertThat(near.get(key, 0)).isNull();
   }
 
   @Test
   void ownWrite_isDropped_byAnotherSessionsChange_whileAwaitingItsOwnAnnouncement() {
-    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
 
     near.invalidate(key, OTHER);
 
@@ -164,12 +164,12 @@ class NearCacheTest {
   void ownWrite_isNotInstalled_afterALocalInvalidation_orAnOutage() {
     NearCache.PendingWrite first = near.beginWrite(key);
     near.invalidate(key);
-    near.completeWrite(key, first, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    near.completeWrite(key, first, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).as("after a local invalidation").isNull();
 
     NearCache.PendingWrite second = near.beginWrite(key);
     generation.incrementAndGet();
-    near.completeWrite(key, second, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance");
+    near.completeWrite(key, second, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).as("after the stream changed generation").isNull();
   }
 
@@ -178,14 +178,14 @@ class NearCacheTest {
     NearCache.PendingWrite pending = near.beginWrite(key);
     install(key, bytes("old"), StoredEntry.ETERNAL);
 
-    near.completeWrite(key, pending, WRITER, bytes("new"), StoredEntry.ETERNAL, "instance");
+    near.completeWrite(key, pending, WRITER, bytes("new"), StoredEntry.ETERNAL, "instance", null);
 
     assertThat(near.get(key, 0)).isNull();
   }
 
   @Test
   void ownWrite_ofAnUnknownBackend_lastsOnlyUntilTheNextNotification() {
-    near.completeWrite(key, near.beginWrite(key), 0, bytes("v"), StoredEntry.ETERNAL, "instance");
+    near.completeWrite(key, near.beginWrite(key), 0, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).isNotNull();
 
     near.invalidate(key, 0);
@@ -213,12 +213,94 @@ class NearCacheTest {
 
   @Test
   void sharing_keepsTheBackendACopyAwaits() {
-    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, null);
-    near.share(key, near.get(key, 0), "decoded");
+    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, null, null);
+    near.share(key, near.get(key, 0), "decoded", null);
 
     near.invalidate(key, WRITER);
 
     assertThat(near.get(key, 0).shared()).isEqualTo("decoded");
+  }
+
+  // ---- index by the caller's key ------------------------------------------------------------------
+
+  @Test
+  void aSharedCopy_isReachableByTheCallersKey_untilItIsInvalidated() {
+    install(key, bytes("v"), StoredEntry.ETERNAL);
+    near.share(key, near.get(key, 0), "v", "caller key");
+    assertThat(near.getShared(new String("caller key"), () -> 0)).isEqualTo("v");
+
+    near.invalidate(key);
+
+    assertThat(near.getShared("caller key", () -> 0)).isNull();
+  }
+
+  @Test
+  void everyWayACopyLeaves_takesItOutOfTheIndex() {
+    Runnable[] removals = {
+        () -> near.invalidate(key, OTHER),
+        () -> near.invalidateAll(),
+        () -> near.begin(key),
+        () -> near.beginWrite(key),
+        () -> near.get(key, 2_000),
+    };
+    for (Runnable removal : removals) {
+      install(key, bytes("v"), 1_000);
+      near.share(key, near.get(key, 0), "v", "caller key");
+      assertThat(near.getShared("caller key", () -> 0)).isEqualTo("v");
+
+      removal.run();
+
+      assertThat(near.getShared("caller key", () -> 0)).isNull();
+      near.invalidateAll();
+    }
+  }
+
+  @Test
+  void anOwnWrite_isReachableByKey_throughItsOwnAnnouncement_butNotPastTheNextChange() {
+    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", "k");
+    near.invalidate(key, WRITER);
+    assertThat(near.getShared("k", () -> 0)).isEqualTo("instance");
+
+    near.invalidate(key, WRITER);
+
+    assertThat(near.getShared("k", () -> 0)).isNull();
+  }
+
+  @Test
+  void anExpiredCopy_isNotServedByKey() {
+    install(key, bytes("v"), 1_000);
+    near.share(key, near.get(key, 0), "v", "k");
+
+    assertThat(near.getShared("k", () -> 999)).isEqualTo("v");
+    assertThat(near.getShared("k", () -> 1_000)).isNull();
+  }
+
+  @Test
+  void theIndex_shrinksWithTheCache() {
+    NearCache small = new NearCache(10, new NearCache.Stream() {
+      @Override
+      public boolean isLive() {
+        return true;
+      }
+
+      @Override
+      public long generation() {
+        return 1;
+      }
+    });
+    for (int i = 0; i < 100; i++) {
+      DigestKey digest = new DigestKey(new byte[] {(byte) i, 1, 2, 3, 4});
+      NearCache.Entry installed = small.complete(digest, small.begin(digest), bytes("v" + i), StoredEntry.ETERNAL);
+      small.share(digest, installed, "v" + i, "k" + i);
+    }
+    int reachable = 0;
+    for (int i = 0; i < 100; i++) {
+      if (small.getShared("k" + i, () -> 0) != null) {
+        reachable++;
+      }
+    }
+    assertThat(small.size()).isLessThanOrEqualTo(10);
+    assertThat(reachable).isLessThanOrEqualTo(small.size());
   }
 
   private void install(DigestKey digestKey, byte[] value, long expiresAt) {
