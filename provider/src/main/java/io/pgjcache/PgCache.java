@@ -147,7 +147,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireKey(key);
     // A near-cache hit takes about as long as reading the clock, so read it only when someone counts.
     long start = statistics.isEnabled() ? System.nanoTime() : 0;
-    Object shared = near == null ? null : near.getShared(key, PgCache::now);
+    Object shared = near != null && encodedKeys.remembers(key) ? near.getShared(key, PgCache::now) : null;
     if (shared != null) {
       statistics.recordHits(1);
       if (start != 0) {

@@ -1,6 +1,5 @@
 package io.pgjcache.internal.near;
 
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -10,13 +9,16 @@ import java.util.UUID;
  * in their encodings.
  */
 public final class ImmutableTypes {
-  private static final Set<Class<?>> TYPES = Set.of(String.class, Integer.class, Long.class, Short.class, Byte.class,
-      Character.class, Boolean.class, UUID.class);
-
   private ImmutableTypes() {
   }
 
+  /** Compares classes one by one, most common first: cheaper than a set lookup on every near-cache hit. */
   public static boolean isImmutable(Object object) {
-    return object != null && TYPES.contains(object.getClass());
+    if (object == null) {
+      return false;
+    }
+    Class<?> type = object.getClass();
+    return type == String.class || type == Long.class || type == Integer.class || type == UUID.class
+        || type == Short.class || type == Byte.class || type == Character.class || type == Boolean.class;
   }
 }
