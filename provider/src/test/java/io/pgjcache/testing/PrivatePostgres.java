@@ -38,23 +38,34 @@ public final class PrivatePostgres implements AutoCloseable {
   private final Path dataDirectory;
   private final int port;
   private final boolean requirePasswords;
+  private final SelfSignedCertificate certificate;
   private EmbeddedPostgres server;
 
-  private PrivatePostgres(Path dataDirectory, boolean requirePasswords) {
+  private PrivatePostgres(Path dataDirectory, boolean requirePasswords, SelfSignedCertificate certificate) {
     this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
     this.port = freePort();
     this.requirePasswords = requirePasswords;
+    this.certificate = certificate;
     start();
   }
 
   /** A server that trusts every local connection, like the embedded default. */
   public static PrivatePostgres start(Path dataDirectory) {
-    return new PrivatePostgres(dataDirectory, false);
+    return new PrivatePostgres(dataDirectory, false, null);
   }
 
   /** A server on which every role but the superuser {@code postgres} must log in with its password. */
   public static PrivatePostgres startRequiringPasswords(Path dataDirectory) {
-    return new PrivatePostgres(dataDirectory, true);
+    return new PrivatePostgres(dataDirectory, true, null);
+  }
+
+  /** A server that also accepts SSL connections, presenting this certificate. */
+  public static PrivatePostgres startWithSsl(Path dataDirectory, SelfSignedCertificate certificate) {
+    return new PrivatePostgres(dataDirectory, false, Objects.requireNonNull(certificate, "certificate"));
+  }
+
+  public int port() {
+    return port;
   }
 
   /** JDBC URL of the {@code postgres} database, without credentials. */
@@ -81,6 +92,11 @@ public final class PrivatePostgres implements AutoCloseable {
           .setServerConfig("synchronous_commit", "on");
       if (requirePasswords) {
         builder.setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+      }
+      if (certificate != null) {
+        builder.setServerConfig("ssl", "on")
+            .setServerConfig("ssl_cert_file", certificate.certificate().toString())
+            .setServerConfig("ssl_key_file", certificate.key().toString());
       }
       server = builder.start();
     } catch (IOException e) {

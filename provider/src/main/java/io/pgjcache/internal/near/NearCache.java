@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -166,13 +167,7 @@ public final class NearCache {
 
   /** Announces a read of the store for this key; null when nothing may be installed now. */
   public Token begin(DigestKey key) {
-    long generation = stream.generation();
-    if (!stream.isLive()) {
-      return null;
-    }
-    Token token = new Token(generation);
-    dropped(entries.put(key, token));
-    return token;
+    return place(key, Token::new);
   }
 
   /**
@@ -196,13 +191,18 @@ public final class NearCache {
    * Whatever the key held is gone.
    */
   public PendingWrite beginWrite(DigestKey key) {
+    return place(key, PendingWrite::new);
+  }
+
+  /** Puts a marker of the stream's current generation in the key's place, unless the stream is down. */
+  private <T> T place(DigestKey key, LongFunction<T> marker) {
     long generation = stream.generation();
     if (!stream.isLive()) {
       return null;
     }
-    PendingWrite pending = new PendingWrite(generation);
-    dropped(entries.put(key, pending));
-    return pending;
+    T placed = marker.apply(generation);
+    dropped(entries.put(key, placed));
+    return placed;
   }
 
   /**

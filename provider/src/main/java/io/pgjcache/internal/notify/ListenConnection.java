@@ -26,8 +26,8 @@ import java.util.Queue;
  * returns only when the stream pauses; delivery then takes a hundred milliseconds or more instead of a fraction
  * of one.
  *
- * <p>Authentication: trust, password (cleartext), md5 and scram-sha-256 (without channel binding). Other
- * methods, and SSL, are not supported; see {@link ListenTarget}.
+ * <p>Authentication: trust, password (cleartext), md5 and scram-sha-256 (without channel binding); other
+ * methods are not supported. Encryption as the URL's {@code sslmode} says; see {@link ListenSsl}.
  *
  * <p>Threading: one owner thread calls {@link #open}, {@link #listen} and then {@link #run}, which blocks for as
  * long as the connection is good. {@link #close()} may be called from any thread at any time; it makes a
@@ -70,7 +70,9 @@ public final class ListenConnection implements AutoCloseable {
       socket.setTcpNoDelay(true);
       socket.setKeepAlive(true);
       socket.connect(new InetSocketAddress(target.host(), target.port()), millis(connectTimeout));
-      ListenConnection connection = new ListenConnection(socket, description, connectTimeout);
+      socket.setSoTimeout(millis(connectTimeout));
+      Socket channel = target.ssl().negotiate(socket, target.host());
+      ListenConnection connection = new ListenConnection(channel, description, connectTimeout);
       connection.startUp(target, applicationName, deadline);
       LOG.log(Level.DEBUG, () -> "pgjcache: listen connection open to " + description
           + ", backend pid " + connection.backendPid);

@@ -4,41 +4,41 @@ import io.pgjcache.internal.config.Secrets;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Where the LISTEN connection goes and as whom: the few facts {@link ListenConnection} needs, taken from a
  * pgjdbc URL so that users configure one URL format for everything.
  *
- * <p>SSL is not supported for the LISTEN connection yet. A URL that asks for encryption ({@code ssl=true},
- * or {@code sslmode} {@code require}, {@code verify-ca} or {@code verify-full}) is rejected rather than
- * silently connected in the clear; point {@code pgjcache.listen.url} at an address that accepts plain
- * connections (for example the database's private network address) to use LISTEN with such a setup.
- * The modes {@code disable}, {@code allow} and {@code prefer} permit an unencrypted connection and are
- * accepted.
+ * <p>Encryption follows the URL's {@code sslmode}, {@code ssl} and {@code sslrootcert} as pgjdbc reads them;
+ * see {@link ListenSsl}.
  *
  * @param host     host name or IP address literal (IPv6 without brackets)
  * @param port     TCP port
  * @param database database name
  * @param user     role name
  * @param password password, or null when the server needs none; never part of {@link #toString()}
+ * @param ssl      whether and how to encrypt
  */
-public record ListenTarget(String host, int port, String database, String user, String password) {
+public record ListenTarget(String host, int port, String database, String user, String password, ListenSsl ssl) {
   public static final int DEFAULT_PORT = 5432;
 
   private static final String PREFIX = "jdbc:postgresql://";
-  private static final Set<String> PLAINTEXT_SSL_MODES = Set.of("disable", "allow", "prefer");
 
   public ListenTarget {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(ssl, "ssl");
     if (port < 1 || port > 65_535) {
       throw new IllegalArgumentException("Port out of range: " + port);
     }
+  }
+
+  /** A target with pgjdbc's default encryption ({@code sslmode=prefer}). */
+  public ListenTarget(String host, int port, String database, String user, String password) {
+    this(host, port, database, user, password, ListenSsl.DEFAULT);
   }
 
   /**
@@ -47,8 +47,8 @@ public record ListenTarget(String host, int port, String database, String user, 
    * user and password win; when null, the URL's {@code user} and {@code password} parameters are used.
    * Parameter values and the database name are percent-decoded as pgjdbc decodes them.
    *
-   * @throws IllegalArgumentException if the URL is not of that form, names no user, or asks for SSL;
-   *     the message never contains the password
+   * @throws IllegalArgumentException if the URL is not of that form, names no user, or asks for SSL in a way
+   *     {@link ListenSsl} does not support; the message never contains the password
    */
   public static ListenTarget fromJdbcUrl(String jdbcUrl, String user, String password) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -63,7 +63,12 @@ public record ListenTarget(String host, int port, String database, String user, 
     String hosts = pathStart < 0 ? withoutQuery : withoutQuery.substring(0, pathStart);
     String path = pathStart < 0 ? "" : decode(jdbcUrl, "database name", withoutQuery.substring(pathStart + 1));
 
-    rejectSsl(jdbcUrl, parameters);
+    ListenSsl ssl;
+    try {
+      ssl = ListenSsl.fromParameters(parameters);
+    } catch (IllegalArgumentException e) {
+      throw invalid(jdbcUrl, e.getMessage());
+    }
     String effectiveUser = user != null ? user : parameters.get("user");
     if (effectiveUser == null || effectiveUser.isEmpty()) {
       throw invalid(jdbcUrl, "it names no user; give one explicitly or as the URL parameter user");
@@ -73,13 +78,13 @@ public record ListenTarget(String host, int port, String database, String user, 
     String host = host(jdbcUrl, firstHost);
     int port = port(jdbcUrl, firstHost);
     String database = path.isEmpty() ? effectiveUser : path;
-    return new ListenTarget(host, port, database, effectiveUser, effectivePassword);
+    return new ListenTarget(host, port, database, effectiveUser, effectivePassword, ssl);
   }
 
   @Override
   public String toString() {
     return "ListenTarget[host=" + host + ", port=" + port + ", database=" + database + ", user=" + user
-        + ", password=" + (password == null ? null : Secrets.MASK) + "]";
+        + ", password=" + (password == null ? null : Secrets.MASK) + ", sslmode=" + ssl.mode().spelling() + "]";
   }
 
   private static Map<String, String> parameters(String jdbcUrl, String query) {
@@ -94,20 +99,6 @@ public record ListenTarget(String host, int port, String database, String user, 
       parameters.put(key, value);
     }
     return parameters;
-  }
-
-  private static void rejectSsl(String jdbcUrl, Map<String, String> parameters) {
-    String sslMode = parameters.get("sslmode");
-    String ssl = parameters.get("ssl");
-    // As in pgjdbc, sslmode decides when given; otherwise any ssl value but "false" turns SSL on.
-    boolean wantsSsl = sslMode != null
-        ? !PLAINTEXT_SSL_MODES.contains(sslMode.toLowerCase(Locale.ROOT))
-        : ssl != null && !ssl.equalsIgnoreCase("false");
-    if (wantsSsl) {
-      throw invalid(jdbcUrl, "it asks for SSL (" + (sslMode != null ? "sslmode=" + sslMode : "ssl=" + ssl)
-          + "), which the listen connection does not support yet; set pgjcache.listen.url to an address "
-          + "that accepts connections without SSL");
-    }
   }
 
   private static String host(String jdbcUrl, String hostAndPort) {

@@ -14,17 +14,7 @@ class NearCacheTest {
   private static final int OTHER = 815;
 
   private final AtomicLong generation = new AtomicLong(1);
-  private final NearCache near = new NearCache(100, new NearCache.Stream() {
-    @Override
-    public boolean isLive() {
-      return true;
-    }
-
-    @Override
-    public long generation() {
-      return generation.get();
-    }
-  });
+  private final NearCache near = new NearCache(100, liveStream(generation));
   private final DigestKey key = new DigestKey(new byte[] {1, 2, 3, 4, 5});
 
   @Test
@@ -277,17 +267,7 @@ class NearCacheTest {
 
   @Test
   void theIndex_shrinksWithTheCache() {
-    NearCache small = new NearCache(10, new NearCache.Stream() {
-      @Override
-      public boolean isLive() {
-        return true;
-      }
-
-      @Override
-      public long generation() {
-        return 1;
-      }
-    });
+    NearCache small = new NearCache(10, liveStream(new AtomicLong(1)));
     for (int i = 0; i < 100; i++) {
       DigestKey digest = new DigestKey(new byte[] {(byte) i, 1, 2, 3, 4});
       NearCache.Entry installed = small.complete(digest, small.begin(digest), bytes("v" + i), StoredEntry.ETERNAL);
@@ -301,6 +281,21 @@ class NearCacheTest {
     }
     assertThat(small.size()).isLessThanOrEqualTo(10);
     assertThat(reachable).isLessThanOrEqualTo(small.size());
+  }
+
+  /** A stream that is always live, in the generation the counter says. */
+  private static NearCache.Stream liveStream(AtomicLong generation) {
+    return new NearCache.Stream() {
+      @Override
+      public boolean isLive() {
+        return true;
+      }
+
+      @Override
+      public long generation() {
+        return generation.get();
+      }
+    };
   }
 
   private void install(DigestKey digestKey, byte[] value, long expiresAt) {

@@ -3,6 +3,8 @@ package io.pgjcache.internal.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ListenTargetTest {
@@ -64,27 +66,40 @@ class ListenTargetTest {
   }
 
   @Test
-  void fromJdbcUrl_rejectsSsl_andNamesTheListenUrlSetting() {
-    for (String parameters : new String[] {"ssl=true", "ssl", "sslmode=require", "sslmode=verify-full",
-        "ssl=false&sslmode=verify-ca"}) {
-      assertThatThrownBy(() -> ListenTarget.fromJdbcUrl("jdbc:postgresql://db/cache?password=hunter2&" + parameters,
-          "app", null))
-          .as(parameters)
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("SSL")
-          .hasMessageContaining("pgjcache.listen.url")
-          .hasMessageNotContaining("hunter2");
-    }
+  void fromJdbcUrl_readsTheSslModeAsPgjdbcDoes() {
+    Map<String, ListenSsl.Mode> expected = new LinkedHashMap<>();
+    expected.put("", ListenSsl.Mode.PREFER);
+    expected.put("?ssl=false", ListenSsl.Mode.DISABLE);
+    expected.put("?ssl=true", ListenSsl.Mode.VERIFY_FULL);
+    expected.put("?ssl", ListenSsl.Mode.VERIFY_FULL);
+    expected.put("?sslmode=disable", ListenSsl.Mode.DISABLE);
+    expected.put("?sslmode=allow", ListenSsl.Mode.ALLOW);
+    expected.put("?sslmode=prefer", ListenSsl.Mode.PREFER);
+    expected.put("?sslmode=REQUIRE", ListenSsl.Mode.REQUIRE);
+    expected.put("?sslmode=verify-ca", ListenSsl.Mode.VERIFY_CA);
+    expected.put("?ssl=true&sslmode=disable", ListenSsl.Mode.DISABLE);
+    expected.put("?ssl=false&sslmode=verify-full", ListenSsl.Mode.VERIFY_FULL);
+    expected.forEach((query, mode) -> assertThat(
+        ListenTarget.fromJdbcUrl("jdbc:postgresql://db/cache" + query, "app", null).ssl().mode())
+        .as(query).isEqualTo(mode));
+    assertThat(ListenTarget.fromJdbcUrl("jdbc:postgresql://db/cache?sslmode=verify-ca&sslrootcert=%2Fetc%2Froot.crt",
+        "app", null).ssl().rootCertFile()).isEqualTo("/etc/root.crt");
   }
 
   @Test
-  void fromJdbcUrl_acceptsSslModesThatAllowAPlainConnection() {
-    for (String parameters : new String[] {"ssl=false", "sslmode=disable", "sslmode=allow", "sslmode=prefer",
-        "ssl=true&sslmode=disable"}) {
-      assertThat(ListenTarget.fromJdbcUrl("jdbc:postgresql://db/cache?" + parameters, "app", null).host())
-          .as(parameters)
-          .isEqualTo("db");
-    }
+  void fromJdbcUrl_refusesSslItCannotHonour_namingTheParameter_withoutRevealingThePassword() {
+    Map<String, String> refused = Map.of(
+        "sslmode=verify-everything", "sslmode verify-everything",
+        "sslmode=require&sslcert=%2Fhome%2Fapp%2Fclient.crt", "sslcert",
+        "sslmode=require&sslkey=%2Fhome%2Fapp%2Fclient.key", "sslkey",
+        "sslfactory=org.postgresql.ssl.NonValidatingFactory", "sslfactory");
+    refused.forEach((parameters, named) ->
+        assertThatThrownBy(() -> ListenTarget.fromJdbcUrl("jdbc:postgresql://db/cache?password=hunter2&" + parameters,
+            "app", null))
+            .as(parameters)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(named)
+            .hasMessageNotContaining("hunter2"));
   }
 
   @Test
