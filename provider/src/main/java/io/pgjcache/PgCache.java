@@ -283,7 +283,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   /** The single-statement put of a store-by-reference cache, which keeps the instance it stored. */
   private void putInstance(Encoded k, byte[] v, V value, long creation, long update, long now) {
-    NearCache.PendingWrite pending = near.beginWrite(k.digestKey());
+    NearCache.PendingWrite pending = near.beginWrite(k.digestKey(), k.remembered());
     CacheTable.PutReceipt receipt;
     try {
       receipt = database.autoCommit(what("put"), c ->
@@ -999,7 +999,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         R outcome = work.run(c, new Current<>(k, row, row != null && !row.isExpiredAt(now)), now, effects);
         publishToCluster(c, effects.events);
         if (byReference && effects.stored != null) {
-          effects.pending = near.beginWrite(k.digestKey());
+          effects.pending = near.beginWrite(k.digestKey(), k.remembered());
         }
         return outcome;
       });
@@ -1166,7 +1166,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Drops this node's copy of a key after a write (other nodes drop theirs when the notification arrives). */
   private void invalidateNear(Encoded k) {
     if (near != null) {
-      near.invalidate(k.digestKey());
+      near.invalidate(k.digestKey(), k.remembered());
     }
   }
 
@@ -1179,7 +1179,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Called by the manager's invalidation listener: these keys changed in a transaction of that backend. */
   void invalidateNear(List<DigestKey> keys, int senderPid) {
     if (near != null) {
-      keys.forEach(key -> near.invalidate(key, senderPid));
+      keys.forEach(key -> near.onNotification(key, senderPid));
     }
   }
 

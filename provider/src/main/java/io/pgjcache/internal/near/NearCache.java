@@ -45,7 +45,9 @@ import java.util.function.LongSupplier;
  * lookup plus a digest lookup. The index only ever holds copies the digest map holds: every removal from the
  * digest map removes the copy from the index afterwards, and every addition to the index checks afterwards
  * that the digest map still holds the copy, so a copy is never reachable by key past its removal (but for
- * the moment between the two steps, as if the hit had come a moment earlier). Thread-safe and lock-free.
+ * the moment between the two steps, as if the hit had come a moment earlier). A change this node makes
+ * clears the caller's key from the index itself, so the writer always reads its own write. Thread-safe and
+ * lock-free.
  */
 public final class NearCache {
   /**
@@ -188,10 +190,14 @@ public final class NearCache {
 
   /**
    * Announces a write of this key by this node, before its commit; null when nothing may be installed now.
-   * Whatever the key held is gone.
+   * Whatever the key held is gone, from the index too (see {@link #invalidate}).
    */
-  public PendingWrite beginWrite(DigestKey key) {
-    return place(key, PendingWrite::new);
+  public PendingWrite beginWrite(DigestKey key, Object indexKey) {
+    PendingWrite pending = place(key, PendingWrite::new);
+    if (indexKey != null) {
+      byKey.remove(indexKey);
+    }
+    return pending;
   }
 
   /** Puts a marker of the stream's current generation in the key's place, unless the stream is down. */
@@ -299,16 +305,25 @@ public final class NearCache {
     }
   }
 
-  /** Drops the key's copy after a change this node made, and any read or write of it in flight. */
-  public void invalidate(DigestKey key) {
+  /**
+   * Drops the key's copy after a change this node made, and any read or write of it in flight. When this
+   * returns, the copy is out of the index too, even if a notification's removal of it is still under way on
+   * the listener's thread: the writer must read its own write.
+   *
+   * @param indexKey the caller's key the copy may be indexed under, or null
+   */
+  public void invalidate(DigestKey key, Object indexKey) {
     dropped(entries.remove(key));
+    if (indexKey != null) {
+      byKey.remove(indexKey);
+    }
   }
 
   /**
    * Applies a notification that the key changed: drops its copy and any read in flight; a write in flight
    * only notes the sender, and a copy awaiting its own write's announcement outlives that one announcement.
    */
-  public void invalidate(DigestKey key, int senderPid) {
+  public void onNotification(DigestKey key, int senderPid) {
     Object[] removed = new Object[1];
     entries.computeIfPresent(key, (k, held) -> {
       if (held instanceof PendingWrite pending) {

@@ -55,7 +55,7 @@ class NearCacheTest {
     install(key, bytes("v"), StoredEntry.ETERNAL);
     NearCache.Entry copy = near.get(key, 0);
 
-    near.invalidate(key);
+    near.invalidate(key, null);
     near.share(key, copy, "v", null);
 
     assertThat(near.get(key, 0)).isNull();
@@ -65,7 +65,7 @@ class NearCacheTest {
   void share_keepsNothing_whenAnotherCopyReplacedItMeanwhile() {
     install(key, bytes("old"), StoredEntry.ETERNAL);
     NearCache.Entry old = near.get(key, 0);
-    near.invalidate(key);
+    near.invalidate(key, null);
     install(key, bytes("new"), StoredEntry.ETERNAL);
 
     near.share(key, old, "old", null);
@@ -79,7 +79,7 @@ class NearCacheTest {
     install(key, bytes("v"), StoredEntry.ETERNAL);
     near.share(key, near.get(key, 0), "v", null);
 
-    near.invalidate(key);
+    near.invalidate(key, null);
 
     assertThat(near.get(key, 0)).isNull();
   }
@@ -99,32 +99,32 @@ class NearCacheTest {
   @Test
   void ownWrite_isKept_throughItsOwnAnnouncement_andDroppedByTheNextChange() {
     Object instance = new Object();
-    NearCache.PendingWrite pending = near.beginWrite(key);
+    NearCache.PendingWrite pending = near.beginWrite(key, null);
     near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, instance, null);
     assertThat(near.get(key, 0).shared()).isSameAs(instance);
 
-    near.invalidate(key, WRITER);
+    near.onNotification(key, WRITER);
     assertThat(near.get(key, 0).shared()).as("after its own announcement").isSameAs(instance);
 
-    near.invalidate(key, WRITER);
+    near.onNotification(key, WRITER);
     assertThat(near.get(key, 0)).as("a later change by the same backend").isNull();
   }
 
   @Test
   void ownWrite_isKept_whenItsAnnouncementArrivedBeforeTheInstall_butNotPastTheNextOne() {
-    NearCache.PendingWrite pending = near.beginWrite(key);
-    near.invalidate(key, WRITER);
+    NearCache.PendingWrite pending = near.beginWrite(key, null);
+    near.onNotification(key, WRITER);
     near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0).shared()).isEqualTo("instance");
 
-    near.invalidate(key, WRITER);
+    near.onNotification(key, WRITER);
     assertThat(near.get(key, 0)).isNull();
   }
 
   @Test
   void ownWrite_isNotInstalled_whenAnotherSessionChangedTheKeyMeanwhile() {
-    NearCache.PendingWrite pending = near.beginWrite(key);
-    near.invalidate(key, OTHER);
+    NearCache.PendingWrite pending = near.beginWrite(key, null);
+    near.onNotification(key, OTHER);
     near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
 
     assertThat(near.get(key, 0)).isNull();
@@ -133,9 +133,9 @@ class NearCacheTest {
 
   @Test
   void ownWrite_isNotInstalled_afterTwoAnnouncements_evenFromItsOwnBackend() {
-    NearCache.PendingWrite pending = near.beginWrite(key);
-    near.invalidate(key, WRITER);
-    near.invalidate(key, WRITER);
+    NearCache.PendingWrite pending = near.beginWrite(key, null);
+    near.onNotification(key, WRITER);
+    near.onNotification(key, WRITER);
     near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
 
     assertThat(near.get(key, 0)).isNull();
@@ -143,21 +143,21 @@ class NearCacheTest {
 
   @Test
   void ownWrite_isDropped_byAnotherSessionsChange_whileAwaitingItsOwnAnnouncement() {
-    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
+    near.completeWrite(key, near.beginWrite(key, null), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
 
-    near.invalidate(key, OTHER);
+    near.onNotification(key, OTHER);
 
     assertThat(near.get(key, 0)).isNull();
   }
 
   @Test
   void ownWrite_isNotInstalled_afterALocalInvalidation_orAnOutage() {
-    NearCache.PendingWrite first = near.beginWrite(key);
-    near.invalidate(key);
+    NearCache.PendingWrite first = near.beginWrite(key, null);
+    near.invalidate(key, null);
     near.completeWrite(key, first, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).as("after a local invalidation").isNull();
 
-    NearCache.PendingWrite second = near.beginWrite(key);
+    NearCache.PendingWrite second = near.beginWrite(key, null);
     generation.incrementAndGet();
     near.completeWrite(key, second, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).as("after the stream changed generation").isNull();
@@ -165,7 +165,7 @@ class NearCacheTest {
 
   @Test
   void ownWrite_dropsAReadThatReplacedItsPendingWrite_sinceThatReadMayPrecedeTheCommit() {
-    NearCache.PendingWrite pending = near.beginWrite(key);
+    NearCache.PendingWrite pending = near.beginWrite(key, null);
     install(key, bytes("old"), StoredEntry.ETERNAL);
 
     near.completeWrite(key, pending, WRITER, bytes("new"), StoredEntry.ETERNAL, "instance", null);
@@ -175,10 +175,10 @@ class NearCacheTest {
 
   @Test
   void ownWrite_ofAnUnknownBackend_lastsOnlyUntilTheNextNotification() {
-    near.completeWrite(key, near.beginWrite(key), 0, bytes("v"), StoredEntry.ETERNAL, "instance", null);
+    near.completeWrite(key, near.beginWrite(key, null), 0, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).isNotNull();
 
-    near.invalidate(key, 0);
+    near.onNotification(key, 0);
 
     assertThat(near.get(key, 0)).isNull();
   }
@@ -186,7 +186,7 @@ class NearCacheTest {
   @Test
   void aNotification_dropsAReadInFlight_soItInstallsNothing() {
     NearCache.Token token = near.begin(key);
-    near.invalidate(key, WRITER);
+    near.onNotification(key, WRITER);
 
     assertThat(near.complete(key, token, bytes("v"), StoredEntry.ETERNAL)).isNull();
     assertThat(near.get(key, 0)).isNull();
@@ -196,17 +196,17 @@ class NearCacheTest {
   void aReadCopy_isDropped_byAnyNotification() {
     install(key, bytes("v"), StoredEntry.ETERNAL);
 
-    near.invalidate(key, WRITER);
+    near.onNotification(key, WRITER);
 
     assertThat(near.get(key, 0)).isNull();
   }
 
   @Test
   void sharing_keepsTheBackendACopyAwaits() {
-    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, null, null);
+    near.completeWrite(key, near.beginWrite(key, null), WRITER, bytes("v"), StoredEntry.ETERNAL, null, null);
     near.share(key, near.get(key, 0), "decoded", null);
 
-    near.invalidate(key, WRITER);
+    near.onNotification(key, WRITER);
 
     assertThat(near.get(key, 0).shared()).isEqualTo("decoded");
   }
@@ -219,7 +219,7 @@ class NearCacheTest {
     near.share(key, near.get(key, 0), "v", "caller key");
     assertThat(near.getShared(new String("caller key"), () -> 0)).isEqualTo("v");
 
-    near.invalidate(key);
+    near.invalidate(key, null);
 
     assertThat(near.getShared("caller key", () -> 0)).isNull();
   }
@@ -227,10 +227,10 @@ class NearCacheTest {
   @Test
   void everyWayACopyLeaves_takesItOutOfTheIndex() {
     Runnable[] removals = {
-        () -> near.invalidate(key, OTHER),
+        () -> near.onNotification(key, OTHER),
         () -> near.invalidateAll(),
         () -> near.begin(key),
-        () -> near.beginWrite(key),
+        () -> near.beginWrite(key, null),
         () -> near.get(key, 2_000),
     };
     for (Runnable removal : removals) {
@@ -246,12 +246,28 @@ class NearCacheTest {
   }
 
   @Test
+  void anOwnChange_takesTheCallersKeyOutOfTheIndex_evenWhenTheDigestMapHasAlreadyLetGo() {
+    // The listener's thread removes a copy from the digest map first and from the index a moment later; a
+    // change this node makes meanwhile finds nothing in the digest map, but must still leave the index empty.
+    DigestKey elsewhere = new DigestKey(new byte[] {9, 9, 9, 9, 9});
+    install(key, bytes("v"), StoredEntry.ETERNAL);
+    near.share(key, near.get(key, 0), "v", "k");
+
+    near.invalidate(elsewhere, "k");
+    assertThat(near.getShared("k", () -> 0)).as("after a local invalidation").isNull();
+
+    near.share(key, near.get(key, 0), "v", "k");
+    near.beginWrite(elsewhere, "k");
+    assertThat(near.getShared("k", () -> 0)).as("after a local write began").isNull();
+  }
+
+  @Test
   void anOwnWrite_isReachableByKey_throughItsOwnAnnouncement_butNotPastTheNextChange() {
-    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", "k");
-    near.invalidate(key, WRITER);
+    near.completeWrite(key, near.beginWrite(key, null), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", "k");
+    near.onNotification(key, WRITER);
     assertThat(near.getShared("k", () -> 0)).isEqualTo("instance");
 
-    near.invalidate(key, WRITER);
+    near.onNotification(key, WRITER);
 
     assertThat(near.getShared("k", () -> 0)).isNull();
   }
