@@ -1,11 +1,13 @@
 package io.pgjcache;
 
+import io.pgjcache.internal.Closeables;
 import io.pgjcache.internal.config.CacheSettings;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.db.ConnectionPools;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.expiry.ExpirySweeper;
+import io.pgjcache.internal.expiry.PortableExpiry;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.notify.InvalidationListener;
 import io.pgjcache.internal.notify.ListenTarget;
@@ -39,6 +41,7 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.Duration;
+import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.spi.CachingProvider;
 import javax.sql.DataSource;
@@ -152,8 +155,9 @@ public final class PgCacheManager implements CacheManager {
 
   /**
    * The cache of this name: open in this manager, or registered in the database by another node, in
-   * which case it is opened here with the key and value types the registry records and a default
-   * configuration otherwise (listeners, loaders and writers belong to the node that configured them).
+   * which case it is opened here with what the registry records (key and value types, store-by-value, and
+   * the expiry policy when it is one of the JCache API's) and a default configuration otherwise (listeners,
+   * loaders, writers and custom expiry policies belong to the node that configured them).
    * Every call reads the registry, so that a cache another node destroyed is not handed out.
    */
   @Override
@@ -183,11 +187,12 @@ public final class PgCacheManager implements CacheManager {
       if (registered.isEmpty()) {
         return null;
       }
+      Registry.Shape shape = registered.get().shape();
       MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>();
-      configuration.setTypes((Class<Object>) resolve(registered.get().keyType()),
-          (Class<Object>) resolve(registered.get().valueType()));
-      return (Cache<K, V>) open(cacheName, new PgCacheConfiguration<>(configuration)
-          .setUnlogged(registered.get().unlogged()));
+      configuration.setTypes((Class<Object>) resolve(shape.keyType()), (Class<Object>) resolve(shape.valueType()));
+      configuration.setStoreByValue(shape.storeByValue());
+      PortableExpiry.factoryOf(shape.expiry()).ifPresent(configuration::setExpiryPolicyFactory);
+      return (Cache<K, V>) open(cacheName, new PgCacheConfiguration<>(configuration).setUnlogged(shape.unlogged()));
     } finally {
       lifecycle.unlock();
     }
@@ -371,6 +376,16 @@ public final class PgCacheManager implements CacheManager {
     }
   }
 
+  /** The configured expiry policy as registry text, or null when it is not one of the JCache API's. */
+  private static String portableExpiry(PgCacheConfiguration<?, ?> configuration) {
+    ExpiryPolicy policy = configuration.getExpiryPolicyFactory().create();
+    try {
+      return PortableExpiry.describe(policy).orElse(null);
+    } finally {
+      Closeables.closeQuietly(policy);
+    }
+  }
+
   /** Closes the local copy of a cache that another node destroyed since this one opened it. */
   private void closeDestroyed(OpenCache open) {
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + ": cache '" + open.cache().getName()
@@ -380,8 +395,9 @@ public final class PgCacheManager implements CacheManager {
 
   private <K, V> PgCache<K, V> open(String cacheName, PgCacheConfiguration<K, V> configuration) {
     applyCacheSettings(cacheName, configuration);
-    Registry.CacheRecord record = registry.findOrCreate(cacheName, configuration.getKeyType().getName(),
-        configuration.getValueType().getName(), configuration.isUnlogged());
+    Registry.CacheRecord record = registry.findOrCreate(cacheName, new Registry.Shape(
+        configuration.getKeyType().getName(), configuration.getValueType().getName(), configuration.isUnlogged(),
+        portableExpiry(configuration), configuration.isStoreByValue()));
     CacheTable table = new CacheTable(record.id(), settings.schema(), record.tableName());
     PgCache<K, V> cache = new PgCache<>(this, cacheName, configuration, table, database, codec, executor,
         nearCacheFor(configuration), clusterEventsFor(record.id(), configuration));
@@ -415,9 +431,9 @@ public final class PgCacheManager implements CacheManager {
   }
 
   /**
-   * The LISTEN connection, started with the first cache that has a near cache or cluster-wide events. Waits a moment for it to
-   * connect, so that a freshly opened cache serves from memory at once; if it cannot connect, it keeps
-   * trying in the background and the near caches stay bypassed meanwhile.
+   * The LISTEN connection, started with the first cache that has a near cache or cluster-wide events. Waits a
+   * moment for it to connect, so that a freshly opened cache serves from memory at once; if it cannot connect,
+   * it keeps trying in the background and the near caches stay bypassed meanwhile.
    */
   private InvalidationListener invalidationListener() {
     if (listener == null && !listenerUnavailable) {

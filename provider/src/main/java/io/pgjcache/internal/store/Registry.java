@@ -18,8 +18,15 @@ import java.util.Optional;
  */
 public final class Registry {
   /** What the registry records about a cache. */
-  public record CacheRecord(int id, String name, String tableName, String keyType, String valueType,
-      boolean unlogged) {
+  public record CacheRecord(int id, String name, String tableName, Shape shape) {
+  }
+
+  /**
+   * What the creating node configured and every node opening the cache by name alone should apply.
+   *
+   * @param expiry the expiry policy as {@code PortableExpiry} text, or null when it cannot be written down
+   */
+  public record Shape(String keyType, String valueType, boolean unlogged, String expiry, boolean storeByValue) {
   }
 
   private final Database database;
@@ -48,6 +55,9 @@ public final class Registry {
         statement.execute(Sql.ddlLock());
         statement.execute(Sql.createSchema(schema));
         statement.execute(Sql.createRegistry(schema));
+        for (String upgrade : Sql.upgradeRegistry(schema)) {
+          statement.execute(upgrade);
+        }
         statement.execute(Sql.createVersionSequence(schema));
         statement.execute(Sql.createNotifyFunction(schema));
       }
@@ -77,7 +87,7 @@ public final class Registry {
    * Returns the registered cache of this name, registering it and creating its table first if there
    * is none. The boolean-free result keeps "who created it" irrelevant: every node may call this.
    */
-  public CacheRecord findOrCreate(String cacheName, String keyType, String valueType, boolean unlogged) {
+  public CacheRecord findOrCreate(String cacheName, Shape shape) {
     return database.transaction(() -> "pgjcache: creating cache '" + cacheName + "'", connection -> {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.ddlLock());
@@ -91,22 +101,24 @@ public final class Registry {
       try (PreparedStatement insert = connection.prepareStatement(Sql.registerCache(schema))) {
         insert.setString(1, cacheName);
         insert.setString(2, table);
-        insert.setString(3, keyType);
-        insert.setString(4, valueType);
-        insert.setBoolean(5, unlogged);
+        insert.setString(3, shape.keyType());
+        insert.setString(4, shape.valueType());
+        insert.setBoolean(5, shape.unlogged());
+        insert.setString(6, shape.expiry());
+        insert.setBoolean(7, shape.storeByValue());
         try (ResultSet rs = insert.executeQuery()) {
           rs.next();
           id = rs.getInt(1);
         }
       }
       try (Statement statement = connection.createStatement()) {
-        statement.execute(Sql.createCacheTable(schema, table, unlogged));
+        statement.execute(Sql.createCacheTable(schema, table, shape.unlogged()));
         statement.execute(Sql.createExpiryIndex(schema, table));
         for (String trigger : Sql.createNotifyTriggers(schema, table, channel, id)) {
           statement.execute(trigger);
         }
       }
-      return new CacheRecord(id, cacheName, table, keyType, valueType, unlogged);
+      return new CacheRecord(id, cacheName, table, shape);
     });
   }
 
@@ -147,8 +159,8 @@ public final class Registry {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.of(new CacheRecord(rs.getInt(1), cacheName, rs.getString(2), rs.getString(3),
-            rs.getString(4), rs.getBoolean(5)));
+        return Optional.of(new CacheRecord(rs.getInt(1), cacheName, rs.getString(2),
+            new Shape(rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getString(6), rs.getBoolean(7))));
       }
     }
   }

@@ -35,7 +35,17 @@ public final class Sql {
         + " value_type text NOT NULL,"
         + " unlogged boolean NOT NULL,"
         + " created_at timestamptz NOT NULL DEFAULT now(),"
+        + " expiry text,"
+        + " store_by_value boolean NOT NULL DEFAULT true,"
         + " CONSTRAINT caches_name_unique EXCLUDE USING hash (name WITH =))";
+  }
+
+  /** Columns later versions added to the registry, for registries an earlier version created. */
+  static List<String> upgradeRegistry(String schema) {
+    String registry = qualified(schema, "caches");
+    return List.of(
+        "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS expiry text",
+        "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS store_by_value boolean NOT NULL DEFAULT true");
   }
 
   static String createVersionSequence(String schema) {
@@ -105,7 +115,8 @@ public final class Sql {
   }
 
   static String findCache(String schema) {
-    return "SELECT id, table_name, key_type, value_type, unlogged FROM " + qualified(schema, "caches")
+    return "SELECT id, table_name, key_type, value_type, unlogged, expiry, store_by_value FROM "
+        + qualified(schema, "caches")
         + " WHERE name = ?";
   }
 
@@ -115,7 +126,8 @@ public final class Sql {
 
   static String registerCache(String schema) {
     return "INSERT INTO " + qualified(schema, "caches")
-        + " (name, table_name, key_type, value_type, unlogged) VALUES (?, ?, ?, ?, ?) RETURNING id";
+        + " (name, table_name, key_type, value_type, unlogged, expiry, store_by_value)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
   }
 
   static String unregisterCache(String schema) {

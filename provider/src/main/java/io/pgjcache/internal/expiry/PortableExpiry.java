@@ -1,0 +1,93 @@
+package io.pgjcache.internal.expiry;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.cache.configuration.Factory;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.expiry.TouchedExpiryPolicy;
+
+/**
+ * The expiry policies that ship with the JCache API, written as short text for the registry (for example
+ * {@code created 600000}: kind and duration in milliseconds, or {@code eternal}), so that a node which opens
+ * a cache by name alone applies the expiry the creating node configured. Other policies are application code
+ * that another node may not have: they are not written, and such a node falls back to the default (eternal).
+ */
+public final class PortableExpiry {
+  private enum Kind {
+    CREATED, ACCESSED, MODIFIED, TOUCHED;
+
+    String spelling() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final String ETERNAL = "eternal";
+
+  private PortableExpiry() {
+  }
+
+  /** The text for a policy of the JCache API, or empty for any other policy. */
+  public static Optional<String> describe(ExpiryPolicy policy) {
+    if (policy instanceof EternalExpiryPolicy) {
+      return Optional.of(ETERNAL);
+    }
+    Kind kind;
+    Duration duration;
+    if (policy instanceof CreatedExpiryPolicy) {
+      kind = Kind.CREATED;
+      duration = policy.getExpiryForCreation();
+    } else if (policy instanceof AccessedExpiryPolicy) {
+      kind = Kind.ACCESSED;
+      duration = policy.getExpiryForAccess();
+    } else if (policy instanceof ModifiedExpiryPolicy) {
+      kind = Kind.MODIFIED;
+      duration = policy.getExpiryForUpdate();
+    } else if (policy instanceof TouchedExpiryPolicy) {
+      kind = Kind.TOUCHED;
+      duration = policy.getExpiryForAccess();
+    } else {
+      return Optional.empty();
+    }
+    String amount = duration.isEternal() ? ETERNAL
+        : String.valueOf(duration.getTimeUnit().toMillis(duration.getDurationAmount()));
+    return Optional.of(kind.spelling() + " " + amount);
+  }
+
+  /** The policy factory a text of {@link #describe} stands for; empty for text it does not know. */
+  public static Optional<Factory<ExpiryPolicy>> factoryOf(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    if (text.equals(ETERNAL)) {
+      return Optional.of(EternalExpiryPolicy.factoryOf());
+    }
+    String[] parts = text.split(" ");
+    if (parts.length != 2) {
+      return Optional.empty();
+    }
+    Duration duration;
+    try {
+      duration = parts[1].equals(ETERNAL) ? Duration.ETERNAL
+          : new Duration(TimeUnit.MILLISECONDS, Long.parseLong(parts[1]));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    for (Kind kind : Kind.values()) {
+      if (kind.spelling().equals(parts[0])) {
+        return Optional.of(switch (kind) {
+          case CREATED -> CreatedExpiryPolicy.factoryOf(duration);
+          case ACCESSED -> AccessedExpiryPolicy.factoryOf(duration);
+          case MODIFIED -> ModifiedExpiryPolicy.factoryOf(duration);
+          case TOUCHED -> TouchedExpiryPolicy.factoryOf(duration);
+        });
+      }
+    }
+    return Optional.empty();
+  }
+}
