@@ -13,12 +13,14 @@ import io.pgjcache.internal.expiry.ExpirySweeper;
 import io.pgjcache.internal.management.CacheConfigurationBean;
 import io.pgjcache.internal.management.CacheStatistics;
 import io.pgjcache.internal.management.MBeans;
-import io.pgjcache.internal.near.EncodedKeys;
-import io.pgjcache.internal.near.ImmutableTypes;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.processor.PgMutableEntry;
+import io.pgjcache.internal.store.CacheCodec;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.store.EncodedKey;
+import io.pgjcache.internal.store.EncodedKeys;
+import io.pgjcache.internal.store.ImmutableTypes;
 import io.pgjcache.internal.store.KeyDigest;
 import io.pgjcache.internal.store.StoredEntry;
 import java.lang.System.Logger.Level;
@@ -76,8 +78,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final PgCacheConfiguration<K, V> configuration;
   private final CacheTable table;
   private final Database database;
-  private final Codec codec;
-  private final ClassLoader classLoader;
+  private final CacheCodec<K, V> codec;
   private final ExpiryRules expiry;
   private final CacheLoader<K, V> loader;
   private final CacheWriter<? super K, ? super V> writer;
@@ -88,8 +89,6 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final ClusterEvents clusterEvents;
   /** Delivers other nodes' events one at a time, in the order they arrived (their commit order). */
   private final Executor clusterEventLane;
-  /** Keys this cache encoded lately, so that near-cache hits skip the digest; null without a near cache. */
-  private final EncodedKeys<Encoded> encodedKeys;
   /**
    * Store-by-reference, honoured where the spec places it, on this node's heap: the near cache keeps and hands
    * out the instances this node stored or decoded. PostgreSQL, and so every other node, gets their encoding.
@@ -98,15 +97,13 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private volatile boolean closed;
 
   PgCache(PgCacheManager manager, String name, PgCacheConfiguration<K, V> configuration, CacheTable table,
-      Database database, Codec codec, Executor executor, NearCache near, ClusterEvents clusterEvents) {
+      Database database, Codec managerCodec, Executor executor, NearCache near, ClusterEvents clusterEvents) {
     this.manager = Objects.requireNonNull(manager, "manager");
     this.name = Objects.requireNonNull(name, "name");
     this.configuration = Objects.requireNonNull(configuration, "configuration");
     this.table = Objects.requireNonNull(table, "table");
     this.database = Objects.requireNonNull(database, "database");
-    this.codec = Objects.requireNonNull(codec, "codec");
     this.executor = Objects.requireNonNull(executor, "executor");
-    this.classLoader = manager.getClassLoader();
     this.expiry = new ExpiryRules(configuration.getExpiryPolicyFactory().create());
     this.loader = configuration.getCacheLoaderFactory() == null ? null : configuration.getCacheLoaderFactory().create();
     this.writer = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
@@ -118,7 +115,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     // caches whose policy changes expiry on access read PostgreSQL every time.
     this.near = near != null && expiry.isPredictable() && expiry.accessKeepsExpiry() ? near : null;
     this.byReference = this.near != null && !configuration.isStoreByValue();
-    this.encodedKeys = this.near == null ? null : new EncodedKeys<>(this.near.maxEntries(), byReference);
+    // Remembering key encodings pays off where hits are served from memory.
+    this.codec = new CacheCodec<>(name, managerCodec, manager.getClassLoader(),
+        this.near == null ? null : new EncodedKeys<>(this.near.maxEntries(), byReference));
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
@@ -147,7 +146,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireKey(key);
     // A near-cache hit takes about as long as reading the clock, so read it only when someone counts.
     long start = statistics.isEnabled() ? System.nanoTime() : 0;
-    Object shared = near != null && encodedKeys.remembers(key) ? near.getShared(key, PgCache::now) : null;
+    Object shared = near != null && codec.remembers(key) ? near.getShared(key, PgCache::now) : null;
     if (shared != null) {
       statistics.recordHits(1);
       if (start != 0) {
@@ -155,7 +154,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       }
       return (V) shared;
     }
-    Encoded k = encodeKey(key);
+    EncodedKey k = codec.encodeKey(key);
     V value = readLive(k);
     if (value == null) {
       statistics.recordMisses(1);
@@ -176,15 +175,15 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireKeys(keys);
     long start = System.nanoTime();
-    Map<K, Encoded> encoded = new LinkedHashMap<>();
+    Map<K, EncodedKey> encoded = new LinkedHashMap<>();
     for (K key : keys) {
-      encoded.put(key, encodeKey(key));
+      encoded.put(key, codec.encodeKey(key));
     }
     long now = now();
     Map<K, V> result = new LinkedHashMap<>();
     Set<K> missing = new HashSet<>();
-    Map<K, Encoded> toRead = new LinkedHashMap<>();
-    for (Map.Entry<K, Encoded> entry : encoded.entrySet()) {
+    Map<K, EncodedKey> toRead = new LinkedHashMap<>();
+    for (Map.Entry<K, EncodedKey> entry : encoded.entrySet()) {
       NearCache.Entry copy = near == null ? null : near.get(entry.getValue().digestKey(), now);
       if (copy != null) {
         result.put(entry.getKey(), nearValue(entry.getValue(), copy));
@@ -196,7 +195,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     if (near != null) {
       toRead.values().forEach(k -> tokens.put(k.digestKey(), near.begin(k.digestKey())));
     }
-    List<byte[]> digests = toRead.values().stream().map(Encoded::digest).toList();
+    List<byte[]> digests = toRead.values().stream().map(EncodedKey::digest).toList();
     Map<DigestKey, StoredEntry> rows;
     try {
       rows = database.autoCommit(what("getAll"), c -> table.readAll(c, digests));
@@ -204,7 +203,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       tokens.forEach((digestKey, token) -> near.abandon(digestKey, token));
       throw e;
     }
-    for (Map.Entry<K, Encoded> entry : toRead.entrySet()) {
+    for (Map.Entry<K, EncodedKey> entry : toRead.entrySet()) {
       DigestKey digestKey = entry.getValue().digestKey();
       StoredEntry row = rows.get(digestKey);
       boolean live = row != null && !row.isExpiredAt(now);
@@ -213,7 +212,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       if (!live) {
         missing.add(entry.getKey());
       } else {
-        V value = decodeValue(row.valueBytes());
+        V value = codec.decodeValue(row.valueBytes());
         share(entry.getValue(), installed, value);
         result.put(entry.getKey(), value);
         touch(entry.getValue(), row.expiresAt(), now);
@@ -224,7 +223,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     if (!missing.isEmpty() && configuration.isReadThrough() && loader != null) {
       Map<K, V> loaded = loadAll(missing);
       for (Map.Entry<K, V> entry : loaded.entrySet()) {
-        storeLoaded(entry.getKey(), encodeKey(entry.getKey()), entry.getValue(), true);
+        storeLoaded(entry.getKey(), codec.encodeKey(entry.getKey()), entry.getValue(), true);
         result.put(entry.getKey(), entry.getValue());
       }
     }
@@ -236,7 +235,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public boolean containsKey(K key) {
     requireOpen();
     requireKey(key);
-    Encoded k = encodeKey(key);
+    EncodedKey k = codec.encodeKey(key);
     long now = now();
     if (near != null && near.get(k.digestKey(), now) != null) {
       return true;
@@ -252,8 +251,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireEntry(key, value);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
-    byte[] v = encodeValue(value);
+    EncodedKey k = codec.encodeKey(key);
+    byte[] v = codec.encodeValue(value);
     long now = now();
     long creation = isSimple() ? expiry.forCreation(now) : now;
     if (creation > now) {
@@ -282,7 +281,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   /** The single-statement put of a store-by-reference cache, which keeps the instance it stored. */
-  private void putInstance(Encoded k, byte[] v, V value, long creation, long update, long now) {
+  private void putInstance(EncodedKey k, byte[] v, V value, long creation, long update, long now) {
     NearCache.PendingWrite pending = near.beginWrite(k.digestKey(), k.remembered());
     CacheTable.PutReceipt receipt;
     try {
@@ -304,8 +303,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireEntry(key, value);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
-    byte[] v = encodeValue(value);
+    EncodedKey k = codec.encodeKey(key);
+    byte[] v = codec.encodeValue(value);
     Old<V> old = underLock("getAndPut", k, (c, current, now, out) -> {
       V previous = current.value();
       writeThrough(key, value);
@@ -328,11 +327,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       entries.put(entry.getKey(), entry.getValue());
     }
     long start = System.nanoTime();
-    Map<K, Encoded> keys = new LinkedHashMap<>();
+    Map<K, EncodedKey> keys = new LinkedHashMap<>();
     Map<K, byte[]> values = new HashMap<>();
     for (Map.Entry<K, V> entry : entries.entrySet()) {
-      keys.put(entry.getKey(), encodeKey(entry.getKey()));
-      values.put(entry.getKey(), encodeValue(entry.getValue()));
+      keys.put(entry.getKey(), codec.encodeKey(entry.getKey()));
+      values.put(entry.getKey(), codec.encodeValue(entry.getValue()));
     }
     long now = now();
     // A store-by-reference cache writes key by key, so that each write knows what it stored and keeps it.
@@ -372,7 +371,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     long stored = 0;
     for (K key : written) {
       V value = entries.get(key);
-      Encoded k = keys.get(key);
+      EncodedKey k = keys.get(key);
       byte[] v = values.get(key);
       if (underLock("putAll", k, (c, current, at, out) -> store(c, k, v, key, value, current, at, out))) {
         stored++;
@@ -390,8 +389,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireEntry(key, value);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
-    byte[] v = encodeValue(value);
+    EncodedKey k = codec.encodeKey(key);
+    byte[] v = codec.encodeValue(value);
     Outcome outcome = underLock("putIfAbsent", k, (c, current, now, out) -> {
       if (current.isLive()) {
         return Outcome.HIT;
@@ -413,7 +412,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireKey(key);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
+    EncodedKey k = codec.encodeKey(key);
     boolean removed;
     if (isSimple()) {
       long now = now();
@@ -442,7 +441,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireEntry(key, oldValue);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
+    EncodedKey k = codec.encodeKey(key);
     Outcome outcome = underLockIfEquals("remove", k, oldValue, (c, current, now, out) -> {
       deleteThrough(key);
       erase(c, k, key, current, out);
@@ -460,7 +459,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireKey(key);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
+    EncodedKey k = codec.encodeKey(key);
     V old = underLock("getAndRemove", k, (c, current, now, out) -> {
       V previous = current.value();
       deleteThrough(key);
@@ -483,8 +482,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireValue(newValue);
     checkValueType(newValue);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
-    byte[] v = encodeValue(newValue);
+    EncodedKey k = codec.encodeKey(key);
+    byte[] v = codec.encodeValue(newValue);
     Outcome outcome = underLockIfEquals("replace", k, oldValue, (c, current, now, out) -> {
       writeThrough(key, newValue);
       store(c, k, v, key, newValue, current, now, out);
@@ -502,8 +501,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireEntry(key, value);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
-    byte[] v = encodeValue(value);
+    EncodedKey k = codec.encodeKey(key);
+    byte[] v = codec.encodeValue(value);
     boolean replaced = underLock("replace", k, (c, current, now, out) -> {
       if (!current.isLive()) {
         return false;
@@ -525,8 +524,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireEntry(key, value);
     long start = System.nanoTime();
-    Encoded k = encodeKey(key);
-    byte[] v = encodeValue(value);
+    EncodedKey k = codec.encodeKey(key);
+    byte[] v = codec.encodeValue(value);
     V old = underLock("getAndReplace", k, (c, current, now, out) -> {
       if (!current.isLive()) {
         return null;
@@ -605,7 +604,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
     long removed = 0;
     for (K key : deleted) {
-      Encoded k = encodeKey(key);
+      EncodedKey k = codec.encodeKey(key);
       if (underLock("removeAll", k, (c, current, now, out) -> erase(c, k, key, current, out))) {
         removed++;
       }
@@ -624,7 +623,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     requireKey(key);
     Objects.requireNonNull(processor, "processor");
-    Encoded k = encodeKey(key);
+    EncodedKey k = codec.encodeKey(key);
     long start = System.nanoTime();
     Invocation<T> invocation = underLock("invoke", k, (c, current, now, out) -> {
       CacheLoader<K, V> readThrough = configuration.isReadThrough() ? loader : null;
@@ -671,16 +670,16 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     return results;
   }
 
-  private void applyOutcome(Connection c, Encoded k, K key, PgMutableEntry<K, V> entry, Current<V> current,
+  private void applyOutcome(Connection c, EncodedKey k, K key, PgMutableEntry<K, V> entry, Current<V> current,
       long now, Effects out) throws SQLException {
     switch (entry.outcome()) {
       case NONE -> { }
       case ACCESSED -> touchLocked(c, k, current, now, out);
-      case LOADED -> store(c, k, encodeValue(entry.value()), key, entry.value(), current, now, out);
+      case LOADED -> store(c, k, codec.encodeValue(entry.value()), key, entry.value(), current, now, out);
       case CREATED, UPDATED -> {
         V value = entry.value();
         checkValueType(value);
-        byte[] bytes = encodeValue(value);
+        byte[] bytes = codec.encodeValue(value);
         writeThrough(key, value);
         store(c, k, bytes, key, value, current, now, out);
       }
@@ -724,7 +723,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         }
         Map<K, V> loaded = loadAll(toLoad);
         for (Map.Entry<K, V> entry : loaded.entrySet()) {
-          storeLoaded(entry.getKey(), encodeKey(entry.getKey()), entry.getValue(), replaceExistingValues);
+          storeLoaded(entry.getKey(), codec.encodeKey(entry.getKey()), entry.getValue(), replaceExistingValues);
         }
         listener.onCompletion();
       } catch (Exception e) {
@@ -736,7 +735,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     });
   }
 
-  private V loadAndStore(K key, Encoded k) {
+  private V loadAndStore(K key, EncodedKey k) {
     V value;
     try {
       value = loader.load(key);
@@ -771,9 +770,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   /** Stores a loaded value without calling the writer (it came from the system of record). */
-  private void storeLoaded(K key, Encoded k, V value, boolean replaceExisting) {
+  private void storeLoaded(K key, EncodedKey k, V value, boolean replaceExisting) {
     requireValue(value);
-    byte[] v = encodeValue(value);
+    byte[] v = codec.encodeValue(value);
     boolean stored = underLock("load", k, (c, current, now, out) ->
         (replaceExisting || !current.isLive()) && store(c, k, v, key, value, current, now, out));
     if (stored) {
@@ -897,8 +896,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         List<StoredEntry> rows = table.sweep(c, now, batchSize);
         if (wantsEvents()) {
           for (StoredEntry row : rows) {
-            V value = decodeValue(row.valueBytes());
-            K key = decodeKey(row.keyBytes());
+            V value = codec.decodeValue(row.valueBytes());
+            K key = codec.decodeKey(row.keyBytes());
             expired.add(new PgCacheEntryEvent<>(this, EventType.EXPIRED, key, value, value, true));
           }
           publishToCluster(c, expired);
@@ -918,12 +917,12 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   /** What a locked operation sees of its key: the row if any, and whether it is live. */
   private final class Current<T> {
-    private final Encoded k;
+    private final EncodedKey k;
     private final StoredEntry row;
     private final boolean live;
     private T value;
 
-    Current(Encoded k, StoredEntry row, boolean live) {
+    Current(EncodedKey k, StoredEntry row, boolean live) {
       this.k = k;
       this.row = row;
       this.live = live;
@@ -950,7 +949,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       if (live && value == null) {
         NearCache.Entry held = byReference ? near.get(k.digestKey(), PgCache::now) : null;
         value = held != null && held.shared() != null && Arrays.equals(held.valueBytes(), row.valueBytes())
-            ? (T) held.shared() : (T) decodeValue(row.valueBytes());
+            ? (T) held.shared() : (T) codec.decodeValue(row.valueBytes());
       }
       return value;
     }
@@ -988,7 +987,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    * Runs a read-modify-write of one key in one transaction holding the key's advisory lock, then
    * publishes the events it produced once the change has committed.
    */
-  private <R> R underLock(String operation, Encoded k, LockedWork<K, V, R> work) {
+  private <R> R underLock(String operation, EncodedKey k, LockedWork<K, V, R> work) {
     Effects effects = new Effects();
     R result;
     try {
@@ -1028,7 +1027,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    * The conditional operations ({@code remove(k, v)}, {@code replace(k, v, new)}): the action runs only when
    * the live value equals the expected one; a mismatch still counts as an access of the entry.
    */
-  private Outcome underLockIfEquals(String operation, Encoded k, V expected, ConditionalWork<K, V> action) {
+  private Outcome underLockIfEquals(String operation, EncodedKey k, V expected, ConditionalWork<K, V> action) {
     return underLock(operation, k, (c, current, now, out) -> {
       if (!current.isLive()) {
         return Outcome.MISS;
@@ -1046,7 +1045,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    * Writes a value as a create or an update, with the expiry the policy gives; an expiry already
    * past means the entry must not be kept. Returns whether the value is now stored.
    */
-  private boolean store(Connection c, Encoded k, byte[] valueBytes, K key, V value, Current<V> current, long now,
+  private boolean store(Connection c, EncodedKey k, byte[] valueBytes, K key, V value, Current<V> current, long now,
       Effects out) throws SQLException {
     long expiresAt = current.isLive() ? expiry.forUpdate(now, current.expiresAt()) : expiry.forCreation(now);
     if (expiresAt <= now) {
@@ -1070,7 +1069,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   /** Deletes the key's row; returns whether a live entry was removed. */
-  private boolean erase(Connection c, Encoded k, K key, Current<V> current, Effects out)
+  private boolean erase(Connection c, EncodedKey k, K key, Current<V> current, Effects out)
       throws SQLException {
     if (!current.hasRow()) {
       return false;
@@ -1084,7 +1083,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     return current.isLive();
   }
 
-  private void touchLocked(Connection c, Encoded k, Current<V> current, long now, Effects out) throws SQLException {
+  private void touchLocked(Connection c, EncodedKey k, Current<V> current, long now, Effects out) throws SQLException {
     long expiresAt = expiry.forAccess(now, current.expiresAt());
     if (expiresAt != current.expiresAt()) {
       table.setExpiry(c, k.digest(), expiresAt);
@@ -1093,7 +1092,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   /** Applies the access expiry after a read that found a live entry. */
-  private void touch(Encoded k, long currentExpiry, long now) {
+  private void touch(EncodedKey k, long currentExpiry, long now) {
     if (expiry.isPredictable() && expiry.accessKeepsExpiry()) {
       return;
     }
@@ -1106,12 +1105,12 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
   }
 
-  private V readLive(Encoded k) {
+  private V readLive(EncodedKey k) {
     if (expiry.isPredictable() && !expiry.accessKeepsExpiry()) {
       long now = now();
       long expiresAt = expiry.forAccess(now, StoredEntry.ETERNAL);
       byte[] value = database.autoCommit(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
-      return value == null ? null : decodeValue(value);
+      return value == null ? null : codec.decodeValue(value);
     }
     if (near != null) {
       NearCache.Entry copy = near.get(k.digestKey(), PgCache::now);
@@ -1136,7 +1135,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     if (!live) {
       return null;
     }
-    V value = decodeValue(row.valueBytes());
+    V value = codec.decodeValue(row.valueBytes());
     share(k, installed, value);
     touch(k, row.expiresAt(), now);
     return value;
@@ -1144,11 +1143,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   /** The value of a near copy: the instance it shares, else a fresh decoding (shared from now on if it may be). */
   @SuppressWarnings("unchecked")
-  private V nearValue(Encoded k, NearCache.Entry copy) {
+  private V nearValue(EncodedKey k, NearCache.Entry copy) {
     if (copy.shared() != null) {
       return (V) copy.shared();
     }
-    V value = decodeValue(copy.valueBytes());
+    V value = codec.decodeValue(copy.valueBytes());
     share(k, copy, value);
     return value;
   }
@@ -1157,14 +1156,14 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    * Lets the near copy keep the decoded value for later hits when callers may share it: any value of a
    * store-by-reference cache, and a value of an immutable type, which no caller can change, in any cache.
    */
-  private void share(Encoded k, NearCache.Entry copy, V value) {
+  private void share(EncodedKey k, NearCache.Entry copy, V value) {
     if (copy != null && (byReference || ImmutableTypes.isImmutable(value))) {
       near.share(k.digestKey(), copy, value, k.remembered());
     }
   }
 
   /** Drops this node's copy of a key after a write (other nodes drop theirs when the notification arrives). */
-  private void invalidateNear(Encoded k) {
+  private void invalidateNear(EncodedKey k) {
     if (near != null) {
       near.invalidate(k.digestKey(), k.remembered());
     }
@@ -1205,9 +1204,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
     List<ClusterEvents.Outgoing> outgoing = new ArrayList<>(produced.size());
     for (PgCacheEntryEvent<K, V> event : produced) {
-      outgoing.add(new ClusterEvents.Outgoing(event.getEventType(), encode(event.getKey(), "key"),
-          event.getValue() == null ? null : encode(event.getValue(), "value"),
-          event.getOldValue() == null ? null : encode(event.getOldValue(), "value")));
+      outgoing.add(new ClusterEvents.Outgoing(event.getEventType(), codec.encode(event.getKey(), "key"),
+          event.getValue() == null ? null : codec.encode(event.getValue(), "value"),
+          event.getOldValue() == null ? null : codec.encode(event.getOldValue(), "value")));
     }
     clusterEvents.publish(c, outgoing);
   }
@@ -1223,14 +1222,14 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
     clusterEventLane.execute(() -> {
       try {
-        K key = decodeKey(incoming.key());
+        K key = codec.decodeKey(incoming.key());
         byte[] valueBytes = incoming.value();
         if (valueBytes == null && incoming.type() != EventType.REMOVED && incoming.type() != EventType.EXPIRED) {
           StoredEntry row = database.autoCommit(what("event"), c -> table.read(c, KeyDigest.of(incoming.key())));
           valueBytes = row == null ? null : row.valueBytes();
         }
-        V value = valueBytes == null ? null : decodeValue(valueBytes);
-        V old = incoming.oldValue() == null ? null : decodeValue(incoming.oldValue());
+        V value = valueBytes == null ? null : codec.decodeValue(valueBytes);
+        V old = incoming.oldValue() == null ? null : codec.decodeValue(incoming.oldValue());
         boolean oldAvailable = incoming.oldValue() != null;
         if (incoming.type() == EventType.REMOVED || incoming.type() == EventType.EXPIRED) {
           value = old;
@@ -1273,59 +1272,6 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   // ---- encoding and checks ---------------------------------------------------------------------
-
-  /** A key as stored: its encoding and the digest that is the row's primary key. */
-  /**
-   * A key as stored: its encoding and the digest that is the row's primary key; and the caller's key when it is
-   * remembered (see {@link EncodedKeys}), under which the near cache may index its shared copy, else null.
-   */
-  private record Encoded(byte[] bytes, byte[] digest, DigestKey digestKey, Object remembered) {
-  }
-
-  private Encoded encodeKey(K key) {
-    Encoded known = encodedKeys == null ? null : encodedKeys.get(key);
-    if (known != null) {
-      return known;
-    }
-    byte[] bytes = encode(key, "key");
-    byte[] digest = KeyDigest.of(bytes);
-    boolean remembered = encodedKeys != null && encodedKeys.remembers(key);
-    Encoded encoded = new Encoded(bytes, digest, new DigestKey(digest), remembered ? key : null);
-    if (remembered) {
-      encodedKeys.put(key, encoded);
-    }
-    return encoded;
-  }
-
-  private byte[] encodeValue(V value) {
-    return encode(value, "value");
-  }
-
-  private byte[] encode(Object object, String role) {
-    try {
-      return codec.encode(object);
-    } catch (IllegalArgumentException e) {
-      throw new CacheException("Cache '" + name + "': cannot store this " + role + ": " + e.getMessage(), e);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private V decodeValue(byte[] bytes) {
-    return (V) decode(bytes, "value");
-  }
-
-  @SuppressWarnings("unchecked")
-  private K decodeKey(byte[] bytes) {
-    return (K) decode(bytes, "key");
-  }
-
-  private Object decode(byte[] bytes, String role) {
-    try {
-      return codec.decode(bytes, classLoader);
-    } catch (IllegalArgumentException e) {
-      throw new CacheException("Cache '" + name + "': cannot read a stored " + role + ": " + e.getMessage(), e);
-    }
-  }
 
   private void requireOpen() {
     if (closed) {
@@ -1438,10 +1384,10 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         StoredEntry row = page.get(position++);
         long now = now();
         if (!row.isExpiredAt(now)) {
-          next = new PgCacheEntry<>(decodeKey(row.keyBytes()), decodeValue(row.valueBytes()));
+          next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes()), codec.decodeValue(row.valueBytes()));
           if (countAccess) {
             statistics.recordHits(1);
-            touch(new Encoded(row.keyBytes(), row.digest(), new DigestKey(row.digest()), null), row.expiresAt(), now);
+            touch(EncodedKey.ofStored(row.keyBytes(), row.digest()), row.expiresAt(), now);
           }
         }
       }

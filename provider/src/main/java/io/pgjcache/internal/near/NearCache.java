@@ -1,6 +1,8 @@
 package io.pgjcache.internal.near;
 
 import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.store.EncodedKeys;
+import io.pgjcache.internal.store.ImmutableTypes;
 import io.pgjcache.internal.store.StoredEntry;
 import java.util.Iterator;
 import java.util.Objects;

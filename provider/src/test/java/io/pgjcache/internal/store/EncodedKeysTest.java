@@ -1,4 +1,4 @@
-package io.pgjcache.internal.near;
+package io.pgjcache.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pgjcache.internal.near;
+package io.pgjcache.internal.store;
 
 import java.util.concurrent.ConcurrentHashMap;
 
