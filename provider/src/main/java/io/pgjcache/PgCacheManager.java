@@ -1,6 +1,5 @@
 package io.pgjcache;
 
-import io.pgjcache.internal.Closeables;
 import io.pgjcache.internal.config.CacheSettings;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.db.ConnectionPools;
@@ -41,7 +40,6 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.Duration;
-import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.spi.CachingProvider;
 import javax.sql.DataSource;
@@ -376,14 +374,12 @@ public final class PgCacheManager implements CacheManager {
     }
   }
 
-  /** The configured expiry policy as registry text, or null when it is not one of the JCache API's. */
+  /**
+   * The configured expiry policy as registry text, or null when it is not one of the JCache API's. The policy
+   * asked is not closed: a singleton factory hands the cache this very instance.
+   */
   private static String portableExpiry(PgCacheConfiguration<?, ?> configuration) {
-    ExpiryPolicy policy = configuration.getExpiryPolicyFactory().create();
-    try {
-      return PortableExpiry.describe(policy).orElse(null);
-    } finally {
-      Closeables.closeQuietly(policy);
-    }
+    return PortableExpiry.describe(configuration.getExpiryPolicyFactory().create()).orElse(null);
   }
 
   /** Closes the local copy of a cache that another node destroyed since this one opened it. */

@@ -71,6 +71,9 @@ class ListenSslIT {
       assertRefused(byAddress + "?sslmode=verify-full" + trustingTheServer, "127.0.0.1");
       // verify-ca checks the chain, not the name: the same address passes.
       assertOpens(byAddress + "?sslmode=verify-ca" + trustingTheServer);
+      // Without sslrootcert, pgjdbc's default file or nothing: never a silent fallback to public CAs.
+      assertRefused(server.jdbcUrl() + "?sslmode=verify-ca", "sslmode=verify-ca");
+      assertRefused(server.jdbcUrl() + "?sslmode=verify-full&sslrootcert=system", "the JVM's trust store");
     }
   }
 

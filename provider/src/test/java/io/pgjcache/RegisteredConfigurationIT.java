@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgjcache.testing.Cluster;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
+import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.AccessedExpiryPolicy;
@@ -90,7 +95,7 @@ class RegisteredConfigurationIT {
       String registry = "\"" + cluster.schema() + "\".caches";
       cluster.execute("ALTER TABLE " + registry + " DROP COLUMN expiry, DROP COLUMN store_by_value");
 
-      try (javax.cache.CacheManager upgraded = cluster.newNode("upgraded", new java.util.Properties())) {
+      try (CacheManager upgraded = cluster.newNode("upgraded", new Properties())) {
         Cache<String, String> old = upgraded.getCache("old", String.class, String.class);
         old.put("k", "v");
         assertThat(old.get("k")).isEqualTo("v");
@@ -102,6 +107,27 @@ class RegisteredConfigurationIT {
   private static ExpiryPolicy expiryOf(Cache<?, ?> cache) {
     CompleteConfiguration<?, ?> configuration = cache.getConfiguration(CompleteConfiguration.class);
     return configuration.getExpiryPolicyFactory().create();
+  }
+
+  @Test
+  void aNodeStarts_whileALongReaderHoldsTheRegistry() throws Exception {
+    try (Cluster cluster = Cluster.of(1); Connection reader = cluster.dataSource().getConnection()) {
+      cluster.node(0).createCache("read-for-long", new MutableConfiguration<>());
+      reader.setAutoCommit(false);
+      try (Statement statement = reader.createStatement()) {
+        statement.execute("LOCK TABLE \"" + cluster.schema() + "\".caches IN ACCESS SHARE MODE");
+      }
+      CompletableFuture<Object> started = CompletableFuture.supplyAsync(() -> {
+        try (CacheManager late = cluster.newNode("late", new Properties())) {
+          return late.getCache("read-for-long");
+        }
+      });
+      try {
+        assertThat(started.get(20, TimeUnit.SECONDS)).isNotNull();
+      } finally {
+        reader.rollback();
+      }
+    }
   }
 
   /** An application's own policy: another node may not have this class. */

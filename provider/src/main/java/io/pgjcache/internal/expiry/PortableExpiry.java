@@ -14,9 +14,10 @@ import javax.cache.expiry.TouchedExpiryPolicy;
 
 /**
  * The expiry policies that ship with the JCache API, written as short text for the registry (for example
- * {@code created 600000}: kind and duration in milliseconds, or {@code eternal}), so that a node which opens
- * a cache by name alone applies the expiry the creating node configured. Other policies are application code
- * that another node may not have: they are not written, and such a node falls back to the default (eternal).
+ * {@code created 10 MINUTES}: kind, amount and unit of the duration, or {@code eternal}), so that a node which
+ * opens a cache by name alone applies the expiry the creating node configured. Other policies are application
+ * code that another node may not have: they are not written, and such a node falls back to the default
+ * (eternal).
  */
 public final class PortableExpiry {
   private enum Kind {
@@ -34,28 +35,28 @@ public final class PortableExpiry {
 
   /** The text for a policy of the JCache API, or empty for any other policy. */
   public static Optional<String> describe(ExpiryPolicy policy) {
-    if (policy instanceof EternalExpiryPolicy) {
+    Class<?> type = policy.getClass();
+    if (type == EternalExpiryPolicy.class) {
       return Optional.of(ETERNAL);
     }
     Kind kind;
     Duration duration;
-    if (policy instanceof CreatedExpiryPolicy) {
+    if (type == CreatedExpiryPolicy.class) {
       kind = Kind.CREATED;
       duration = policy.getExpiryForCreation();
-    } else if (policy instanceof AccessedExpiryPolicy) {
+    } else if (type == AccessedExpiryPolicy.class) {
       kind = Kind.ACCESSED;
       duration = policy.getExpiryForAccess();
-    } else if (policy instanceof ModifiedExpiryPolicy) {
+    } else if (type == ModifiedExpiryPolicy.class) {
       kind = Kind.MODIFIED;
       duration = policy.getExpiryForUpdate();
-    } else if (policy instanceof TouchedExpiryPolicy) {
+    } else if (type == TouchedExpiryPolicy.class) {
       kind = Kind.TOUCHED;
       duration = policy.getExpiryForAccess();
     } else {
       return Optional.empty();
     }
-    String amount = duration.isEternal() ? ETERNAL
-        : String.valueOf(duration.getTimeUnit().toMillis(duration.getDurationAmount()));
+    String amount = duration.isEternal() ? ETERNAL : duration.getDurationAmount() + " " + duration.getTimeUnit();
     return Optional.of(kind.spelling() + " " + amount);
   }
 
@@ -68,13 +69,15 @@ public final class PortableExpiry {
       return Optional.of(EternalExpiryPolicy.factoryOf());
     }
     String[] parts = text.split(" ");
-    if (parts.length != 2) {
-      return Optional.empty();
-    }
     Duration duration;
     try {
-      duration = parts[1].equals(ETERNAL) ? Duration.ETERNAL
-          : new Duration(TimeUnit.MILLISECONDS, Long.parseLong(parts[1]));
+      if (parts.length == 2 && parts[1].equals(ETERNAL)) {
+        duration = Duration.ETERNAL;
+      } else if (parts.length == 3) {
+        duration = new Duration(TimeUnit.valueOf(parts[2]), Long.parseLong(parts[1]));
+      } else {
+        return Optional.empty();
+      }
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -4,7 +4,7 @@ import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.EncodedKeys;
 import io.pgjcache.internal.store.ImmutableTypes;
 import io.pgjcache.internal.store.StoredEntry;
-import java.util.Iterator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -44,12 +44,10 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Index by key.</b> A shared copy whose caller key is remembered (see {@link EncodedKeys}) is also
  * reachable {@linkplain #getShared by that key}, so that such a hit costs one map lookup, not an encoding
- * lookup plus a digest lookup. The index only ever holds copies the digest map holds: every removal from the
- * digest map removes the copy from the index afterwards, and every addition to the index checks afterwards
- * that the digest map still holds the copy, so a copy is never reachable by key past its removal (but for
- * the moment between the two steps, as if the hit had come a moment earlier). A change this node makes
- * clears the caller's key from the index itself, so the writer always reads its own write. Thread-safe and
- * lock-free.
+ * lookup plus a digest lookup. The index only ever holds copies the digest map holds: a copy enters and
+ * leaves the index only inside a {@link ConcurrentHashMap#compute} of its digest key, the same step that puts
+ * it into or takes it out of the digest map, so no removal can pass an index entry by. Thread-safe; the
+ * only locks are the maps' own, per key.
  */
 public final class NearCache {
   /**
@@ -146,9 +144,7 @@ public final class NearCache {
       if (isLiveAt(entry, clock)) {
         return entry;
       }
-      if (entries.remove(key, entry)) {
-        unindex(entry);
-      }
+      removeCopy(key, entry);
     }
     return null;
   }
@@ -209,7 +205,10 @@ public final class NearCache {
       return null;
     }
     T placed = marker.apply(generation);
-    dropped(entries.put(key, placed));
+    entries.compute(key, (k, held) -> {
+      unindex(held);
+      return placed;
+    });
     return placed;
   }
 
@@ -225,23 +224,22 @@ public final class NearCache {
     if (pending == null) {
       return;
     }
-    Object[] outcome = new Object[2]; // what was dropped, what was installed
+    Entry[] installed = new Entry[1];
     entries.computeIfPresent(key, (k, held) -> {
       if (held != pending) {
         // Something replaced the pending write: a read that may have fetched the value from before the
         // commit, or another write of this node. Dropping it is always safe.
-        outcome[0] = held;
+        unindex(held);
         return null;
       }
       if (pending.generation != stream.generation() || (pending.heard != 0 && pending.heard != writerPid)) {
         return null;
       }
-      outcome[1] = new Entry(valueBytes, expiresAt, value, pending.heard == 0 ? writerPid : 0, indexKey);
-      return outcome[1];
+      installed[0] = index(new Entry(valueBytes, expiresAt, value, pending.heard == 0 ? writerPid : 0, indexKey));
+      return installed[0];
     });
-    dropped(outcome[0]);
-    if (outcome[1] instanceof Entry installed && kept(key, installed, pending.generation) != null) {
-      index(key, installed);
+    if (installed[0] != null) {
+      kept(key, installed[0], pending.generation);
     }
   }
 
@@ -251,9 +249,7 @@ public final class NearCache {
    */
   private Entry kept(DigestKey key, Entry entry, long generation) {
     if (generation != stream.generation()) {
-      if (entries.remove(key, entry)) {
-        unindex(entry);
-      }
+      removeCopy(key, entry);
       return null;
     }
     if (entries.size() > maxEntries) {
@@ -270,32 +266,38 @@ public final class NearCache {
    * @param indexKey the caller's key to index the shared copy under, or null
    */
   public void share(DigestKey key, Entry copy, Object value, Object indexKey) {
-    Entry shared = new Entry(copy.valueBytes(), copy.expiresAt(), value, copy.ownWriter(), indexKey);
-    if (entries.replace(key, copy, shared)) {
-      index(key, shared);
-    }
+    entries.computeIfPresent(key, (k, held) -> held instanceof Entry entry && entry.equals(copy)
+        ? index(new Entry(entry.valueBytes(), entry.expiresAt(), value, entry.ownWriter(), indexKey)) : held);
   }
 
-  /** Makes a shared copy reachable by its caller key, unless the digest map dropped it meanwhile. */
-  private void index(DigestKey key, Entry entry) {
-    if (entry.indexKey() == null || entry.shared() == null) {
-      return;
-    }
-    byKey.put(entry.indexKey(), entry);
-    if (!entry.equals(entries.get(key))) {
-      byKey.remove(entry.indexKey(), entry);
-    }
+  /** Takes a copy out of the digest map, and so out of the index, if it is still there. */
+  private void removeCopy(DigestKey key, Entry copy) {
+    entries.computeIfPresent(key, (k, held) -> {
+      if (held instanceof Entry entry && entry.equals(copy)) {
+        unindex(entry);
+        return null;
+      }
+      return held;
+    });
   }
 
-  /** Called after anything left the digest map: a copy leaves the index too. */
-  private void dropped(Object held) {
-    if (held instanceof Entry entry) {
-      unindex(entry);
+  /**
+   * Makes a shared copy reachable by its caller key. Only inside a compute of its digest key that puts it into
+   * the digest map.
+   */
+  private Entry index(Entry entry) {
+    if (entry.indexKey() != null && entry.shared() != null) {
+      byKey.put(entry.indexKey(), entry);
     }
+    return entry;
   }
 
-  private void unindex(Entry entry) {
-    if (entry.indexKey() != null) {
+  /**
+   * Takes what the digest map held out of the index, if it is an indexed copy. Only inside a compute of its
+   * digest key that takes it out of the digest map.
+   */
+  private void unindex(Object held) {
+    if (held instanceof Entry entry && entry.indexKey() != null) {
       byKey.remove(entry.indexKey(), entry);
     }
   }
@@ -315,7 +317,10 @@ public final class NearCache {
    * @param indexKey the caller's key the copy may be indexed under, or null
    */
   public void invalidate(DigestKey key, Object indexKey) {
-    dropped(entries.remove(key));
+    entries.computeIfPresent(key, (k, held) -> {
+      unindex(held);
+      return null;
+    });
     if (indexKey != null) {
       byKey.remove(indexKey);
     }
@@ -326,7 +331,6 @@ public final class NearCache {
    * only notes the sender, and a copy awaiting its own write's announcement outlives that one announcement.
    */
   public void onNotification(DigestKey key, int senderPid) {
-    Object[] removed = new Object[1];
     entries.computeIfPresent(key, (k, held) -> {
       if (held instanceof PendingWrite pending) {
         pending.hear(senderPid);
@@ -334,14 +338,16 @@ public final class NearCache {
       }
       Entry kept = held instanceof Entry entry ? entry.afterNotification(senderPid) : null;
       if (kept == null) {
-        removed[0] = held;
+        unindex(held);
       }
       return kept;
     });
-    dropped(removed[0]);
   }
 
-  /** Order matters: a copy indexed between the two clears finds itself gone from the digest map and leaves. */
+  /**
+   * Drops every copy. Order matters: a compute that indexes a copy runs on a key the first clear has not
+   * reached yet, so the second clear removes its index entry.
+   */
   public void invalidateAll() {
     entries.clear();
     byKey.clear();
@@ -355,14 +361,18 @@ public final class NearCache {
     return entries.size();
   }
 
-  /** Drops about a tenth of the bound so that shrinking is rare. */
+  /**
+   * Drops about a tenth of the bound so that shrinking is rare. Each copy goes through {@link #removeCopy}: an
+   * iterator's own removal would take out whatever the key holds by then, perhaps a newer, indexed copy.
+   */
   private void shrink() {
     int excess = entries.size() - maxEntries + Math.max(1, maxEntries / 10);
-    Iterator<Object> iterator = entries.values().iterator();
-    while (excess > 0 && iterator.hasNext()) {
-      if (iterator.next() instanceof Entry entry) {
-        iterator.remove();
-        unindex(entry);
+    for (Map.Entry<DigestKey, Object> held : entries.entrySet()) {
+      if (excess <= 0) {
+        break;
+      }
+      if (held.getValue() instanceof Entry entry) {
+        removeCopy(held.getKey(), entry);
         excess--;
       }
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import javax.net.ssl.SSLException;
 
 /**
  * A connection to PostgreSQL that does nothing but LISTEN, speaking just enough of the frontend/backend
@@ -63,6 +64,20 @@ public final class ListenConnection implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(applicationName, "applicationName");
+    try {
+      return open(target, target.ssl(), connectTimeout, applicationName);
+    } catch (IOException e) {
+      // As pgjdbc: sslmode=prefer tries without SSL when the SSL handshake fails.
+      if (target.ssl().mode() == ListenSsl.Mode.PREFER && e.getCause() instanceof SSLException) {
+        LOG.log(Level.DEBUG, () -> "pgjcache: SSL failed (" + e.getMessage() + "); sslmode=prefer tries without");
+        return open(target, new ListenSsl(ListenSsl.Mode.DISABLE, null), connectTimeout, applicationName);
+      }
+      throw e;
+    }
+  }
+
+  private static ListenConnection open(ListenTarget target, ListenSsl ssl, Duration connectTimeout,
+      String applicationName) throws IOException {
     long deadline = System.nanoTime() + requirePositive(connectTimeout, "connectTimeout").toNanos();
     String description = describe(target);
     Socket socket = new Socket();
@@ -71,7 +86,7 @@ public final class ListenConnection implements AutoCloseable {
       socket.setKeepAlive(true);
       socket.connect(new InetSocketAddress(target.host(), target.port()), millis(connectTimeout));
       socket.setSoTimeout(millis(connectTimeout));
-      Socket channel = target.ssl().negotiate(socket, target.host());
+      Socket channel = ssl.negotiate(socket, target.host());
       ListenConnection connection = new ListenConnection(channel, description, connectTimeout);
       connection.startUp(target, applicationName, deadline);
       LOG.log(Level.DEBUG, () -> "pgjcache: listen connection open to " + description

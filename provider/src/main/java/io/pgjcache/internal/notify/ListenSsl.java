@@ -30,16 +30,19 @@ import javax.net.ssl.X509TrustManager;
  *   <li>{@code prefer} (the default): encrypted if the server accepts SSL, else in the clear; no certificate
  *   check;</li>
  *   <li>{@code require}: encrypted or no connection; no certificate check;</li>
- *   <li>{@code verify-ca}: encrypted, and the server's certificate must chain to a trusted one (the PEM file
- *   {@code sslrootcert}, else the JVM's trust store);</li>
+ *   <li>{@code verify-ca}: encrypted, and the server's certificate must chain to a trusted one: the PEM file
+ *   {@code sslrootcert}, by default {@code root.crt} in the user's {@code .postgresql} directory as for
+ *   pgjdbc (a missing file is an error, never a silent fallback), or with {@code sslrootcert=system} the JVM's
+ *   trust store;</li>
  *   <li>{@code verify-full}: as {@code verify-ca}, and the certificate must name the host connected to.</li>
  * </ul>
  * {@code ssl=true} without {@code sslmode} means {@code verify-full}, as in pgjdbc. Client certificates
  * ({@code sslcert}, {@code sslkey}) and custom {@code sslfactory} classes are not supported and are refused
  * by name.
  *
- * @param mode        how to encrypt
- * @param rootCertFile PEM file of the certificates to trust, or null for the JVM's trust store
+ * @param mode         how to encrypt
+ * @param rootCertFile PEM file of the certificates to trust, {@value #SYSTEM_TRUST} for the JVM's trust store,
+ *                     or null for pgjdbc's default file
  */
 public record ListenSsl(Mode mode, String rootCertFile) {
   /** The {@code sslmode} values, in pgjdbc's spelling. */
@@ -70,6 +73,8 @@ public record ListenSsl(Mode mode, String rootCertFile) {
 
   /** pgjdbc's default. */
   public static final ListenSsl DEFAULT = new ListenSsl(Mode.PREFER, null);
+  /** The {@code sslrootcert} value that trusts the JVM's trust store (as libpq's {@code system}). */
+  public static final String SYSTEM_TRUST = "system";
 
   /** The PostgreSQL protocol's SSLRequest code (1234 in the upper half, 5679 in the lower). */
   private static final int SSL_REQUEST_CODE = 80_877_103;
@@ -139,7 +144,7 @@ public record ListenSsl(Mode mode, String rootCertFile) {
     try {
       secure.startHandshake();
     } catch (SSLHandshakeException e) {
-      String trusted = rootCertFile == null ? "the JVM's trust store" : "sslrootcert " + rootCertFile;
+      String trusted = SYSTEM_TRUST.equals(rootCertFile) ? "the JVM's trust store" : "sslrootcert " + rootFile();
       throw new SSLHandshakeException(mode.verifies()
           ? "the server's certificate fails the sslmode=" + mode.spelling() + " check (trusted: " + trusted + "): "
               + e.getMessage()
@@ -161,23 +166,35 @@ public record ListenSsl(Mode mode, String rootCertFile) {
 
   private TrustManager[] trustManagers() throws IOException, GeneralSecurityException {
     TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    if (rootCertFile == null) {
+    if (SYSTEM_TRUST.equals(rootCertFile)) {
       factory.init((KeyStore) null);
       return factory.getTrustManagers();
     }
+    Path file = rootFile();
+    if (!Files.isReadable(file)) {
+      throw new IOException("sslmode=" + mode.spelling() + " needs the root certificate file " + file
+          + ", which cannot be read; set sslrootcert to a PEM file (or sslrootcert=system for the JVM's trust "
+          + "store)");
+    }
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
-    try (InputStream pem = Files.newInputStream(Path.of(rootCertFile))) {
+    try (InputStream pem = Files.newInputStream(file)) {
       int index = 0;
       for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
         trusted.setCertificateEntry("root-" + index++, certificate);
       }
       if (index == 0) {
-        throw new IOException("sslrootcert " + rootCertFile + " holds no certificate");
+        throw new IOException("sslrootcert " + file + " holds no certificate");
       }
     }
     factory.init(trusted);
     return factory.getTrustManagers();
+  }
+
+  /** The PEM file to trust: sslrootcert, or pgjdbc's default in the user's home directory. */
+  private Path rootFile() {
+    return rootCertFile != null ? Path.of(rootCertFile)
+        : Path.of(System.getProperty("user.home"), ".postgresql", "root.crt");
   }
 
   /** Encryption without authentication, which is what sslmode prefer and require mean. */

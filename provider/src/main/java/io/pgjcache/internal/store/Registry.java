@@ -7,9 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The registry table {@code <schema>.caches}, which every node reads to learn which caches exist
@@ -55,8 +58,19 @@ public final class Registry {
         statement.execute(Sql.ddlLock());
         statement.execute(Sql.createSchema(schema));
         statement.execute(Sql.createRegistry(schema));
-        for (String upgrade : Sql.upgradeRegistry(schema)) {
-          statement.execute(upgrade);
+        Set<String> columns = new HashSet<>();
+        try (PreparedStatement select = connection.prepareStatement(Sql.registryColumns())) {
+          select.setString(1, Sql.registryName(schema));
+          try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+              columns.add(rs.getString(1));
+            }
+          }
+        }
+        for (Map.Entry<String, String> upgrade : Sql.registryUpgrades(schema).entrySet()) {
+          if (!columns.contains(upgrade.getKey())) {
+            statement.execute(upgrade.getValue());
+          }
         }
         statement.execute(Sql.createVersionSequence(schema));
         statement.execute(Sql.createNotifyFunction(schema));

@@ -3,7 +3,9 @@ package io.pgjcache.internal.store;
 import static io.pgjcache.internal.store.Identifiers.qualified;
 import static io.pgjcache.internal.store.Identifiers.quote;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * All SQL text of the provider. Identifiers are quoted here and only here; every user value is a
@@ -40,12 +42,27 @@ public final class Sql {
         + " CONSTRAINT caches_name_unique EXCLUDE USING hash (name WITH =))";
   }
 
-  /** Columns later versions added to the registry, for registries an earlier version created. */
-  static List<String> upgradeRegistry(String schema) {
+  /**
+   * Columns later versions added to the registry, each with the statement that adds it to a registry an earlier
+   * version created. Only missing columns are added: ALTER TABLE locks the registry exclusively even when there
+   * is nothing to add, which would stall every node's registry reads behind any long reader.
+   */
+  static Map<String, String> registryUpgrades(String schema) {
     String registry = qualified(schema, "caches");
-    return List.of(
-        "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS expiry text",
+    Map<String, String> upgrades = new LinkedHashMap<>();
+    upgrades.put("expiry", "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS expiry text");
+    upgrades.put("store_by_value",
         "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS store_by_value boolean NOT NULL DEFAULT true");
+    return upgrades;
+  }
+
+  /** The registry's column names; the parameter is its quoted, qualified name. */
+  static String registryColumns() {
+    return "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped";
+  }
+
+  static String registryName(String schema) {
+    return qualified(schema, "caches");
   }
 
   static String createVersionSequence(String schema) {

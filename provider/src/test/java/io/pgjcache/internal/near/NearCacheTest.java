@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.StoredEntry;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -297,6 +301,94 @@ class NearCacheTest {
     }
     assertThat(small.size()).isLessThanOrEqualTo(10);
     assertThat(reachable).isLessThanOrEqualTo(small.size());
+  }
+
+  // ---- races between the index and removals --------------------------------------------------------
+
+  /** A caller key whose hash code, once armed, blocks the thread that asks for it until released. */
+  private static final class BlockingKey {
+    final AtomicBoolean armed = new AtomicBoolean();
+    final CountDownLatch blocked = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public int hashCode() {
+      if (armed.compareAndSet(true, false)) {
+        blocked.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return 42;
+    }
+  }
+
+  @Test
+  void aShrinkThatFallsBehind_neverDropsANewerCopy_thatANotificationThenCouldNotReach() throws Exception {
+    NearCache small = new NearCache(2, liveStream(new AtomicLong(1)));
+    DigestKey first = new DigestKey(new byte[] {0, 0, 0, 1, 9, 9, 9, 9});
+    DigestKey hot = new DigestKey(new byte[] {0, 0, 0, 2, 9, 9, 9, 9});
+    DigestKey third = new DigestKey(new byte[] {0, 0, 0, 3, 9, 9, 9, 9});
+    BlockingKey firstKey = new BlockingKey();
+    installShared(small, first, "first", firstKey);
+    installShared(small, hot, "v1", "hot");
+    firstKey.armed.set(true);
+    // A third copy makes the cache shrink; the shrink stops while dropping the first copy, before hot's.
+    Thread shrinker = new Thread(() -> small.complete(third, small.begin(third), bytes("third"), StoredEntry.ETERNAL));
+    shrinker.start();
+    assertThat(firstKey.blocked.await(10, TimeUnit.SECONDS)).isTrue();
+
+    small.onNotification(hot, OTHER);
+    installShared(small, hot, "v2", "hot");
+    firstKey.release.countDown();
+    shrinker.join();
+    small.onNotification(hot, OTHER);
+
+    assertThat(small.getShared("hot", () -> 0)).as("hot after its last change was announced").isNull();
+  }
+
+  @Test
+  void aWriter_neverReadsAnOlderValueByKey_afterItsInvalidationReturned_whileReadersInstallAndShare()
+      throws Exception {
+    AtomicInteger committed = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    Runnable reader = () -> {
+      while (!stop.get()) {
+        NearCache.Token token = near.begin(key);
+        int read = committed.get(); // what a read of PostgreSQL would return now
+        NearCache.Entry installed = near.complete(key, token, bytes("v" + read), StoredEntry.ETERNAL);
+        if (installed != null) {
+          near.share(key, installed, read, "k");
+        }
+      }
+    };
+    List<Thread> readers = List.of(new Thread(reader), new Thread(reader), new Thread(reader));
+    readers.forEach(Thread::start);
+    long stale = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    try {
+      while (System.nanoTime() < deadline) {
+        int written = committed.incrementAndGet();
+        near.invalidate(key, "k");
+        Object seen = near.getShared("k", () -> 0);
+        if (seen != null && (Integer) seen < written) {
+          stale++;
+        }
+      }
+    } finally {
+      stop.set(true);
+      for (Thread thread : readers) {
+        thread.join();
+      }
+    }
+    assertThat(stale).as("reads by key older than the writer's own write").isZero();
+  }
+
+  private static void installShared(NearCache cache, DigestKey digest, String value, Object indexKey) {
+    cache.share(digest, cache.complete(digest, cache.begin(digest), bytes(value), StoredEntry.ETERNAL), value,
+        indexKey);
   }
 
   /** A stream that is always live, in the generation the counter says. */
