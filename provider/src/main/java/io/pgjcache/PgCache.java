@@ -282,7 +282,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   /** The single-statement put of a store-by-reference cache, which keeps the instance it stored. */
   private void putInstance(EncodedKey k, byte[] v, V value, long creation, long update, long now) {
-    NearCache.PendingWrite pending = near.beginWrite(k.digestKey(), k.remembered());
+    NearCache.PendingWrite pending = near.beginWrite(k.digestKey());
     CacheTable.PutReceipt receipt;
     try {
       receipt = database.autoCommit(what("put"), c ->
@@ -998,7 +998,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         R outcome = work.run(c, new Current<>(k, row, row != null && !row.isExpiredAt(now)), now, effects);
         publishToCluster(c, effects.events);
         if (byReference && effects.stored != null) {
-          effects.pending = near.beginWrite(k.digestKey(), k.remembered());
+          effects.pending = near.beginWrite(k.digestKey());
         }
         return outcome;
       });
@@ -1165,7 +1165,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Drops this node's copy of a key after a write (other nodes drop theirs when the notification arrives). */
   private void invalidateNear(EncodedKey k) {
     if (near != null) {
-      near.invalidate(k.digestKey(), k.remembered());
+      near.invalidate(k.digestKey());
     }
   }
 

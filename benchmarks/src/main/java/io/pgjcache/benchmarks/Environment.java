@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  *
  * @param database where the database runs; never the URL itself, which may hold a password
  */
-record Environment(String java, String postgres, String pgjcache, int processors, String os, String database,
+public record Environment(String java, String postgres, String pgjcache, int processors, String os, String database,
     Instant measuredAt) {
 
   static Environment describe(DataSource dataSource, boolean embedded) {
@@ -31,7 +31,8 @@ record Environment(String java, String postgres, String pgjcache, int processors
         Instant.now().truncatedTo(ChronoUnit.MINUTES));
   }
 
-  private static String serverVersion(DataSource dataSource) {
+  /** The version the PostgreSQL server reports. */
+  public static String serverVersion(DataSource dataSource) {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SHOW server_version")) {
       rs.next();

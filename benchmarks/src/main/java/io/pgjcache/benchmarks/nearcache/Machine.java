@@ -1,12 +1,9 @@
 package io.pgjcache.benchmarks.nearcache;
 
+import io.pgjcache.benchmarks.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -35,8 +32,9 @@ final class Machine {
     lines.add("- measured: " + Instant.now().truncatedTo(ChronoUnit.MINUTES));
     lines.add("- pgjcache " + property("nearcache.version") + ", pgjdbc " + org.postgresql.util.DriverInfo.DRIVER_VERSION
         + ", Caffeine JCache " + property("nearcache.caffeine.version") + ", JMH " + property("nearcache.jmh.version"));
-    lines.add("- PostgreSQL " + serverVersion(dataSource) + ", " + (System.getenv("PGJCACHE_JDBC_URL") == null
-        ? "embedded (zonky), same machine, loopback TCP" : "the server named by PGJCACHE_JDBC_URL"));
+    lines.add("- PostgreSQL " + Environment.serverVersion(dataSource) + ", "
+        + (System.getenv("PGJCACHE_JDBC_URL") == null
+            ? "embedded (zonky), same machine, loopback TCP" : "the server named by PGJCACHE_JDBC_URL"));
     lines.add("- " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
         + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     lines.add("- CPU: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
@@ -46,16 +44,6 @@ final class Machine {
 
   private static String property(String name) {
     return System.getProperty(name, "unknown");
-  }
-
-  private static String serverVersion(DataSource dataSource) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SHOW server_version")) {
-      rs.next();
-      return rs.getString(1);
-    } catch (SQLException e) {
-      return "unknown (" + e.getMessage() + ")";
-    }
   }
 
   private static String cpuModel() {

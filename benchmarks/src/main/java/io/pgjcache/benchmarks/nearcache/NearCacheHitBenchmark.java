@@ -227,9 +227,14 @@ public class NearCacheHitBenchmark {
     @Setup(Level.Trial)
     public void open(Data data) {
       manager = Caching.getCachingProvider(CAFFEINE_PROVIDER).getCacheManager();
-      cache = manager.createCache("by-value", new MutableConfiguration<String, Object>()
-          .setTypes(String.class, Object.class).setStoreByValue(true));
+      cache = manager.createCache(storeByValue() ? "by-value" : "by-reference",
+          new MutableConfiguration<String, Object>().setTypes(String.class, Object.class)
+              .setStoreByValue(storeByValue()));
       cache.putAll(data.asMap());
+    }
+
+    boolean storeByValue() {
+      return true;
     }
 
     @TearDown(Level.Trial)
@@ -240,21 +245,10 @@ public class NearCacheHitBenchmark {
 
   /** Caffeine's JCache, storing by reference. */
   @State(Scope.Benchmark)
-  public static class CaffeineByReference {
-    private CacheManager manager;
-    Cache<String, Object> cache;
-
-    @Setup(Level.Trial)
-    public void open(Data data) {
-      manager = Caching.getCachingProvider(CAFFEINE_PROVIDER).getCacheManager();
-      cache = manager.createCache("by-reference", new MutableConfiguration<String, Object>()
-          .setTypes(String.class, Object.class).setStoreByValue(false));
-      cache.putAll(data.asMap());
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-      manager.close();
+  public static class CaffeineByReference extends CaffeineByValue {
+    @Override
+    boolean storeByValue() {
+      return false;
     }
   }
 

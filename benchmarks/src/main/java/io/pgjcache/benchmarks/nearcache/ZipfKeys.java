@@ -1,5 +1,6 @@
 package io.pgjcache.benchmarks.nearcache;
 
+import io.pgjcache.benchmarks.ZipfSampler;
 import java.util.SplittableRandom;
 
 /**
@@ -11,21 +12,10 @@ final class ZipfKeys {
   /** The usual skew of cache workloads (YCSB uses 0.99). */
   static final double DEFAULT_EXPONENT = 0.99;
 
-  private final double[] cumulative;
+  private final ZipfSampler sampler;
 
   ZipfKeys(int keys, double exponent) {
-    if (keys <= 0 || exponent < 0) {
-      throw new IllegalArgumentException("keys must be positive and exponent not negative: " + keys + ", " + exponent);
-    }
-    cumulative = new double[keys];
-    double sum = 0;
-    for (int i = 0; i < keys; i++) {
-      sum += 1 / Math.pow(i + 1, exponent);
-      cumulative[i] = sum;
-    }
-    for (int i = 0; i < keys; i++) {
-      cumulative[i] /= sum;
-    }
+    this.sampler = new ZipfSampler(keys, exponent);
   }
 
   /** {@code length} indexes, reproducible for a given seed. */
@@ -33,23 +23,8 @@ final class ZipfKeys {
     SplittableRandom random = new SplittableRandom(seed);
     int[] indexes = new int[length];
     for (int i = 0; i < length; i++) {
-      indexes[i] = indexOf(random.nextDouble());
+      indexes[i] = sampler.next(random);
     }
     return indexes;
-  }
-
-  /** The first index whose cumulative probability reaches {@code u}. */
-  private int indexOf(double u) {
-    int low = 0;
-    int high = cumulative.length - 1;
-    while (low < high) {
-      int middle = (low + high) >>> 1;
-      if (cumulative[middle] < u) {
-        low = middle + 1;
-      } else {
-        high = middle;
-      }
-    }
-    return low;
   }
 }

@@ -188,14 +188,10 @@ public final class NearCache {
 
   /**
    * Announces a write of this key by this node, before its commit; null when nothing may be installed now.
-   * Whatever the key held is gone, from the index too (see {@link #invalidate}).
+   * Whatever the key held is gone.
    */
-  public PendingWrite beginWrite(DigestKey key, Object indexKey) {
-    PendingWrite pending = place(key, PendingWrite::new);
-    if (indexKey != null) {
-      byKey.remove(indexKey);
-    }
-    return pending;
+  public PendingWrite beginWrite(DigestKey key) {
+    return place(key, PendingWrite::new);
   }
 
   /** Puts a marker of the stream's current generation in the key's place, unless the stream is down. */
@@ -309,21 +305,12 @@ public final class NearCache {
     }
   }
 
-  /**
-   * Drops the key's copy after a change this node made, and any read or write of it in flight. When this
-   * returns, the copy is out of the index too, even if a notification's removal of it is still under way on
-   * the listener's thread: the writer must read its own write.
-   *
-   * @param indexKey the caller's key the copy may be indexed under, or null
-   */
-  public void invalidate(DigestKey key, Object indexKey) {
+  /** Drops the key's copy after a change this node made, and any read or write of it in flight. */
+  public void invalidate(DigestKey key) {
     entries.computeIfPresent(key, (k, held) -> {
       unindex(held);
       return null;
     });
-    if (indexKey != null) {
-      byKey.remove(indexKey);
-    }
   }
 
   /**

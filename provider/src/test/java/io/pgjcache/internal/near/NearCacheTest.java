@@ -59,7 +59,7 @@ class NearCacheTest {
     install(key, bytes("v"), StoredEntry.ETERNAL);
     NearCache.Entry copy = near.get(key, 0);
 
-    near.invalidate(key, null);
+    near.invalidate(key);
     near.share(key, copy, "v", null);
 
     assertThat(near.get(key, 0)).isNull();
@@ -69,7 +69,7 @@ class NearCacheTest {
   void share_keepsNothing_whenAnotherCopyReplacedItMeanwhile() {
     install(key, bytes("old"), StoredEntry.ETERNAL);
     NearCache.Entry old = near.get(key, 0);
-    near.invalidate(key, null);
+    near.invalidate(key);
     install(key, bytes("new"), StoredEntry.ETERNAL);
 
     near.share(key, old, "old", null);
@@ -83,7 +83,7 @@ class NearCacheTest {
     install(key, bytes("v"), StoredEntry.ETERNAL);
     near.share(key, near.get(key, 0), "v", null);
 
-    near.invalidate(key, null);
+    near.invalidate(key);
 
     assertThat(near.get(key, 0)).isNull();
   }
@@ -103,7 +103,7 @@ class NearCacheTest {
   @Test
   void ownWrite_isKept_throughItsOwnAnnouncement_andDroppedByTheNextChange() {
     Object instance = new Object();
-    NearCache.PendingWrite pending = near.beginWrite(key, null);
+    NearCache.PendingWrite pending = near.beginWrite(key);
     near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, instance, null);
     assertThat(near.get(key, 0).shared()).isSameAs(instance);
 
@@ -116,7 +116,7 @@ class NearCacheTest {
 
   @Test
   void ownWrite_isKept_whenItsAnnouncementArrivedBeforeTheInstall_butNotPastTheNextOne() {
-    NearCache.PendingWrite pending = near.beginWrite(key, null);
+    NearCache.PendingWrite pending = near.beginWrite(key);
     near.onNotification(key, WRITER);
     near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0).shared()).isEqualTo("instance");
@@ -127,7 +127,7 @@ class NearCacheTest {
 
   @Test
   void ownWrite_isNotInstalled_whenAnotherSessionChangedTheKeyMeanwhile() {
-    NearCache.PendingWrite pending = near.beginWrite(key, null);
+    NearCache.PendingWrite pending = near.beginWrite(key);
     near.onNotification(key, OTHER);
     near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
 
@@ -137,7 +137,7 @@ class NearCacheTest {
 
   @Test
   void ownWrite_isNotInstalled_afterTwoAnnouncements_evenFromItsOwnBackend() {
-    NearCache.PendingWrite pending = near.beginWrite(key, null);
+    NearCache.PendingWrite pending = near.beginWrite(key);
     near.onNotification(key, WRITER);
     near.onNotification(key, WRITER);
     near.completeWrite(key, pending, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
@@ -147,7 +147,7 @@ class NearCacheTest {
 
   @Test
   void ownWrite_isDropped_byAnotherSessionsChange_whileAwaitingItsOwnAnnouncement() {
-    near.completeWrite(key, near.beginWrite(key, null), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
+    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
 
     near.onNotification(key, OTHER);
 
@@ -156,12 +156,12 @@ class NearCacheTest {
 
   @Test
   void ownWrite_isNotInstalled_afterALocalInvalidation_orAnOutage() {
-    NearCache.PendingWrite first = near.beginWrite(key, null);
-    near.invalidate(key, null);
+    NearCache.PendingWrite first = near.beginWrite(key);
+    near.invalidate(key);
     near.completeWrite(key, first, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).as("after a local invalidation").isNull();
 
-    NearCache.PendingWrite second = near.beginWrite(key, null);
+    NearCache.PendingWrite second = near.beginWrite(key);
     generation.incrementAndGet();
     near.completeWrite(key, second, WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).as("after the stream changed generation").isNull();
@@ -169,7 +169,7 @@ class NearCacheTest {
 
   @Test
   void ownWrite_dropsAReadThatReplacedItsPendingWrite_sinceThatReadMayPrecedeTheCommit() {
-    NearCache.PendingWrite pending = near.beginWrite(key, null);
+    NearCache.PendingWrite pending = near.beginWrite(key);
     install(key, bytes("old"), StoredEntry.ETERNAL);
 
     near.completeWrite(key, pending, WRITER, bytes("new"), StoredEntry.ETERNAL, "instance", null);
@@ -179,7 +179,7 @@ class NearCacheTest {
 
   @Test
   void ownWrite_ofAnUnknownBackend_lastsOnlyUntilTheNextNotification() {
-    near.completeWrite(key, near.beginWrite(key, null), 0, bytes("v"), StoredEntry.ETERNAL, "instance", null);
+    near.completeWrite(key, near.beginWrite(key), 0, bytes("v"), StoredEntry.ETERNAL, "instance", null);
     assertThat(near.get(key, 0)).isNotNull();
 
     near.onNotification(key, 0);
@@ -207,7 +207,7 @@ class NearCacheTest {
 
   @Test
   void sharing_keepsTheBackendACopyAwaits() {
-    near.completeWrite(key, near.beginWrite(key, null), WRITER, bytes("v"), StoredEntry.ETERNAL, null, null);
+    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, null, null);
     near.share(key, near.get(key, 0), "decoded", null);
 
     near.onNotification(key, WRITER);
@@ -223,7 +223,7 @@ class NearCacheTest {
     near.share(key, near.get(key, 0), "v", "caller key");
     assertThat(near.getShared(new String("caller key"), () -> 0)).isEqualTo("v");
 
-    near.invalidate(key, null);
+    near.invalidate(key);
 
     assertThat(near.getShared("caller key", () -> 0)).isNull();
   }
@@ -234,7 +234,7 @@ class NearCacheTest {
         () -> near.onNotification(key, OTHER),
         () -> near.invalidateAll(),
         () -> near.begin(key),
-        () -> near.beginWrite(key, null),
+        () -> near.beginWrite(key),
         () -> near.get(key, 2_000),
     };
     for (Runnable removal : removals) {
@@ -250,24 +250,8 @@ class NearCacheTest {
   }
 
   @Test
-  void anOwnChange_takesTheCallersKeyOutOfTheIndex_evenWhenTheDigestMapHasAlreadyLetGo() {
-    // The listener's thread removes a copy from the digest map first and from the index a moment later; a
-    // change this node makes meanwhile finds nothing in the digest map, but must still leave the index empty.
-    DigestKey elsewhere = new DigestKey(new byte[] {9, 9, 9, 9, 9});
-    install(key, bytes("v"), StoredEntry.ETERNAL);
-    near.share(key, near.get(key, 0), "v", "k");
-
-    near.invalidate(elsewhere, "k");
-    assertThat(near.getShared("k", () -> 0)).as("after a local invalidation").isNull();
-
-    near.share(key, near.get(key, 0), "v", "k");
-    near.beginWrite(elsewhere, "k");
-    assertThat(near.getShared("k", () -> 0)).as("after a local write began").isNull();
-  }
-
-  @Test
   void anOwnWrite_isReachableByKey_throughItsOwnAnnouncement_butNotPastTheNextChange() {
-    near.completeWrite(key, near.beginWrite(key, null), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", "k");
+    near.completeWrite(key, near.beginWrite(key), WRITER, bytes("v"), StoredEntry.ETERNAL, "instance", "k");
     near.onNotification(key, WRITER);
     assertThat(near.getShared("k", () -> 0)).isEqualTo("instance");
 
@@ -371,7 +355,7 @@ class NearCacheTest {
     try {
       while (System.nanoTime() < deadline) {
         int written = committed.incrementAndGet();
-        near.invalidate(key, "k");
+        near.invalidate(key);
         Object seen = near.getShared("k", () -> 0);
         if (seen != null && (Integer) seen < written) {
           stale++;
