@@ -16,6 +16,7 @@ import io.pgjcache.internal.management.MBeans;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.processor.PgMutableEntry;
 import io.pgjcache.internal.store.CacheCodec;
+import io.pgjcache.internal.store.ManagerCodec;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.EncodedKey;
@@ -97,7 +98,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private volatile boolean closed;
 
   PgCache(PgCacheManager manager, String name, PgCacheConfiguration<K, V> configuration, CacheTable table,
-      Database database, Codec managerCodec, Executor executor, NearCache near, ClusterEvents clusterEvents) {
+      Database database, ManagerCodec managerCodec, Executor executor, NearCache near, ClusterEvents clusterEvents) {
     this.manager = Objects.requireNonNull(manager, "manager");
     this.name = Objects.requireNonNull(name, "name");
     this.configuration = Objects.requireNonNull(configuration, "configuration");
@@ -116,7 +117,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     this.near = near != null && expiry.isPredictable() && expiry.accessKeepsExpiry() ? near : null;
     this.byReference = this.near != null && !configuration.isStoreByValue();
     // Remembering key encodings pays off where hits are served from memory.
-    this.codec = new CacheCodec<>(name, managerCodec, manager.getClassLoader(),
+    this.codec = new CacheCodec<>(name, managerCodec, manager.getClassLoader(), configuration.getKeyType(),
+        configuration.getValueType(),
         this.near == null ? null : new EncodedKeys<>(this.near.maxEntries(), byReference));
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
@@ -212,7 +214,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       if (!live) {
         missing.add(entry.getKey());
       } else {
-        V value = codec.decodeValue(row.valueBytes());
+        V value = codec.decodeValue(row.valueBytes(), row.digest());
         share(entry.getValue(), installed, value);
         result.put(entry.getKey(), value);
         touch(entry.getValue(), row.expiresAt(), now);
@@ -896,7 +898,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         List<StoredEntry> rows = table.sweep(c, now, batchSize);
         if (wantsEvents()) {
           for (StoredEntry row : rows) {
-            V value = codec.decodeValue(row.valueBytes());
+            V value = codec.decodeValue(row.valueBytes(), row.digest());
             K key = codec.decodeKey(row.keyBytes());
             expired.add(new PgCacheEntryEvent<>(this, EventType.EXPIRED, key, value, value, true));
           }
@@ -949,7 +951,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       if (live && value == null) {
         NearCache.Entry held = byReference ? near.get(k.digestKey(), PgCache::now) : null;
         value = held != null && held.shared() != null && Arrays.equals(held.valueBytes(), row.valueBytes())
-            ? (T) held.shared() : (T) codec.decodeValue(row.valueBytes());
+            ? (T) held.shared() : (T) codec.decodeValue(row.valueBytes(), row.digest());
       }
       return value;
     }
@@ -1110,7 +1112,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       long now = now();
       long expiresAt = expiry.forAccess(now, StoredEntry.ETERNAL);
       byte[] value = database.autoCommit(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
-      return value == null ? null : codec.decodeValue(value);
+      return value == null ? null : codec.decodeValue(value, k.digest());
     }
     if (near != null) {
       NearCache.Entry copy = near.get(k.digestKey(), PgCache::now);
@@ -1135,7 +1137,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     if (!live) {
       return null;
     }
-    V value = codec.decodeValue(row.valueBytes());
+    V value = codec.decodeValue(row.valueBytes(), row.digest());
     share(k, installed, value);
     touch(k, row.expiresAt(), now);
     return value;
@@ -1147,7 +1149,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     if (copy.shared() != null) {
       return (V) copy.shared();
     }
-    V value = codec.decodeValue(copy.valueBytes());
+    V value = codec.decodeValue(copy.valueBytes(), k.digest());
     share(k, copy, value);
     return value;
   }
@@ -1228,8 +1230,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
           StoredEntry row = database.autoCommit(what("event"), c -> table.read(c, KeyDigest.of(incoming.key())));
           valueBytes = row == null ? null : row.valueBytes();
         }
-        V value = valueBytes == null ? null : codec.decodeValue(valueBytes);
-        V old = incoming.oldValue() == null ? null : codec.decodeValue(incoming.oldValue());
+        byte[] digest = KeyDigest.of(incoming.key());
+        V value = valueBytes == null ? null : codec.decodeValue(valueBytes, digest);
+        V old = incoming.oldValue() == null ? null : codec.decodeValue(incoming.oldValue(), digest);
         boolean oldAvailable = incoming.oldValue() != null;
         if (incoming.type() == EventType.REMOVED || incoming.type() == EventType.EXPIRED) {
           value = old;
@@ -1384,7 +1387,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         StoredEntry row = page.get(position++);
         long now = now();
         if (!row.isExpiredAt(now)) {
-          next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes()), codec.decodeValue(row.valueBytes()));
+          next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes()),
+              codec.decodeValue(row.valueBytes(), row.digest()));
           if (countAccess) {
             statistics.recordHits(1);
             touch(EncodedKey.ofStored(row.keyBytes(), row.digest()), row.expiresAt(), now);

@@ -14,6 +14,7 @@ import io.pgjcache.internal.notify.ListenTargets;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DefaultCodec;
+import io.pgjcache.internal.store.ManagerCodec;
 import io.pgjcache.internal.store.Identifiers;
 import io.pgjcache.internal.store.Registry;
 import java.lang.System.Logger.Level;
@@ -72,7 +73,7 @@ public final class PgCacheManager implements CacheManager {
   private final ConnectionPools.Pool pool;
   private final Database database;
   private final Registry registry;
-  private final Codec codec;
+  private final ManagerCodec codec;
   private final ExecutorService executor;
   private final ExpirySweeper sweeper;
   private final ConcurrentMap<String, OpenCache> caches = new ConcurrentHashMap<>();
@@ -98,7 +99,8 @@ public final class PgCacheManager implements CacheManager {
     this.pool = ConnectionPools.open(managerName, settings, classLoader);
     this.database = new Database(pool.dataSource());
     this.registry = new Registry(database, settings.schema());
-    this.codec = new DefaultCodec(settings.serialFilter());
+    this.codec = new ManagerCodec(new DefaultCodec(settings.serialFilter()), settings.maxKeySize(),
+        settings.maxValueSize());
     try {
       registry.initialize();
     } catch (RuntimeException e) {

@@ -36,7 +36,9 @@ class CodecIT {
 
   @BeforeAll
   static void start() {
-    cluster = Cluster.of(2);
+    // Point lives beside the test, not beside the cache's declared types: the application names it.
+    cluster = Cluster.builder().nodes(2).property(Setting.SERIAL_FILTER.key(),
+        Setting.SERIAL_FILTER.defaultValue().orElseThrow() + ";" + Point.class.getName()).build();
   }
 
   @AfterAll

@@ -44,10 +44,16 @@ public class PgJCacheProperties {
   private Duration connectionTimeout = Duration.ofSeconds(5);
 
   /**
-   * java.io.ObjectInputFilter pattern applied to every Java-deserialized key and value. Defaults to the
-   * provider's filter, which blocks the well-known gadget packages.
+   * java.io.ObjectInputFilter pattern consulted first for every Java-deserialized key and value; classes it
+   * allows are added to the provider's built-in allow-list (end it with !* to replace the list).
    */
   private String serialFilter;
+
+  /** Most bytes an encoded key may take. Defaults to the provider's (64 KiB). */
+  private Integer maxKeySize;
+
+  /** Most bytes an encoded value may take. Defaults to the provider's (64 MiB). */
+  private Integer maxValueSize;
 
   private final Jdbc jdbc = new Jdbc();
 
@@ -113,6 +119,22 @@ public class PgJCacheProperties {
 
   public void setSerialFilter(String serialFilter) {
     this.serialFilter = serialFilter;
+  }
+
+  public Integer getMaxKeySize() {
+    return maxKeySize;
+  }
+
+  public void setMaxKeySize(Integer maxKeySize) {
+    this.maxKeySize = maxKeySize;
+  }
+
+  public Integer getMaxValueSize() {
+    return maxValueSize;
+  }
+
+  public void setMaxValueSize(Integer maxValueSize) {
+    this.maxValueSize = maxValueSize;
   }
 
   public Jdbc getJdbc() {

@@ -39,6 +39,8 @@ final class ProviderProperties {
     put(properties, Setting.SWEEP_INTERVAL, iso(settings.getSweep().getInterval()));
     put(properties, Setting.SWEEP_BATCH_SIZE, settings.getSweep().getBatchSize());
     put(properties, Setting.SERIAL_FILTER, settings.getSerialFilter());
+    put(properties, Setting.MAX_KEY_SIZE, settings.getMaxKeySize());
+    put(properties, Setting.MAX_VALUE_SIZE, settings.getMaxValueSize());
     put(properties, Setting.LISTEN_URL, settings.getListen().getUrl());
     put(properties, Setting.NEAR_CACHE_ENABLED, settings.getNearCache().isEnabled());
     put(properties, Setting.NEAR_CACHE_MAX_ENTRIES, settings.getNearCache().getMaxEntries());

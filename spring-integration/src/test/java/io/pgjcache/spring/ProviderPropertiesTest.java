@@ -96,6 +96,8 @@ class ProviderPropertiesTest {
       case SWEEP_INTERVAL -> "PT0.5S";
       case SWEEP_BATCH_SIZE -> "50";
       case SERIAL_FILTER -> "maxdepth=5";
+      case MAX_KEY_SIZE -> "1024";
+      case MAX_VALUE_SIZE -> "2048";
       case CACHE_UNLOGGED -> "false";
       case LISTEN_URL -> "jdbc:postgresql://direct/app";
       case NEAR_CACHE_ENABLED -> "false";

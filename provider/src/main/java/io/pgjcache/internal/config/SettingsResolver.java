@@ -108,6 +108,8 @@ public final class SettingsResolver {
         duration(values, Setting.SWEEP_INTERVAL, true),
         positiveInt(values, Setting.SWEEP_BATCH_SIZE),
         text(values, Setting.SERIAL_FILTER),
+        positiveInt(values, Setting.MAX_KEY_SIZE),
+        positiveInt(values, Setting.MAX_VALUE_SIZE),
         listenUrl(values),
         bool(values, Setting.NEAR_CACHE_ENABLED),
         positiveInt(values, Setting.NEAR_CACHE_MAX_ENTRIES),
