@@ -898,7 +898,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         List<StoredEntry> rows = table.sweep(c, now, batchSize);
         if (wantsEvents()) {
           for (StoredEntry row : rows) {
-            V value = codec.decodeValue(row.valueBytes(), row.digest());
+            V value = codec.decodeValue(row.valueBytes(), KeyDigest.of(row.keyBytes()));
             K key = codec.decodeKey(row.keyBytes());
             expired.add(new PgCacheEntryEvent<>(this, EventType.EXPIRED, key, value, value, true));
           }

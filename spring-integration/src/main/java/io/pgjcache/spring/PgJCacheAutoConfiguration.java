@@ -3,6 +3,7 @@ package io.pgjcache.spring;
 import io.pgjcache.PgCachingProvider;
 import java.net.URI;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Caching;
 import javax.cache.spi.CachingProvider;
@@ -10,6 +11,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -63,8 +65,10 @@ public class PgJCacheAutoConfiguration {
     ClassLoader classLoader = beanFactory.getBeanClassLoader();
     CachingProvider provider = Caching.getCachingProvider(PgCachingProvider.class.getName(), classLoader);
     URI uri = managerUri(environment);
-    javax.cache.CacheManager manager =
-        provider.getCacheManager(uri, classLoader, ProviderProperties.of(properties, dataSource));
+    Properties settings = ProviderProperties.of(properties, dataSource);
+    ProviderProperties.allowPackages(settings,
+        AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of());
+    javax.cache.CacheManager manager = provider.getCacheManager(uri, classLoader, settings);
     List<String> cacheNames = Binder.get(environment)
         .bind("spring.cache.cache-names", Bindable.listOf(String.class)).orElse(List.of());
     try {

@@ -3,6 +3,7 @@ package io.pgjcache.spring;
 import io.pgjcache.PgCachingProvider;
 import io.pgjcache.Setting;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -52,6 +53,22 @@ final class ProviderProperties {
       putForCache(properties, name, Setting.CACHE_UNLOGGED, cache.getUnlogged());
     });
     return properties;
+  }
+
+  /**
+   * Lets the application's own classes (the packages of its {@code @SpringBootApplication}) be deserialized:
+   * Spring declares every cache {@code Object}, so the provider cannot know them otherwise. They are added after
+   * {@code pgjcache.serial-filter}, whose own entries (a trailing {@code !*} included) therefore come first.
+   */
+  static void allowPackages(Properties properties, List<String> packages) {
+    if (packages.isEmpty()) {
+      return;
+    }
+    String filter = properties.getProperty(Setting.SERIAL_FILTER.key(),
+        Setting.SERIAL_FILTER.defaultValue().orElseThrow());
+    StringBuilder extended = new StringBuilder(filter);
+    packages.forEach(name -> extended.append(';').append(name).append(".**"));
+    properties.setProperty(Setting.SERIAL_FILTER.key(), extended.toString());
   }
 
   private static void put(Properties properties, Setting setting, Object value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgjcache.Setting;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -45,6 +46,19 @@ class ProviderPropertiesTest {
             .isEqualTo(normalized(setting.defaultValue().orElseThrow()));
       }
     }
+  }
+
+  @Test
+  void theApplicationsPackages_joinTheDeserializationAllowList_afterTheConfiguredFilter() {
+    Properties byDefault = ProviderProperties.of(bind(Map.of()), APPLICATION_DATA_SOURCE);
+    ProviderProperties.allowPackages(byDefault, List.of("com.example.shop"));
+    assertThat(byDefault.getProperty(Setting.SERIAL_FILTER.key()))
+        .isEqualTo(Setting.SERIAL_FILTER.defaultValue().orElseThrow() + ";com.example.shop.**");
+
+    Properties replaced = ProviderProperties.of(bind(Map.of("pgjcache.serial-filter", "maxdepth=5;!*")),
+        APPLICATION_DATA_SOURCE);
+    ProviderProperties.allowPackages(replaced, List.of("com.example.shop"));
+    assertThat(replaced.getProperty(Setting.SERIAL_FILTER.key())).startsWith("maxdepth=5;!*;");
   }
 
   @Test

@@ -78,10 +78,10 @@ public final class CacheCodec<K, V> {
     return bytes;
   }
 
-  /** Decodes the value of the row whose key has this digest. */
+  /** Decodes the value of the row whose key has this digest (named if the value cannot be read). */
   @SuppressWarnings("unchecked")
   public V decodeValue(byte[] bytes, byte[] digest) {
-    return (V) decode(bytes, "value", digest);
+    return (V) decode(bytes, "value", Objects.requireNonNull(digest, "digest"));
   }
 
   @SuppressWarnings("unchecked")
@@ -94,6 +94,7 @@ public final class CacheCodec<K, V> {
       return codec.decode(bytes, classLoader);
     } catch (RuntimeException e) {
       // Stored bytes are untrusted: whatever a codec throws on them is the row's fault, not the caller's.
+      // A key's row is found by the digest of the key's own bytes.
       byte[] rowDigest = digest != null ? digest : KeyDigest.of(bytes);
       throw new CacheException("Cache '" + cacheName + "': cannot read the stored " + role + " of the row with key "
           + "digest " + HexFormat.of().formatHex(rowDigest) + ": " + e.getMessage(), e);

@@ -20,7 +20,8 @@ import java.util.Set;
 final class SerialAllowList {
   /** JDK value types and the collections that hold them. */
   private static final Set<String> JDK_CLASSES = Set.of(
-      "java.lang.Object", "java.lang.Number", "java.lang.Enum", "java.lang.String", "java.lang.Boolean",
+      "java.lang.Object", "java.io.Serializable", "java.lang.Number", "java.lang.Enum", "java.lang.String",
+      "java.lang.Boolean",
       "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
       "java.lang.Double", "java.lang.Character", "java.lang.String$CaseInsensitiveComparator",
       "java.math.BigInteger", "java.math.BigDecimal", "java.util.UUID", "java.util.Date", "java.util.Locale",

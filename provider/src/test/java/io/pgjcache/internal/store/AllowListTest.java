@@ -122,7 +122,8 @@ class AllowListTest {
         new java.sql.Timestamp(6), new ArrayList<>(List.of(1, "a")), new HashMap<>(Map.of("k", 1L)),
         new TreeMap<>(Map.of("a", List.of(1, 2))), new LinkedHashMap<>(Map.of(1, Set.of("x"))), List.of(1, 2),
         Map.of("k", "v"), Collections.unmodifiableList(new ArrayList<>(List.of(1))), Arrays.asList(1, 2),
-        EnumSet.of(TimeUnit.SECONDS), new Object[] {1, "two", new long[] {3}}, new String[][] {{"a"}},
+        EnumSet.of(TimeUnit.SECONDS), new Object[] {1, "two", new long[] {3}}, new Serializable[] {1, "x"},
+        new String[][] {{"a"}},
         new int[] {1, 2, 3}, TimeUnit.DAYS);
     for (Object value : values) {
       Object decoded = untyped.decode(untyped.encode(value), LOADER);
