@@ -51,7 +51,7 @@ public final class Registry {
     return schema;
   }
 
-  /** Creates the schema, the registry and the version sequence if they do not exist. */
+  /** Creates the schema, the registry, the version sequence and the statistics view if they do not exist. */
   public void initialize() {
     database.transaction(() -> "pgjcache: creating schema " + schema, connection -> {
       try (Statement statement = connection.createStatement()) {
@@ -74,6 +74,8 @@ public final class Registry {
         }
         statement.execute(Sql.createVersionSequence(schema));
         statement.execute(Sql.createNotifyFunction(schema));
+        statement.execute(Sql.createExpiryStatsFunction(schema));
+        statement.execute(Sql.createStatsView(schema));
       }
       return null;
     });
