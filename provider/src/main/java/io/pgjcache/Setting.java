@@ -166,13 +166,13 @@ public enum Setting {
 
   /** Parses a value of this boolean setting ({@code true} or {@code false}, any case); errors name {@link #key()}. */
   public boolean parseBoolean(String text) {
-    requireType(Type.BOOLEAN, Type.BOOLEAN);
+    requireType(Type.BOOLEAN);
     return (Boolean) parse(key, text);
   }
 
   /** Parses a value of this integer setting; errors name {@link #key()}. */
   public int parseInt(String text) {
-    requireType(Type.POSITIVE_INT, Type.POSITIVE_INT);
+    requireType(Type.POSITIVE_INT);
     return (Integer) parse(key, text);
   }
 
@@ -193,9 +193,9 @@ public enum Setting {
     parse(propertyName, text);
   }
 
-  private void requireType(Type one, Type other) {
-    if (type() != one && type() != other) {
-      throw new IllegalStateException(key + " is a " + type() + " setting, not " + one);
+  private void requireType(Type... accepted) {
+    if (!Arrays.asList(accepted).contains(type())) {
+      throw new IllegalStateException(key + " is a " + type() + " setting, not " + accepted[0]);
     }
   }
 

@@ -16,7 +16,8 @@ class SettingTest {
     Properties blank = new Properties();
     blank.setProperty(Setting.POOL_SIZE.key(), " ");
 
-    assertThat(Setting.POOL_SIZE.getInt(empty)).isEqualTo(Integer.parseInt(Setting.POOL_SIZE.defaultValue().orElseThrow()));
+    assertThat(Setting.POOL_SIZE.getInt(empty))
+        .isEqualTo(Integer.parseInt(Setting.POOL_SIZE.defaultValue().orElseThrow()));
     assertThat(Setting.POOL_SIZE.getInt(blank)).isEqualTo(Setting.POOL_SIZE.getInt(empty));
     assertThat(Setting.NEAR_CACHE_ENABLED.getBoolean(empty)).isTrue();
     assertThat(Setting.CONNECTION_TIMEOUT.getDuration(empty)).isEqualTo(Duration.ofSeconds(5));
@@ -34,7 +35,8 @@ class SettingTest {
 
     assertThat(Setting.POOL_SIZE.getInt(given)).isEqualTo(3);
     assertThat(Setting.NEAR_CACHE_ENABLED.getBoolean(given)).isFalse();
-    assertThat(Setting.SWEEP_INTERVAL.getDuration(given)).as("plain number: milliseconds").isEqualTo(Duration.ofMillis(250));
+    assertThat(Setting.SWEEP_INTERVAL.getDuration(given)).as("plain number: milliseconds")
+        .isEqualTo(Duration.ofMillis(250));
     assertThat(Setting.STATEMENT_TIMEOUT.getDuration(given)).as("zero turns it off").isZero();
   }
 

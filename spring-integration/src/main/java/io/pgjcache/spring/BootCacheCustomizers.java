@@ -31,7 +31,8 @@ final class BootCacheCustomizers {
   private final UnaryOperator<CacheManager> cacheManagerCustomizers;
 
   private BootCacheCustomizers(Consumer<Properties> propertiesCustomizers,
-      Consumer<javax.cache.CacheManager> jcacheManagerCustomizers, UnaryOperator<CacheManager> cacheManagerCustomizers) {
+      Consumer<javax.cache.CacheManager> jcacheManagerCustomizers,
+      UnaryOperator<CacheManager> cacheManagerCustomizers) {
     this.propertiesCustomizers = propertiesCustomizers;
     this.jcacheManagerCustomizers = jcacheManagerCustomizers;
     this.cacheManagerCustomizers = cacheManagerCustomizers;

@@ -46,7 +46,6 @@ public final class CacheSettings {
         .anyMatch(region -> cacheName.equals(region) || cacheName.endsWith("." + region));
   }
 
-
   // Values were validated under their full names when the settings were resolved; the defaults of per-cache
   // settings are the manager's, so an absent value stays absent.
   private static Optional<String> given(Map<Setting, String> settings, Setting setting) {

@@ -74,7 +74,8 @@ public final class SettingsResolver {
       Setting setting = dot <= 0 ? null : Setting.forCacheKey(rest.substring(dot + 1)).orElse(null);
       if (setting == null) {
         throw new IllegalArgumentException("Unknown pgjcache per-cache setting '" + key + "' in " + source
-            + "; expected pgjcache.cache.<cache name>.<setting> with a setting among " + settingNames(Setting.Scope.CACHE));
+            + "; expected pgjcache.cache.<cache name>.<setting> with a setting among "
+            + settingNames(Setting.Scope.CACHE));
       }
       perCache.computeIfAbsent(rest.substring(0, dot), name -> new EnumMap<>(Setting.class))
           .put(setting, String.valueOf(value).trim());
