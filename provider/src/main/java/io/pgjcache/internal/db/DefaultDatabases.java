@@ -14,7 +14,6 @@ import javax.cache.CacheException;
  */
 final class DefaultDatabases {
   private static final System.Logger LOG = System.getLogger(DefaultDatabases.class.getName());
-  static final String EMBEDDED_ARTIFACT = "io.pgjcache:pgjcache-embedded";
 
   private DefaultDatabases() {
   }
@@ -27,8 +26,8 @@ final class DefaultDatabases {
           .orElseThrow(() -> new CacheException("pgjcache: no database configured for manager " + managerName
               + ". Set " + Setting.JDBC_URL.key() + " (or the environment variable "
               + Setting.JDBC_URL.environmentVariable() + "), pass a DataSource as " + Setting.DATASOURCE.key()
-              + ", or, for demos, tests and development, put " + EMBEDDED_ARTIFACT
-              + " on the class path for a private PostgreSQL."));
+              + ", or, for demos, tests and development, put io.pgjcache:pgjcache-embedded on the class path "
+              + "for a private PostgreSQL."));
     } catch (ServiceConfigurationError e) {
       throw new CacheException("pgjcache: the default database registered for manager " + managerName
           + " cannot be loaded: " + e.getMessage(), e);
