@@ -1,11 +1,11 @@
 package io.pgjcache.internal.cache;
 
-import io.pgjcache.Codec;
+import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.Codec;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
-import io.pgjcache.internal.store.CacheCodec;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.EncodedKeys;
 import java.util.Objects;

@@ -2,12 +2,12 @@ package io.pgjcache.internal.cache;
 
 import static io.pgjcache.internal.Closeables.closeQuietly;
 
+import io.pgjcache.internal.codec.CacheCodec;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
-import io.pgjcache.internal.store.CacheCodec;
 import io.pgjcache.internal.store.CacheTable;
 import java.util.Objects;
 import java.util.concurrent.Executor;

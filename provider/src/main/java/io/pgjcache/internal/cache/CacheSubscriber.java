@@ -1,12 +1,12 @@
 package io.pgjcache.internal.cache;
 
+import io.pgjcache.internal.codec.CacheCodec;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.event.OrderedExecutor;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.near.NearCache;
-import io.pgjcache.internal.store.CacheCodec;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.KeyDigest;

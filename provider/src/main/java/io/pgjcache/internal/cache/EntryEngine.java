@@ -1,14 +1,14 @@
 package io.pgjcache.internal.cache;
 
+import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
-import io.pgjcache.internal.store.CacheCodec;
 import io.pgjcache.internal.store.CacheTable;
-import io.pgjcache.internal.store.EncodedKey;
 import io.pgjcache.internal.store.StoredEntry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,28 +79,25 @@ public final class EntryEngine<K, V> {
    * produced once the change has committed and brings this node's near copy up to date.
    */
   public <R> R compute(String operation, EncodedKey k, Work<K, V, R> work) {
-    LockedEntry<K, V>[] locked = new LockedEntry[1];
-    R result;
+    Done<K, V, R> done;
     try {
-      result = database.transaction(describe(name, operation), c -> {
+      done = database.transaction(describe(name, operation), c -> {
         int backendPid = table.lock(c, k.digest());
-        StoredEntry row = table.read(c, k.digest());
-        LockedEntry<K, V> entry = new LockedEntry<>(this, c, k, row, EntryReader.now());
+        LockedEntry<K, V> entry = new LockedEntry<>(this, c, k, table.read(c, k.digest()), EntryReader.now());
         entry.backendPid = backendPid;
-        locked[0] = entry;
         R outcome = work.run(entry);
         publishToCluster(c, entry.events);
         if (byReference && entry.stored != null) {
           entry.pending = near.beginWrite(k.digestKey());
         }
-        return outcome;
+        return new Done<>(entry, outcome);
       });
     } catch (RuntimeException e) {
       // The commit may have happened before the connection broke.
       invalidate(k);
       throw e;
     }
-    LockedEntry<K, V> entry = locked[0];
+    LockedEntry<K, V> entry = done.entry();
     if (entry.pending != null) {
       near.completeWrite(k.digestKey(), entry.pending, entry.backendPid, entry.storedBytes, entry.storedExpiry,
           entry.stored, k.remembered());
@@ -108,7 +105,11 @@ public final class EntryEngine<K, V> {
       invalidate(k);
     }
     events.publish(entry.events);
-    return result;
+    return done.result();
+  }
+
+  /** A committed locked change: what it did to the entry, and its result. */
+  private record Done<K, V, R>(LockedEntry<K, V> entry, R result) {
   }
 
   /** No writer, no listener, a policy known in advance: single statements need no read first. */

@@ -1,9 +1,9 @@
 package io.pgjcache.internal.cache;
 
+import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.db.Database;
-import io.pgjcache.internal.store.CacheCodec;
 import io.pgjcache.internal.store.CacheTable;
-import io.pgjcache.internal.store.EncodedKey;
 import io.pgjcache.internal.store.StoredEntry;
 import java.util.Iterator;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.pgjcache.internal.cache;
 
+import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
-import io.pgjcache.internal.store.CacheCodec;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DigestKey;
-import io.pgjcache.internal.store.EncodedKey;
 import io.pgjcache.internal.store.ImmutableTypes;
 import io.pgjcache.internal.store.StoredEntry;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package io.pgjcache.internal.cache;
 
+import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.management.CacheStatistics;
-import io.pgjcache.internal.store.CacheCodec;
-import io.pgjcache.internal.store.EncodedKey;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Predicate;

@@ -1,8 +1,8 @@
 package io.pgjcache.internal.cache;
 
+import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.near.NearCache;
-import io.pgjcache.internal.store.EncodedKey;
 import io.pgjcache.internal.store.StoredEntry;
 import java.sql.Connection;
 import java.sql.SQLException;

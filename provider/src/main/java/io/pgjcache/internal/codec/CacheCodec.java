@@ -1,6 +1,8 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
-import io.pgjcache.Codec;
+import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.store.EncodedKeys;
+import io.pgjcache.internal.store.KeyDigest;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
