@@ -12,6 +12,7 @@ import io.pgjcache.internal.cache.EntryLoader;
 import io.pgjcache.internal.cache.EntryReader;
 import io.pgjcache.internal.cache.EntryWriter;
 import io.pgjcache.internal.cache.KeyChanges.Outcome;
+import io.pgjcache.internal.cache.LoggingCompletionListener;
 import io.pgjcache.internal.cache.KeyChanges;
 import io.pgjcache.internal.cache.LockedEntry;
 import io.pgjcache.internal.codec.CacheCodec;
@@ -22,7 +23,7 @@ import io.pgjcache.internal.management.CacheConfigurationBean;
 import io.pgjcache.internal.management.CacheStatistics;
 import io.pgjcache.internal.management.MBeans;
 import io.pgjcache.internal.processor.PgMutableEntry;
-import java.lang.System.Logger.Level;
+import io.pgjcache.internal.processor.ProcessorResults;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,8 +66,6 @@ import javax.cache.processor.EntryProcessorResult;
  * caller's thread after commit; asynchronous listeners and {@code loadAll} run on the manager's executor.
  */
 public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable {
-  private static final System.Logger LOG = System.getLogger(PgCache.class.getName());
-
   private final CacheManager manager;
   private final Consumer<Cache<?, ?>> onClose;
   private final String name;
@@ -414,15 +413,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
         if (result != null) {
           results.put(key, () -> result);
         }
-      } catch (EntryProcessorException e) {
-        results.put(key, () -> {
-          throw e;
-        });
       } catch (CacheException e) {
-        EntryProcessorException wrapped = new EntryProcessorException(e);
-        results.put(key, () -> {
-          throw wrapped;
-        });
+        results.put(key, ProcessorResults.failure(e));
       }
     }
     return results;
@@ -453,7 +445,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
     requireOpen();
     checks.keys(keys);
-    CompletionListener listener = completionListener == null ? NoCompletionListener.INSTANCE : completionListener;
+    CompletionListener listener = completionListener == null ? LoggingCompletionListener.INSTANCE : completionListener;
     if (!loader.isConfigured()) {
       listener.onCompletion();
       return;
@@ -605,19 +597,6 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   }
 
   private record Invocation<T>(T result, PgMutableEntry.Outcome outcome, boolean existed) {
-  }
-
-  private enum NoCompletionListener implements CompletionListener {
-    INSTANCE;
-
-    @Override
-    public void onCompletion() {
-    }
-
-    @Override
-    public void onException(Exception e) {
-      LOG.log(Level.WARNING, "pgjcache: loadAll failed", e);
-    }
   }
 
   @Override
