@@ -78,6 +78,20 @@ public final class PrivatePostgres implements AutoCloseable {
   }
 
   /**
+   * A server that also accepts SSL connections, presenting this certificate, and admits the superuser
+   * {@code postgres} over any TCP connection and everyone else as these pg_hba.conf lines say.
+   */
+  public static PrivatePostgres startWithSsl(Path dataDirectory, SelfSignedCertificate certificate,
+      List<String> hbaLines) {
+    List<String> hba = new ArrayList<>(List.of("local all all trust", "host all postgres 127.0.0.1/32 trust",
+        "host all postgres ::1/128 trust"));
+    hba.addAll(hbaLines);
+    hba.add("");
+    return new PrivatePostgres(dataDirectory, String.join("\n", hba),
+        Objects.requireNonNull(certificate, "certificate"), null);
+  }
+
+  /**
    * A server that presents this certificate and admits every role but the superuser {@code postgres} only over
    * SSL, with its password and a client certificate that {@code clientAuthority} vouches for and whose common
    * name is the role's name ({@code clientcert=verify-full}).

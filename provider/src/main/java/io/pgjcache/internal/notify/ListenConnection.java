@@ -2,7 +2,6 @@ package io.pgjcache.internal.notify;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -11,9 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Queue;
-import org.postgresql.core.SocketFactoryFactory;
+import javax.net.ssl.SSLException;
 import org.postgresql.jdbc.SslMode;
-import org.postgresql.util.PSQLException;
 
 /**
  * A connection to PostgreSQL that does nothing but LISTEN, speaking just enough of the frontend/backend
@@ -107,30 +105,20 @@ public final class ListenConnection implements AutoCloseable {
       Duration connectTimeout, String applicationName) throws IOException {
     long deadline = System.nanoTime() + connectTimeout.toNanos();
     Properties properties = target.copy();
-    Socket socket = plainSocket(properties);
+    Socket socket = ListenSsl.connect(address, mode, properties, millis(connectTimeout));
     try {
-      socket.setTcpNoDelay(true);
-      socket.setKeepAlive(true);
-      socket.connect(new InetSocketAddress(address.host(), address.port()), millis(connectTimeout));
-      socket.setSoTimeout(millis(connectTimeout));
-      Socket channel = ListenSsl.negotiate(socket, mode, properties, address.host(), address.port());
-      ListenConnection connection = new ListenConnection(channel, describe(address, target), connectTimeout);
+      ListenConnection connection = new ListenConnection(socket, describe(address, target), connectTimeout);
       connection.startUp(target, applicationName, deadline);
       LOG.log(Level.DEBUG, () -> "pgjcache: listen connection open to " + connection.description
           + ", backend pid " + connection.backendPid);
       return connection;
+    } catch (SSLException e) {
+      // With TLS 1.3 a server judges the client certificate after the handshake: its refusal arrives here.
+      closeQuietly(socket);
+      throw ListenSsl.withClientCertificateHint(e, properties);
     } catch (IOException | RuntimeException e) {
       closeQuietly(socket);
       throw e;
-    }
-  }
-
-  /** An unconnected socket from the URL's {@code socketFactory}, as pgjdbc makes them. */
-  private static Socket plainSocket(Properties properties) throws IOException {
-    try {
-      return SocketFactoryFactory.getSocketFactory(properties).createSocket();
-    } catch (PSQLException e) {
-      throw new IOException(e.getMessage(), e);
     }
   }
 

@@ -1,44 +1,35 @@
 package io.pgjcache.internal.notify;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Properties;
-import javax.net.ssl.HostnameVerifier;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import org.postgresql.PGProperty;
+import org.postgresql.core.PGStream;
 import org.postgresql.core.SocketFactoryFactory;
 import org.postgresql.jdbc.SslMode;
 import org.postgresql.jdbc.SslNegotiation;
-import org.postgresql.ssl.LibPQFactory;
-import org.postgresql.ssl.PGjdbcHostnameVerifier;
-import org.postgresql.util.ObjectFactory;
+import org.postgresql.ssl.MakeSSL;
+import org.postgresql.util.HostSpec;
 import org.postgresql.util.PSQLException;
 
 /**
- * Encrypts the LISTEN connection with pgjdbc's own SSL machinery, so that it reads the same connection
- * properties as the pool's connections and behaves as they do: {@code sslmode} (and {@code ssl}),
- * {@code sslnegotiation}, {@code sslfactory} and {@code sslfactoryarg}, and, through pgjdbc's default
- * {@code LibPQFactory}, {@code sslrootcert}, {@code sslcert}, {@code sslkey}, {@code sslpassword} and
- * {@code sslpasswordcallback} with libpq's default files; host names are checked by {@code sslhostnameverifier}
- * or pgjdbc's own verifier.
+ * Opens the LISTEN connection's socket and encrypts it with pgjdbc's own code, so that it reads the same
+ * connection properties as the pool's connections and behaves as they do: {@code socketFactory},
+ * {@code localSocketAddress}, {@code sslmode} (and {@code ssl}), {@code sslnegotiation}, {@code sslfactory}, and
+ * through pgjdbc's default {@code LibPQFactory} {@code sslrootcert}, {@code sslcert}, {@code sslkey},
+ * {@code sslpassword} with libpq's default files, and host-name checks by {@code sslhostnameverifier}.
  *
- * <p>Entry points, chosen as the most public and stable ones pgjdbc offers: {@link SslMode#of},
- * {@link SocketFactoryFactory#getSslSocketFactory} (the single place where pgjdbc turns the properties into an
- * SSL socket factory, {@code sslfactory} included; public and unchanged since pgjdbc 42.2),
- * {@link LibPQFactory#throwKeyManagerException}, {@link PGjdbcHostnameVerifier#INSTANCE} and
- * {@link ObjectFactory#instantiate}. Not {@code MakeSSL.convert}, which does the handshake steps below: it works
- * on pgjdbc's {@code PGStream}, whose constructors change between releases and whose buffered streams would
- * sit between this connection and the socket it reads itself. The steps follow pgjdbc's
- * {@code ConnectionFactoryImpl} and {@code MakeSSL}.
+ * <p>Entry points: {@link MakeSSL#convert}, the one call that does everything pgjdbc does once the server
+ * agreed to SSL (handshake, the client key's errors, the host-name check), so that nothing of it is repeated
+ * here; it works on a {@link PGStream}, which therefore also opens the socket as pgjdbc does
+ * ({@link SocketFactoryFactory#getSocketFactory}). {@link SslMode#of} reads the mode. All are public and have
+ * kept their signatures across pgjdbc 42.x; what is written here is the SSLRequest and its answer, which pgjdbc
+ * keeps private in {@code ConnectionFactoryImpl}, and the fallbacks of {@code prefer} and {@code allow}, which
+ * follow it. After the handshake the socket is read directly: PGStream's buffers hold nothing then, because
+ * the server says nothing before the startup message.
  */
 final class ListenSsl {
-  /** The PostgreSQL protocol's SSLRequest code (1234 in the upper half, 5679 in the lower). */
-  private static final int SSL_REQUEST_CODE = 80_877_103;
   /** SQLSTATE of a server that refuses the session as configured (e.g. pg_hba.conf has no line for it). */
   private static final String INVALID_AUTHORIZATION = "28000";
 
@@ -72,84 +63,81 @@ final class ListenSsl {
   }
 
   /**
-   * Negotiates SSL on a freshly connected socket as {@code mode} says and returns the socket to speak the
-   * protocol on: the encrypted one after the handshake and the checks the mode asks for, or the plain one
-   * where the mode allows going on without.
+   * Connects to the address and negotiates SSL as {@code mode} says.
    *
-   * @throws IOException if the mode needs SSL and the server refuses it, the handshake fails, or the server
-   *     fails a check; the messages are pgjdbc's and never contain a password
+   * @return the socket to speak the protocol on: encrypted after the handshake and the checks the mode asks
+   *     for, or plain where the mode allows going on without; its read timeout is {@code timeoutMillis}
+   * @throws IOException if the server cannot be reached, the mode needs SSL and the server refuses it, the
+   *     handshake fails, or the server fails a check; the messages are pgjdbc's and never contain a password
    */
-  static Socket negotiate(Socket plain, SslMode mode, Properties properties, String host, int port)
+  static Socket connect(ListenTarget.Address address, SslMode mode, Properties properties, int timeoutMillis)
       throws IOException {
-    if (mode == SslMode.DISABLE || mode == SslMode.ALLOW) {
-      return plain;
-    }
-    boolean direct = SslNegotiation.of(PGProperty.SSL_NEGOTIATION.getOrDefault(properties)) == SslNegotiation.DIRECT;
-    if (!direct) {
-      OutputStream out = plain.getOutputStream();
-      out.write(new byte[] {0, 0, 0, 8, (byte) (SSL_REQUEST_CODE >>> 24), (byte) (SSL_REQUEST_CODE >>> 16),
-          (byte) (SSL_REQUEST_CODE >>> 8), (byte) SSL_REQUEST_CODE});
-      out.flush();
-      int answer = new DataInputStream(plain.getInputStream()).readUnsignedByte();
-      if (answer == 'N' && !mode.requireEncryption()) {
-        return plain;
-      }
-      if (answer == 'N' || answer == 'E') {
-        throw new IOException("The server does not support SSL, and sslmode=" + mode.value + " requires it");
-      }
-      if (answer != 'S') {
-        throw new IOException("The server answered the SSL request with an unexpected byte " + answer);
-      }
-    }
+    PGStream stream;
     try {
-      return handshake(plain, mode, properties, host, port, direct);
+      stream = new PGStream(SocketFactoryFactory.getSocketFactory(properties),
+          new HostSpec(address.host(), address.port(), PGProperty.LOCAL_SOCKET_ADDRESS.getOrDefault(properties)),
+          timeoutMillis, PGProperty.MAX_SEND_BUFFER_SIZE.getInt(properties));
     } catch (PSQLException e) {
       throw new IOException(e.getMessage(), e);
     }
-  }
-
-  private static SSLSocket handshake(Socket plain, SslMode mode, Properties properties, String host, int port,
-      boolean direct) throws IOException, PSQLException {
-    SSLSocketFactory factory = SocketFactoryFactory.getSslSocketFactory(properties);
-    SSLSocket secure = (SSLSocket) factory.createSocket(plain, host, port, true);
-    if (direct) {
-      SSLParameters parameters = secure.getSSLParameters();
-      parameters.setApplicationProtocols(new String[] {"postgresql"});
-      secure.setSSLParameters(parameters);
-    }
-    secure.setUseClientMode(true);
     try {
-      secure.startHandshake();
-    } catch (IOException e) {
-      throw new IOException("SSL error: " + e.getMessage(), e);
+      stream.getSocket().setTcpNoDelay(true);
+      stream.getSocket().setKeepAlive(true);
+      stream.getSocket().setSoTimeout(timeoutMillis);
+      negotiate(stream, mode, properties);
+      Socket socket = stream.getSocket();
+      socket.setSoTimeout(timeoutMillis);
+      return socket;
+    } catch (IOException | PSQLException | RuntimeException e) {
+      try {
+        stream.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw withClientCertificateHint(e, properties);
     }
-    if (factory instanceof LibPQFactory libpq) {
-      // A client key that could not be read shows only here (pgjdbc reads it lazily, during the handshake).
-      libpq.throwKeyManagerException();
-    }
-    if (mode.verifyPeerName()) {
-      verifyHostName(secure, properties, host);
-    }
-    return secure;
   }
 
-  private static void verifyHostName(SSLSocket secure, Properties properties, String host) throws IOException {
-    String verifierClass = PGProperty.SSL_HOSTNAME_VERIFIER.getOrDefault(properties);
-    HostnameVerifier verifier;
-    if (verifierClass == null) {
-      verifier = PGjdbcHostnameVerifier.INSTANCE;
-      verifierClass = "PgjdbcHostnameVerifier";
-    } else {
-      try {
-        verifier = ObjectFactory.instantiate(HostnameVerifier.class, verifierClass, properties, false, null);
-      } catch (Exception e) {
-        throw new IOException("The HostnameVerifier class provided " + verifierClass + " could not be instantiated",
-            e);
-      }
+  /**
+   * The failure, naming the client certificate where one was offered: a server that does not accept it often
+   * just closes the connection during the handshake, which reads as a broken pipe.
+   */
+  static IOException withClientCertificateHint(Exception failure, Properties properties) {
+    String certificate = PGProperty.SSL_CERT.getOrDefault(properties);
+    if (certificate == null) {
+      return failure instanceof IOException io ? io : new IOException(failure.getMessage(), failure);
     }
-    if (!verifier.verify(host, secure.getSession())) {
-      throw new IOException("The hostname " + host + " could not be verified by hostnameverifier " + verifierClass
-          + " (sslmode=verify-full)");
+    return new IOException(failure.getMessage() + " (the client certificate offered, sslcert=" + certificate
+        + ", may not be one the server accepts)", failure);
+  }
+
+  /** As pgjdbc's {@code ConnectionFactoryImpl.enableSSL}. */
+  private static void negotiate(PGStream stream, SslMode mode, Properties properties)
+      throws IOException, PSQLException {
+    if (mode == SslMode.DISABLE || mode == SslMode.ALLOW) {
+      return;
+    }
+    if (SslNegotiation.of(PGProperty.SSL_NEGOTIATION.getOrDefault(properties)) == SslNegotiation.DIRECT) {
+      MakeSSL.convert(stream, properties);
+      return;
+    }
+    // SSLRequest: length 8, then the code 1234 5679
+    stream.sendInteger4(8);
+    stream.sendInteger2(1234);
+    stream.sendInteger2(5679);
+    stream.flush();
+    int answer = stream.receiveChar();
+    switch (answer) {
+      case 'S' -> MakeSSL.convert(stream, properties);
+      case 'N' -> {
+        if (mode.requireEncryption()) {
+          throw new IOException("The server does not support SSL, and sslmode=" + mode.value + " requires it");
+        }
+      }
+      default -> throw new IOException("The server answered the SSL request with an unexpected byte " + answer);
     }
   }
 }
