@@ -124,8 +124,10 @@ class ListenSslIT {
     try (PrivatePostgres server =
              PrivatePostgres.startRequiringClientCertificates(directory.resolve("data"), certificate, client)) {
       createCertUser(server);
-      String url = server.jdbcUrl() + "?sslmode=verify-full" + parameter("sslrootcert", certificate.certificate())
-          + parameter("sslcert", client.certificate()) + parameter("sslkey", client.key());
+      // channelBinding=require: SCRAM binds to the SSL channel (SCRAM-SHA-256-PLUS), or the connection fails.
+      String url = server.jdbcUrl() + "?sslmode=verify-full&channelBinding=require"
+          + parameter("sslrootcert", certificate.certificate()) + parameter("sslcert", client.certificate())
+          + parameter("sslkey", client.key());
 
       try (ListenConnection connection = open(url, CERT_USER, CERT_PASSWORD)) {
         assertThat(sslSession(server, connection.backendPid()))

@@ -132,16 +132,6 @@ public final class ListenTarget {
   }
 
   @Override
-  public boolean equals(Object other) {
-    return other instanceof ListenTarget that && properties.equals(that.properties);
-  }
-
-  @Override
-  public int hashCode() {
-    return properties.hashCode();
-  }
-
-  @Override
   public String toString() {
     return "ListenTarget[" + addresses + ", database=" + database() + ", user=" + user()
         + ", password=" + (password() == null ? null : Secrets.MASK) + ", sslmode=" + sslModeText() + "]";
