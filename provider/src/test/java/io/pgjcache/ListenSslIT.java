@@ -13,8 +13,8 @@ import io.pgjcache.testing.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -109,8 +109,8 @@ class ListenSslIT {
       assertBothOpen(prefer);
       assertBothOpen(allow);
 
-      try (ListenConnection plain = open(prefer, "postgres", null);
-          ListenConnection encrypted = open(allow, "postgres", null)) {
+      try (ListenConnection plain = open(prefer, null, null);
+          ListenConnection encrypted = open(allow, null, null)) {
         assertThat(sslSession(server, plain.backendPid()).get(0)).as("prefer, SSL refused").isEqualTo(false);
         assertThat(sslSession(server, encrypted.backendPid()).get(0)).as("allow, plain refused").isEqualTo(true);
       }

@@ -23,10 +23,11 @@ import org.postgresql.util.PSQLException;
  * <p>Entry points: {@link MakeSSL#convert}, the one call that does everything pgjdbc does once the server
  * agreed to SSL (handshake, the client key's errors, the host-name check), so that nothing of it is repeated
  * here; it works on a {@link PGStream}, which therefore also opens the socket as pgjdbc does
- * ({@link SocketFactoryFactory#getSocketFactory}). {@link SslMode#of} reads the mode. All are public and have
- * kept their signatures across pgjdbc 42.x; what is written here is the SSLRequest and its answer, which pgjdbc
- * keeps private in {@code ConnectionFactoryImpl}, and the fallbacks of {@code prefer} and {@code allow}, which
- * follow it. After the handshake the socket is read directly: PGStream's buffers hold nothing then, because
+ * ({@link SocketFactoryFactory#getSocketFactory}). {@link SslMode#of} reads the mode. All are public; MakeSSL,
+ * SslMode and SocketFactoryFactory have kept their signatures across pgjdbc 42.x, and the PGStream constructor
+ * used is the current one (42.7.4 on; the older one is deprecated, not gone). What is written here is the
+ * SSLRequest and its answer, which pgjdbc keeps private in {@code ConnectionFactoryImpl}, and the fallbacks of
+ * {@code prefer} and {@code allow}, which follow it. After the handshake the socket is read directly: PGStream's buffers hold nothing then, because
  * the server says nothing before the startup message.
  */
 final class ListenSsl {
@@ -97,6 +98,14 @@ final class ListenSsl {
       if (e instanceof RuntimeException runtime) {
         throw runtime;
       }
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    }
+  }
+
+  private static void convert(PGStream stream, Properties properties) throws IOException {
+    try {
+      MakeSSL.convert(stream, properties);
+    } catch (IOException | PSQLException e) {
       throw withClientCertificateHint(e, properties);
     }
   }
@@ -121,7 +130,7 @@ final class ListenSsl {
       return;
     }
     if (SslNegotiation.of(PGProperty.SSL_NEGOTIATION.getOrDefault(properties)) == SslNegotiation.DIRECT) {
-      MakeSSL.convert(stream, properties);
+      convert(stream, properties);
       return;
     }
     // SSLRequest: length 8, then the code 1234 5679
@@ -131,7 +140,7 @@ final class ListenSsl {
     stream.flush();
     int answer = stream.receiveChar();
     switch (answer) {
-      case 'S' -> MakeSSL.convert(stream, properties);
+      case 'S' -> convert(stream, properties);
       case 'N' -> {
         if (mode.requireEncryption()) {
           throw new IOException("The server does not support SSL, and sslmode=" + mode.value + " requires it");
