@@ -70,7 +70,10 @@ public final class ListenTarget {
     if (password != null) {
       given.setProperty(PGProperty.PASSWORD.getName(), password);
     }
-    Properties parsed = Driver.parseURL(jdbcUrl, given);
+    // pgjdbc logs a URL it cannot parse at WARNING, password and all: it sees the masked URL first, which it
+    // parses alike (only the password differs), and the real one only once that passed.
+    Properties parsed = Driver.parseURL(Secrets.maskUrl(jdbcUrl), given) == null ? null
+        : Driver.parseURL(jdbcUrl, given);
     if (parsed == null) {
       throw invalid(jdbcUrl, "pgjdbc cannot parse it (expected jdbc:postgresql://host[:port][,host2[:port2]...]"
           + "/[database][?key=value&...])");

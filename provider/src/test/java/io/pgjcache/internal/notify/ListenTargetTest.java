@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgjcache.internal.notify.ListenTarget.Address;
+import io.pgjcache.testing.LogCapture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,16 @@ class ListenTargetTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("verify-everything")
         .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void fromJdbcUrl_keepsThePasswordOutOfPgjdbcsLog_whenItCannotParseTheUrl() {
+    try (LogCapture log = LogCapture.start()) {
+      assertThatThrownBy(() -> ListenTarget.fromJdbcUrl("jdbc:postgresql://db?password=hunter2", "app", null))
+          .isInstanceOf(IllegalArgumentException.class);
+
+      assertThat(log.text()).as("what pgjdbc logged").contains("must contain a /").doesNotContain("hunter2");
+    }
   }
 
   @Test
