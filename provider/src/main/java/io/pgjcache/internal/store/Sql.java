@@ -240,6 +240,11 @@ public final class Sql {
     return "SELECT pg_notify(?, ? || ' *')";
   }
 
+  /** One notification per payload of a text array, all on one channel: entry events for other nodes. */
+  static String notifyEach() {
+    return "SELECT pg_notify(?, payload) FROM unnest(?::text[]) AS payload";
+  }
+
   static String createCacheTable(String schema, String table, boolean unlogged) {
     // fillfactor leaves room in each page so that value updates are HOT (no index write) when
     // expires_at does not change; autovacuum runs early because a cache churns.

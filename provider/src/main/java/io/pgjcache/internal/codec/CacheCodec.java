@@ -1,7 +1,10 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
-import io.pgjcache.Codec;
+import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.store.EncodedKeys;
+import io.pgjcache.internal.store.KeyDigest;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 
 /**
@@ -15,14 +18,16 @@ import javax.cache.CacheException;
 public final class CacheCodec<K, V> {
   private final String cacheName;
   private final Codec codec;
-  private final ClassLoader classLoader;
+  /** Asked on every decoding: the manager holds its class loader weakly, and so must we. */
+  private final Supplier<ClassLoader> classLoader;
   private final EncodedKeys<EncodedKey> encodedKeys;
 
   /** @param encodedKeys the remembered key encodings, or null to remember none */
-  public CacheCodec(String cacheName, Codec codec, ClassLoader classLoader, EncodedKeys<EncodedKey> encodedKeys) {
+  public CacheCodec(String cacheName, Codec codec, Supplier<ClassLoader> classLoader,
+      EncodedKeys<EncodedKey> encodedKeys) {
     this.cacheName = Objects.requireNonNull(cacheName, "cacheName");
     this.codec = Objects.requireNonNull(codec, "codec");
-    this.classLoader = classLoader;
+    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.encodedKeys = encodedKeys;
   }
 
@@ -71,7 +76,7 @@ public final class CacheCodec<K, V> {
 
   private Object decode(byte[] bytes, String role) {
     try {
-      return codec.decode(bytes, classLoader);
+      return codec.decode(bytes, classLoader.get());
     } catch (IllegalArgumentException e) {
       throw new CacheException("Cache '" + cacheName + "': cannot read a stored " + role + ": " + e.getMessage(),
           e);
