@@ -358,7 +358,8 @@ public final class PgCacheManager implements CacheManager {
 
   /**
    * The sweeper's view of an open cache. When the table is gone because another node destroyed the
-   * cache, the copy here is closed: sweeping it again would only fail (and warn) on every round.
+   * cache, the copy here is closed: sweeping it again would only fail (and warn) on every round. When it is gone
+   * but still registered, its near copies are dropped: each sweep is also this node's check for a dropped table.
    */
   private final class SweptCache implements ExpirySweeper.Sweepable {
     private final OpenCache open;
@@ -377,8 +378,13 @@ public final class PgCacheManager implements CacheManager {
       try {
         return open.cache().sweepExpired(now, batchSize, maxBatches);
       } catch (CacheException e) {
-        if (isDestroyed(e) && closeIfDestroyed(open)) {
-          return 0;
+        if (isDestroyed(e)) {
+          if (closeIfDestroyed(open)) {
+            return 0;
+          }
+          // Still registered: an operator dropped the table by hand, which no trigger announces (the event trigger
+          // does, where it could be installed). Stop serving copies of what the table held.
+          router.invalidateAll(open.registryId());
         }
         throw e;
       }

@@ -169,6 +169,40 @@ public final class Sql {
         "CREATE OR REPLACE TRIGGER notify_truncate AFTER TRUNCATE ON " + t + call);
   }
 
+  /**
+   * The function of the event trigger that announces an operator's {@code DROP TABLE} of a cache table (DROP fires
+   * no table trigger): "anything in this cache may have changed", so that every node stops serving its copies.
+   * The cache tables are found in the registry's own schema through the registry row's {@code tableoid}. It must
+   * never break the operator's DDL: a failure (the registry dropped in the same command, say) is swallowed.
+   */
+  static String createDroppedTableFunction(String schema, String channel) {
+    return "CREATE OR REPLACE FUNCTION " + qualified(schema, "notify_dropped_table") + "() RETURNS event_trigger"
+        + " LANGUAGE plpgsql AS $fn$\n"
+        + "BEGIN\n"
+        + "  PERFORM pg_notify(" + literal(channel) + ", c.id || ' *')\n"
+        + "    FROM pg_event_trigger_dropped_objects() d\n"
+        + "    JOIN " + qualified(schema, "caches") + " c ON d.object_type = 'table' AND d.object_name = c.table_name\n"
+        + "    JOIN pg_class r ON r.oid = c.tableoid\n"
+        + "    JOIN pg_namespace n ON n.oid = r.relnamespace AND n.nspname = d.schema_name;\n"
+        + "EXCEPTION WHEN OTHERS THEN\n"
+        + "  RETURN;\n"
+        + "END $fn$";
+  }
+
+  /** Whether the event trigger of a schema exists; the parameter is its name. */
+  static String findEventTrigger() {
+    return "SELECT 1 FROM pg_event_trigger WHERE evtname = ?";
+  }
+
+  /**
+   * The event trigger (database-wide, one per schema) that runs {@link #createDroppedTableFunction}. Creating one
+   * needs a superuser; without, nodes notice a dropped table at their next sweep instead.
+   */
+  static String createDroppedTableTrigger(String schema, String triggerName) {
+    return "CREATE EVENT TRIGGER " + quote(triggerName) + " ON sql_drop WHEN TAG IN ('DROP TABLE')"
+        + " EXECUTE FUNCTION " + qualified(schema, "notify_dropped_table") + "()";
+  }
+
   /** A string literal; only for text we generate (channel names, numbers), never for user input. */
   private static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
