@@ -1,28 +1,30 @@
 package io.pgjcache;
 
+import io.pgjcache.internal.cache.CacheFactory;
+import io.pgjcache.internal.cache.CacheResources;
+import io.pgjcache.internal.cache.NotificationRouter;
+import io.pgjcache.internal.codec.DefaultCodec;
+import io.pgjcache.internal.codec.ManagerCodec;
 import io.pgjcache.internal.config.CacheSettings;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.db.ConnectionPools;
 import io.pgjcache.internal.db.Database;
-import io.pgjcache.internal.event.ClusterEvents;
+import io.pgjcache.internal.db.DatabaseErrors;
 import io.pgjcache.internal.expiry.ExpirySweeper;
 import io.pgjcache.internal.expiry.PortableExpiry;
-import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.notify.InvalidationListener;
 import io.pgjcache.internal.notify.ListenTarget;
 import io.pgjcache.internal.notify.ListenTargets;
-import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.CacheTable;
-import io.pgjcache.internal.store.DefaultCodec;
-import io.pgjcache.internal.store.ManagerCodec;
 import io.pgjcache.internal.store.Identifiers;
 import io.pgjcache.internal.store.Registry;
 import java.lang.System.Logger.Level;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -67,22 +69,26 @@ public final class PgCacheManager implements CacheManager {
 
   private final PgCachingProvider provider;
   private final URI uri;
-  private final ClassLoader classLoader;
+  /**
+   * Held weakly, like the provider's key: a manager the application forgot to close must not keep the application's
+   * classes (and everything they reach) alive after it is gone.
+   */
+  private final WeakReference<ClassLoader> classLoader;
   private final Properties properties;
   private final ManagerSettings settings;
   private final ConnectionPools.Pool pool;
   private final Database database;
   private final Registry registry;
-  private final ManagerCodec codec;
   private final ExecutorService executor;
   private final ExpirySweeper sweeper;
   private final ConcurrentMap<String, OpenCache> caches = new ConcurrentHashMap<>();
-  /** The same open caches by registry id, which notifications name. */
-  private final ConcurrentMap<Integer, PgCache<?, ?>> cachesById = new ConcurrentHashMap<>();
   private final String managerName;
-  /** Tells this node's published events apart from other nodes' ones. */
-  private final String nodeId = Long.toHexString(new SecureRandom().nextLong());
+  /** Hands notifications to the open caches; the LISTEN connection feeds it. */
+  private final NotificationRouter router;
+  private final CacheFactory factory;
   private InvalidationListener listener;
+  /** The LISTEN connection that the call holding the lifecycle lock started, which it waits for after unlocking. */
+  private InvalidationListener startedUnderLock;
   private boolean listenerUnavailable;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private volatile boolean closed;
@@ -91,7 +97,7 @@ public final class PgCacheManager implements CacheManager {
       ManagerSettings settings) {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.uri = Objects.requireNonNull(uri, "uri");
-    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+    this.classLoader = new WeakReference<>(Objects.requireNonNull(classLoader, "classLoader"));
     this.properties = Objects.requireNonNull(properties, "properties");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.managerName = threadSafeName(uri);
@@ -99,8 +105,6 @@ public final class PgCacheManager implements CacheManager {
     this.pool = ConnectionPools.open(managerName, settings, classLoader);
     this.database = new Database(pool.dataSource());
     this.registry = new Registry(database, settings.schema());
-    this.codec = new ManagerCodec(new DefaultCodec(settings.serialFilter()), settings.maxKeySize(),
-        settings.maxValueSize());
     try {
       registry.initialize();
     } catch (RuntimeException e) {
@@ -108,6 +112,12 @@ public final class PgCacheManager implements CacheManager {
       throw e;
     }
     this.executor = Executors.newCachedThreadPool(daemonThreads(managerName, "events"));
+    // The node id tells this node's published events apart from other nodes' ones.
+    String nodeId = Long.toHexString(new SecureRandom().nextLong());
+    this.router = new NotificationRouter(nodeId);
+    this.factory = new CacheFactory(database,
+        new ManagerCodec(new DefaultCodec(settings.serialFilter()), settings.maxKeySize(), settings.maxValueSize()), this::decodingClassLoader,
+        executor, router, this::invalidationListener, nodeId, Identifiers.eventsChannel(settings.schema()));
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
         () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " started on " + pool.description()
@@ -120,8 +130,11 @@ public final class PgCacheManager implements CacheManager {
     Objects.requireNonNull(cacheName, "cacheName");
     Objects.requireNonNull(configuration, "configuration");
     Identifiers.requireValidCacheName(cacheName);
+    Cache<K, V> cache;
     lifecycle.lock();
     try {
+      // Again under the lock: a close() that ran meanwhile must not be followed by a cache opened here.
+      requireOpen();
       OpenCache open = caches.get(cacheName);
       if (open != null) {
         if (open.isRegisteredAs(registry.find(cacheName))) {
@@ -129,10 +142,11 @@ public final class PgCacheManager implements CacheManager {
         }
         closeDestroyed(open);
       }
-      return open(cacheName, copyOf(configuration));
+      cache = open(cacheName, copyOf(configuration));
     } finally {
-      lifecycle.unlock();
+      unlockAndAwaitListener();
     }
+    return cache;
   }
 
   @Override
@@ -174,8 +188,10 @@ public final class PgCacheManager implements CacheManager {
     if (open == null && registered.isEmpty()) {
       return null;
     }
+    Cache<K, V> cache;
     lifecycle.lock();
     try {
+      requireOpen();
       registered = registry.find(cacheName);
       open = caches.get(cacheName);
       if (open != null) {
@@ -192,10 +208,11 @@ public final class PgCacheManager implements CacheManager {
       configuration.setTypes((Class<Object>) resolve(shape.keyType()), (Class<Object>) resolve(shape.valueType()));
       configuration.setStoreByValue(shape.storeByValue());
       PortableExpiry.factoryOf(shape.expiry()).ifPresent(configuration::setExpiryPolicyFactory);
-      return (Cache<K, V>) open(cacheName, new PgCacheConfiguration<>(configuration).setUnlogged(shape.unlogged()));
+      cache = (Cache<K, V>) open(cacheName, new PgCacheConfiguration<>(configuration).setUnlogged(shape.unlogged()));
     } finally {
-      lifecycle.unlock();
+      unlockAndAwaitListener();
     }
+    return cache;
   }
 
   /**
@@ -216,6 +233,7 @@ public final class PgCacheManager implements CacheManager {
     Identifiers.requireValidCacheName(cacheName);
     lifecycle.lock();
     try {
+      requireOpen();
       OpenCache open = caches.get(cacheName);
       if (open != null) {
         open.cache().close();
@@ -248,9 +266,16 @@ public final class PgCacheManager implements CacheManager {
     return uri;
   }
 
+  /** The class loader this manager was made for; null only once the application has let go of it. */
   @Override
   public ClassLoader getClassLoader() {
-    return classLoader;
+    return classLoader.get();
+  }
+
+  /** Where stored keys and values find their classes: the manager's loader while it lives, else pgjcache's own. */
+  private ClassLoader decodingClassLoader() {
+    ClassLoader loader = classLoader.get();
+    return loader != null ? loader : PgCacheManager.class.getClassLoader();
   }
 
   @Override
@@ -318,8 +343,8 @@ public final class PgCacheManager implements CacheManager {
     return "PgCacheManager[" + uri + ", schema " + settings.schema() + ", " + pool.description() + "]";
   }
 
-  void forget(PgCache<?, ?> cache) {
-    cachesById.values().remove(cache);
+  /** Called by a cache that closes. */
+  private void forget(Cache<?, ?> cache) {
     caches.computeIfPresent(cache.getName(), (name, open) -> open.cache() == cache ? null : open);
   }
 
@@ -335,7 +360,8 @@ public final class PgCacheManager implements CacheManager {
 
   /**
    * The sweeper's view of an open cache. When the table is gone because another node destroyed the
-   * cache, the copy here is closed: sweeping it again would only fail (and warn) on every round.
+   * cache, the copy here is closed: sweeping it again would only fail (and warn) on every round. When it is gone
+   * but still registered, its near copies are dropped: each sweep is also this node's check for a dropped table.
    */
   private final class SweptCache implements ExpirySweeper.Sweepable {
     private final OpenCache open;
@@ -354,12 +380,22 @@ public final class PgCacheManager implements CacheManager {
       try {
         return open.cache().sweepExpired(now, batchSize, maxBatches);
       } catch (CacheException e) {
-        if (PgCache.isDestroyed(e) && closeIfDestroyed(open)) {
-          return 0;
+        if (isDestroyed(e)) {
+          if (closeIfDestroyed(open)) {
+            return 0;
+          }
+          // Still registered: an operator dropped the table by hand, which no trigger announces (the event trigger
+          // does, where it could be installed). Stop serving copies of what the table held.
+          router.invalidateAll(open.registryId());
         }
         throw e;
       }
     }
+  }
+
+  /** Whether the exception says the cache's table no longer exists (another node destroyed it). */
+  private static boolean isDestroyed(CacheException e) {
+    return e.getCause() instanceof SQLException sql && DatabaseErrors.isUndefinedTable(sql);
   }
 
   /** Closes the copy here if the registry no longer has the cache it was opened as; returns whether it did. */
@@ -397,41 +433,26 @@ public final class PgCacheManager implements CacheManager {
         configuration.getKeyType().getName(), configuration.getValueType().getName(), configuration.isUnlogged(),
         portableExpiry(configuration), configuration.isStoreByValue()));
     CacheTable table = new CacheTable(record.id(), settings.schema(), record.tableName());
-    PgCache<K, V> cache = new PgCache<>(this, cacheName, configuration, table, database, codec, executor,
-        nearCacheFor(configuration), clusterEventsFor(record.id(), configuration));
+    CacheResources<K, V> resources = factory.create(cacheName, record.id(), table, configuration,
+        wishes(configuration));
+    PgCache<K, V> cache = new PgCache<>(this, this::forget, configuration, resources);
     caches.put(cacheName, new OpenCache(cache, record.id()));
-    cachesById.put(record.id(), cache);
     return cache;
   }
 
-  /** A near cache for a cache that wants one, or null (disabled, or no LISTEN connection possible). */
-  private NearCache nearCacheFor(PgCacheConfiguration<?, ?> configuration) {
-    boolean enabled = configuration.getNearCacheEnabled() != null
+  /** What the cache asks for beyond the JCache configuration, its own settings winning over the manager's. */
+  private CacheFactory.Wishes wishes(PgCacheConfiguration<?, ?> configuration) {
+    boolean nearCache = configuration.getNearCacheEnabled() != null
         ? configuration.getNearCacheEnabled() : settings.nearCacheEnabled();
-    if (!enabled) {
-      return null;
-    }
-    InvalidationListener stream = invalidationListener();
-    if (stream == null) {
-      return null;
-    }
     int maxEntries = configuration.getNearCacheMaxEntries() > 0
         ? configuration.getNearCacheMaxEntries() : settings.nearCacheMaxEntries();
-    return new NearCache(maxEntries, stream);
-  }
-
-  /** The publisher of cluster-wide events for a cache that wants them, or null. */
-  private ClusterEvents clusterEventsFor(int cacheId, PgCacheConfiguration<?, ?> configuration) {
-    if (!configuration.isClusterEvents() || invalidationListener() == null) {
-      return null;
-    }
-    return new ClusterEvents(cacheId, nodeId, Identifiers.eventsChannel(settings.schema()));
+    return new CacheFactory.Wishes(nearCache, maxEntries, configuration.isClusterEvents());
   }
 
   /**
-   * The LISTEN connection, started with the first cache that has a near cache or cluster-wide events. Waits a
-   * moment for it to connect, so that a freshly opened cache serves from memory at once; if it cannot connect,
-   * it keeps trying in the background and the near caches stay bypassed meanwhile.
+   * The LISTEN connection, started with the first cache that has a near cache or cluster-wide events (the call
+   * that started it waits for it after releasing the lifecycle lock); if it cannot connect, it keeps trying in
+   * the background and the near caches stay bypassed meanwhile.
    */
   private InvalidationListener invalidationListener() {
     if (listener == null && !listenerUnavailable) {
@@ -450,42 +471,23 @@ public final class PgCacheManager implements CacheManager {
         return null;
       }
       listener = new InvalidationListener(managerName, target.get(), registry.channel(),
-          Identifiers.eventsChannel(settings.schema()), settings.connectionTimeout(), new NotificationSink(),
+          Identifiers.eventsChannel(settings.schema()), settings.connectionTimeout(), router,
           daemonThreads(managerName, "listener"));
-      listener.awaitFirstConnect(settings.connectionTimeout());
+      startedUnderLock = listener;
     }
     return listener;
   }
 
-  /** Routes notifications to the open caches by the cache id they name. */
-  private final class NotificationSink implements InvalidationListener.Sink {
-    @Override
-    public void invalidate(int cacheId, List<DigestKey> keys, int senderPid) {
-      PgCache<?, ?> cache = cachesById.get(cacheId);
-      if (cache != null) {
-        cache.invalidateNear(keys, senderPid);
-      }
-    }
-
-    @Override
-    public void invalidateAll(int cacheId) {
-      PgCache<?, ?> cache = cachesById.get(cacheId);
-      if (cache != null) {
-        cache.invalidateNearCopies();
-      }
-    }
-
-    @Override
-    public void invalidateEverything() {
-      cachesById.values().forEach(PgCache::invalidateNearCopies);
-    }
-
-    @Override
-    public void clusterEvent(String payload) {
-      PgCache<?, ?> cache = cachesById.get(ClusterEvents.cacheIdOf(payload));
-      if (cache != null) {
-        ClusterEvents.decode(payload, nodeId).ifPresent(cache::receiveClusterEvent);
-      }
+  /**
+   * Releases the lifecycle lock, then waits a moment for the LISTEN connection if the call that held the lock
+   * started it, so that a freshly opened cache serves from memory at once while other calls go on.
+   */
+  private void unlockAndAwaitListener() {
+    InvalidationListener started = startedUnderLock;
+    startedUnderLock = null;
+    lifecycle.unlock();
+    if (started != null) {
+      started.awaitFirstConnect(settings.connectionTimeout());
     }
   }
 
@@ -527,7 +529,7 @@ public final class PgCacheManager implements CacheManager {
 
   private Class<?> resolve(String typeName) {
     try {
-      return Class.forName(typeName, false, classLoader);
+      return Class.forName(typeName, false, decodingClassLoader());
     } catch (ClassNotFoundException e) {
       return Object.class;
     }

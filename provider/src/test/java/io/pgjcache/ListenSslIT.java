@@ -13,13 +13,17 @@ import io.pgjcache.testing.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
@@ -27,12 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The LISTEN connection encrypts as the URL's {@code sslmode} asks, like the data connections: against a server
- * with SSL on, the near caches of every node stay coherent over encrypted LISTEN connections, and the
- * certificate checks of {@code verify-ca} and {@code verify-full} refuse a server they cannot vouch for.
+ * The LISTEN connection encrypts with pgjdbc's SSL machinery, so it accepts and refuses exactly what the pool's
+ * connections do: against a server with SSL on, the near caches of every node stay coherent over encrypted
+ * LISTEN connections; the certificate checks of {@code verify-ca} and {@code verify-full} refuse a server they
+ * cannot vouch for, as pgjdbc does; and a client certificate ({@code sslcert}, {@code sslkey}) lets it into a
+ * server that demands one.
  */
 class ListenSslIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private static final String CERT_USER = "cert_user";
+  private static final String CERT_PASSWORD = "cert-secret";
 
   @TempDir
   Path directory;
@@ -55,34 +63,111 @@ class ListenSslIT {
   }
 
   @Test
-  void verifyCa_andVerifyFull_refuseAServerTheyCannotVouchFor() {
+  void verifyCa_andVerifyFull_refuseAServerTheyCannotVouchFor_asPgjdbcDoes() {
     SelfSignedCertificate certificate = SelfSignedCertificate.create(directory, "server", "localhost");
     SelfSignedCertificate stranger = SelfSignedCertificate.create(directory, "stranger", "localhost");
     try (PrivatePostgres server = PrivatePostgres.startWithSsl(directory.resolve("data"), certificate)) {
-      String trustingTheStranger = "&sslrootcert="
-          + URLEncoder.encode(stranger.certificate().toString(), StandardCharsets.UTF_8);
-      String trustingTheServer = "&sslrootcert="
-          + URLEncoder.encode(certificate.certificate().toString(), StandardCharsets.UTF_8);
+      String trustingTheStranger = parameter("sslrootcert", stranger.certificate());
+      String trustingTheServer = parameter("sslrootcert", certificate.certificate());
       String byAddress = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres";
 
-      assertRefused(server.jdbcUrl() + "?sslmode=verify-ca" + trustingTheStranger,
-          "the server's certificate fails the sslmode=verify-ca check (trusted: sslrootcert " + stranger.certificate());
-      assertRefused(byAddress + "?sslmode=verify-full" + trustingTheServer, "sslmode=verify-full");
-      assertRefused(byAddress + "?sslmode=verify-full" + trustingTheServer, "127.0.0.1");
+      assertBothRefuse(server.jdbcUrl() + "?sslmode=verify-ca" + trustingTheStranger, "PKIX path");
+      assertBothRefuse(byAddress + "?sslmode=verify-full" + trustingTheServer,
+          "The hostname 127.0.0.1 could not be verified");
       // verify-ca checks the chain, not the name: the same address passes.
-      assertOpens(byAddress + "?sslmode=verify-ca" + trustingTheServer);
-      // Without sslrootcert, pgjdbc's default file or nothing: never a silent fallback to public CAs.
-      assertRefused(server.jdbcUrl() + "?sslmode=verify-ca", "sslmode=verify-ca");
-      assertRefused(server.jdbcUrl() + "?sslmode=verify-full&sslrootcert=system", "the JVM's trust store");
+      assertBothOpen(byAddress + "?sslmode=verify-ca" + trustingTheServer);
+      // Without sslrootcert, pgjdbc's default file; a value is always a file name, never a silent fallback.
+      assertBothRefuse(server.jdbcUrl() + "?sslmode=verify-ca", "Could not open SSL root certificate file");
+      assertBothRefuse(server.jdbcUrl() + "?sslmode=verify-full&sslrootcert=system",
+          "Could not open SSL root certificate file system");
     }
   }
 
   @Test
-  void require_refusesAServerWithoutSsl_whilePreferFallsBackToPlainText() {
+  void require_refusesAServerWithoutSsl_whilePreferFallsBackToPlainText_asPgjdbcDoes() {
     try (PrivatePostgres server = PrivatePostgres.start(directory.resolve("data"))) {
-      assertRefused(server.jdbcUrl() + "?sslmode=require", "does not accept SSL");
-      assertOpens(server.jdbcUrl() + "?sslmode=prefer");
-      assertOpens(server.jdbcUrl());
+      assertBothRefuse(server.jdbcUrl() + "?sslmode=require", "does not support SSL");
+      assertBothOpen(server.jdbcUrl() + "?sslmode=prefer");
+      assertBothOpen(server.jdbcUrl() + "?ssl=false");
+      assertBothOpen(server.jdbcUrl());
+    }
+  }
+
+  @Test
+  void prefer_triesWithoutSsl_andAllow_triesWithSsl_whereTheServerAdmitsOnlyTheOther_asPgjdbcDoes()
+      throws Exception {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(directory, "server", "localhost");
+    try (PrivatePostgres server = PrivatePostgres.startWithSsl(directory.resolve("data"), certificate, List.of(
+        "hostnossl all plain_user 127.0.0.1/32 trust", "hostnossl all plain_user ::1/128 trust",
+        "hostssl all ssl_user 127.0.0.1/32 trust", "hostssl all ssl_user ::1/128 trust"))) {
+      try (Connection c = server.superuserConnection(); Statement s = c.createStatement()) {
+        s.execute("CREATE ROLE plain_user LOGIN");
+        s.execute("CREATE ROLE ssl_user LOGIN");
+      }
+      String prefer = server.jdbcUrl() + "?sslmode=prefer&user=plain_user";
+      String allow = server.jdbcUrl() + "?sslmode=allow&user=ssl_user";
+      assertBothOpen(prefer);
+      assertBothOpen(allow);
+
+      try (ListenConnection plain = open(prefer, null, null);
+          ListenConnection encrypted = open(allow, null, null)) {
+        assertThat(sslSession(server, plain.backendPid()).get(0)).as("prefer, SSL refused").isEqualTo(false);
+        assertThat(sslSession(server, encrypted.backendPid()).get(0)).as("allow, plain refused").isEqualTo(true);
+      }
+    }
+  }
+
+  @Test
+  void verifyFull_withAClientCertificate_opensTheListenConnection_whereTheServerDemandsOne() throws Exception {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(directory, "server", "localhost");
+    SelfSignedCertificate client = SelfSignedCertificate.create(directory, "client", CERT_USER);
+    try (PrivatePostgres server =
+             PrivatePostgres.startRequiringClientCertificates(directory.resolve("data"), certificate, client)) {
+      createCertUser(server);
+      // channelBinding=require: SCRAM binds to the SSL channel (SCRAM-SHA-256-PLUS), or the connection fails.
+      String url = server.jdbcUrl() + "?sslmode=verify-full&channelBinding=require"
+          + parameter("sslrootcert", certificate.certificate()) + parameter("sslcert", client.certificate())
+          + parameter("sslkey", client.key());
+
+      try (ListenConnection connection = open(url, CERT_USER, CERT_PASSWORD)) {
+        assertThat(sslSession(server, connection.backendPid()))
+            .as("the server's view: encrypted, with the client certificate's name")
+            .containsExactly(true, "/CN=" + CERT_USER);
+        connection.listen("over_client_certificate");
+      }
+      try (Connection pooled = DriverManager.getConnection(url, CERT_USER, CERT_PASSWORD)) {
+        assertThat(pooled.isValid(5)).as("pgjdbc accepts the same URL").isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aMissingOrStrangeClientCertificate_isRefused_withoutRevealingThePasswordOrTheKey() throws Exception {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(directory, "server", "localhost");
+    SelfSignedCertificate client = SelfSignedCertificate.create(directory, "client", CERT_USER);
+    SelfSignedCertificate stranger = SelfSignedCertificate.create(directory, "stranger", CERT_USER);
+    try (PrivatePostgres server =
+             PrivatePostgres.startRequiringClientCertificates(directory.resolve("data"), certificate, client)) {
+      createCertUser(server);
+      String verified = server.jdbcUrl() + "?sslmode=verify-full"
+          + parameter("sslrootcert", certificate.certificate());
+      String strangeKey = Files.readString(stranger.key());
+
+      assertThatThrownBy(() -> open(verified, CERT_USER, CERT_PASSWORD).close())
+          .as("no client certificate")
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("28000")
+          .hasMessageContaining("certificate")
+          .hasMessageNotContaining(CERT_PASSWORD);
+      assertThatThrownBy(() -> open(verified + parameter("sslcert", stranger.certificate())
+          + parameter("sslkey", stranger.key()), CERT_USER, CERT_PASSWORD).close())
+          .as("a client certificate the server does not trust")
+          .isInstanceOf(IOException.class)
+          // The server's alert, or (when it closed the connection before the alert was read) the hint
+          .hasMessageMatching("(?s).*(unknown_ca|the client certificate offered, sslcert=.*stranger\\.crt).*")
+          .hasMessageNotContaining(CERT_PASSWORD)
+          .satisfies(e -> assertThat(fullText(e)).doesNotContain(CERT_PASSWORD, "PRIVATE KEY",
+              strangeKey.lines().skip(1).findFirst().orElseThrow()));
     }
   }
 
@@ -114,22 +199,66 @@ class ListenSslIT {
     return encrypted;
   }
 
-  private static void assertRefused(String jdbcUrl, String reason) {
-    assertThatThrownBy(() -> open(jdbcUrl).close())
-        .as(jdbcUrl)
+  /** pgjdbc and the listen connection both refuse the URL, for the same reason. */
+  private static void assertBothRefuse(String jdbcUrl, String reason) {
+    assertThatThrownBy(() -> DriverManager.getConnection(jdbcUrl, "postgres", null).close())
+        .as("pgjdbc: " + jdbcUrl)
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining(reason);
+    assertThatThrownBy(() -> open(jdbcUrl, "postgres", null).close())
+        .as("listen connection: " + jdbcUrl)
         .isInstanceOf(IOException.class)
         .hasMessageContaining(reason);
   }
 
-  private static void assertOpens(String jdbcUrl) {
+  private static void assertBothOpen(String jdbcUrl) {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", null)) {
+      assertThat(connection.isValid(5)).as("pgjdbc: " + jdbcUrl).isTrue();
+    } catch (SQLException e) {
+      throw new AssertionError("expected pgjdbc to open " + jdbcUrl + ": " + e.getMessage(), e);
+    }
     try {
-      open(jdbcUrl).close();
+      open(jdbcUrl, "postgres", null).close();
     } catch (IOException e) {
-      throw new AssertionError("expected " + jdbcUrl + " to open: " + e.getMessage(), e);
+      throw new AssertionError("expected the listen connection to open " + jdbcUrl + ": " + e.getMessage(), e);
     }
   }
 
-  private static ListenConnection open(String jdbcUrl) throws IOException {
-    return ListenConnection.open(ListenTarget.fromJdbcUrl(jdbcUrl, "postgres", null), TIMEOUT, "pgjcache-test");
+  private static ListenConnection open(String jdbcUrl, String user, String password) throws IOException {
+    return ListenConnection.open(ListenTarget.fromJdbcUrl(jdbcUrl, user, password), TIMEOUT, "pgjcache-test");
+  }
+
+  private static String parameter(String name, Path file) {
+    return "&" + name + "=" + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static void createCertUser(PrivatePostgres server) throws SQLException {
+    try (Connection c = server.superuserConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + CERT_USER + " LOGIN PASSWORD '" + CERT_PASSWORD + "'");
+    }
+  }
+
+  /** Whether the backend's session is encrypted, and the client certificate's name it saw. */
+  private static List<Object> sslSession(PrivatePostgres server, int backendPid) throws SQLException {
+    try (Connection c = server.superuserConnection();
+        PreparedStatement s = c.prepareStatement("SELECT ssl, client_dn FROM pg_stat_ssl WHERE pid = ?")) {
+      s.setInt(1, backendPid);
+      try (ResultSet rs = s.executeQuery()) {
+        assertThat(rs.next()).as("a session with pid " + backendPid).isTrue();
+        return Arrays.asList(rs.getBoolean(1), rs.getString(2));
+      }
+    }
+  }
+
+  /** The messages of an exception, its causes and everything suppressed along the way. */
+  private static String fullText(Throwable e) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      text.append(t).append('\n');
+      for (Throwable suppressed : t.getSuppressed()) {
+        text.append(fullText(suppressed));
+      }
+    }
+    return text.toString();
   }
 }

@@ -1,6 +1,6 @@
 package io.pgjcache.testing;
 
-import io.pgjcache.internal.store.DefaultCodec;
+import io.pgjcache.internal.codec.DefaultCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

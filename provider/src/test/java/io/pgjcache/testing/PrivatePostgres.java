@@ -34,34 +34,72 @@ public final class PrivatePostgres implements AutoCloseable {
       "host all all 127.0.0.1/32 scram-sha-256",
       "host all all ::1/128 scram-sha-256",
       "");
+  /** Every role but the superuser must come over SSL with a client certificate naming it, and its password. */
+  private static final String CLIENT_CERTIFICATE_HBA = String.join("\n",
+      "local all all trust",
+      "host all postgres 127.0.0.1/32 trust",
+      "host all postgres ::1/128 trust",
+      "hostssl all all 127.0.0.1/32 scram-sha-256 clientcert=verify-full",
+      "hostssl all all ::1/128 scram-sha-256 clientcert=verify-full",
+      "");
 
   private final Path dataDirectory;
   private final int port;
-  private final boolean requirePasswords;
+  /** The pg_hba.conf to write, or null for the embedded default. */
+  private final String hba;
   private final SelfSignedCertificate certificate;
+  /** Vouches for the client certificates the server accepts, or null. */
+  private final SelfSignedCertificate clientAuthority;
   private EmbeddedPostgres server;
 
-  private PrivatePostgres(Path dataDirectory, boolean requirePasswords, SelfSignedCertificate certificate) {
+  private PrivatePostgres(Path dataDirectory, String hba, SelfSignedCertificate certificate,
+      SelfSignedCertificate clientAuthority) {
     this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
     this.port = freePort();
-    this.requirePasswords = requirePasswords;
+    this.hba = hba;
     this.certificate = certificate;
+    this.clientAuthority = clientAuthority;
     start();
   }
 
   /** A server that trusts every local connection, like the embedded default. */
   public static PrivatePostgres start(Path dataDirectory) {
-    return new PrivatePostgres(dataDirectory, false, null);
+    return new PrivatePostgres(dataDirectory, null, null, null);
   }
 
   /** A server on which every role but the superuser {@code postgres} must log in with its password. */
   public static PrivatePostgres startRequiringPasswords(Path dataDirectory) {
-    return new PrivatePostgres(dataDirectory, true, null);
+    return new PrivatePostgres(dataDirectory, PASSWORD_HBA, null, null);
   }
 
   /** A server that also accepts SSL connections, presenting this certificate. */
   public static PrivatePostgres startWithSsl(Path dataDirectory, SelfSignedCertificate certificate) {
-    return new PrivatePostgres(dataDirectory, false, Objects.requireNonNull(certificate, "certificate"));
+    return new PrivatePostgres(dataDirectory, null, Objects.requireNonNull(certificate, "certificate"), null);
+  }
+
+  /**
+   * A server that also accepts SSL connections, presenting this certificate, and admits the superuser
+   * {@code postgres} over any TCP connection and everyone else as these pg_hba.conf lines say.
+   */
+  public static PrivatePostgres startWithSsl(Path dataDirectory, SelfSignedCertificate certificate,
+      List<String> hbaLines) {
+    List<String> hba = new ArrayList<>(List.of("local all all trust", "host all postgres 127.0.0.1/32 trust",
+        "host all postgres ::1/128 trust"));
+    hba.addAll(hbaLines);
+    hba.add("");
+    return new PrivatePostgres(dataDirectory, String.join("\n", hba),
+        Objects.requireNonNull(certificate, "certificate"), null);
+  }
+
+  /**
+   * A server that presents this certificate and admits every role but the superuser {@code postgres} only over
+   * SSL, with its password and a client certificate that {@code clientAuthority} vouches for and whose common
+   * name is the role's name ({@code clientcert=verify-full}).
+   */
+  public static PrivatePostgres startRequiringClientCertificates(Path dataDirectory, SelfSignedCertificate certificate,
+      SelfSignedCertificate clientAuthority) {
+    return new PrivatePostgres(dataDirectory, CLIENT_CERTIFICATE_HBA, Objects.requireNonNull(certificate,
+        "certificate"), Objects.requireNonNull(clientAuthority, "clientAuthority"));
   }
 
   public int port() {
@@ -90,13 +128,16 @@ public final class PrivatePostgres implements AutoCloseable {
           .setPort(port)
           // Committed means on disk, so that a crash loses exactly what the UNLOGGED rule says.
           .setServerConfig("synchronous_commit", "on");
-      if (requirePasswords) {
-        builder.setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+      if (hba != null) {
+        builder.setDataDirectoryCustomizer(dir -> writeHba(dir.toPath(), hba));
       }
       if (certificate != null) {
         builder.setServerConfig("ssl", "on")
             .setServerConfig("ssl_cert_file", certificate.certificate().toString())
             .setServerConfig("ssl_key_file", certificate.key().toString());
+      }
+      if (clientAuthority != null) {
+        builder.setServerConfig("ssl_ca_file", clientAuthority.certificate().toString());
       }
       server = builder.start();
     } catch (IOException e) {
@@ -157,9 +198,9 @@ public final class PrivatePostgres implements AutoCloseable {
     }
   }
 
-  private static void writeHba(Path dir) {
+  private static void writeHba(Path dir, String hba) {
     try {
-      Files.writeString(dir.resolve("pg_hba.conf"), PASSWORD_HBA, StandardCharsets.US_ASCII);
+      Files.writeString(dir.resolve("pg_hba.conf"), hba, StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

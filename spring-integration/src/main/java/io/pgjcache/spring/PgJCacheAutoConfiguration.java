@@ -10,6 +10,7 @@ import javax.cache.spi.CachingProvider;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,6 +38,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  *
  * <p>It runs before Boot's cache auto-configuration, which then finds a cache manager and steps aside, and
  * it steps aside itself when the application defines a Spring or a JCache {@code CacheManager} of its own.
+ * Standing in for Boot's JCache support, it honours that support's hooks as Boot does: a default
+ * {@code javax.cache.configuration.Configuration} bean and the {@code JCachePropertiesCustomizer},
+ * {@code JCacheManagerCustomizer} and {@code CacheManagerCustomizer} beans (see {@link BootCacheCustomizers}).
  * Class names of other auto-configurations are given for Boot 3 and Boot 4, whose packages differ.
  */
 @AutoConfiguration(
@@ -50,7 +54,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnMissingBean({javax.cache.CacheManager.class, org.springframework.cache.CacheManager.class})
 @EnableConfigurationProperties(PgJCacheProperties.class)
-@Import({PgJCacheHibernateConfiguration.Boot3.class, PgJCacheHibernateConfiguration.Boot4.class})
+@Import({PgJCacheHibernateConfiguration.Boot3.class, PgJCacheHibernateConfiguration.Boot4.class,
+    BootCacheCustomizers.Boot3.class, BootCacheCustomizers.Boot4.class})
 public class PgJCacheAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(PgJCacheAutoConfiguration.class);
 
@@ -58,30 +63,40 @@ public class PgJCacheAutoConfiguration {
   // contexts in one JVM (tests, or two instances side by side) are two nodes, not one shared manager.
   private static final AtomicInteger CONTEXTS = new AtomicInteger();
 
-  /** The JCache manager; closed, with its caches, when the application context closes. */
+  /**
+   * The JCache manager; closed, with its caches, when the application context closes. Boot's
+   * {@code JCachePropertiesCustomizer}s see (and may change) the provider's properties before the manager is
+   * made; its {@code JCacheManagerCustomizer}s get the manager once the caches of {@code spring.cache.cache-names}
+   * are open, created from the application's default {@code javax.cache.configuration.Configuration}, if any.
+   */
   @Bean(destroyMethod = "close")
   public javax.cache.CacheManager pgjcacheCacheManager(DataSource dataSource, PgJCacheProperties properties,
-      Environment environment, ConfigurableListableBeanFactory beanFactory) {
+      Environment environment, ConfigurableListableBeanFactory beanFactory,
+      ObjectProvider<javax.cache.configuration.Configuration<?, ?>> defaultCacheConfiguration,
+      ObjectProvider<BootCacheCustomizers> bootCustomizers) {
+    BootCacheCustomizers customizers = BootCacheCustomizers.of(bootCustomizers);
     ClassLoader classLoader = beanFactory.getBeanClassLoader();
     CachingProvider provider = Caching.getCachingProvider(PgCachingProvider.class.getName(), classLoader);
     URI uri = managerUri(environment);
     Properties settings = ProviderProperties.of(properties, dataSource);
     ProviderProperties.allowPackages(settings,
         AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of());
-    javax.cache.CacheManager manager = provider.getCacheManager(uri, classLoader, settings);
+    javax.cache.CacheManager manager = provider.getCacheManager(uri, classLoader,
+        customizers.customizeProperties(settings));
     List<String> cacheNames = Binder.get(environment)
         .bind("spring.cache.cache-names", Bindable.listOf(String.class)).orElse(List.of());
     try {
+      CacheOpener opener = new CacheOpener(defaultCacheConfiguration.getIfAvailable());
       for (String name : cacheNames) {
-        CacheOpener.open(manager, name, true);
+        opener.open(manager, name, true);
       }
+      customizers.customizeJCacheManager(manager);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
     }
-    LOG.debug("pgjcache: cache manager {} on {}, schema {}; caches opened at start-up: {}", uri,
-        ProviderProperties.ownPool(properties) ? "a pool of its own" : "the application's DataSource",
-        properties.getSchema(), cacheNames);
+    LOG.debug("pgjcache: cache manager {} on {}; caches opened at start-up: {}", manager,
+        ProviderProperties.ownPool(properties) ? "a pool of its own" : "the application's DataSource", cacheNames);
     return manager;
   }
 
@@ -105,14 +120,17 @@ public class PgJCacheAutoConfiguration {
      */
     @Bean
     public PgJCacheCacheManager cacheManager(javax.cache.CacheManager pgjcacheCacheManager,
-        PgJCacheProperties properties, ConfigurableListableBeanFactory beanFactory) {
-      PgJCacheCacheManager cacheManager =
-          new PgJCacheCacheManager(pgjcacheCacheManager, properties.isCreateMissingCaches());
+        PgJCacheProperties properties, ConfigurableListableBeanFactory beanFactory,
+        ObjectProvider<javax.cache.configuration.Configuration<?, ?>> defaultCacheConfiguration,
+        ObjectProvider<BootCacheCustomizers> bootCustomizers) {
+      PgJCacheCacheManager cacheManager = new PgJCacheCacheManager(pgjcacheCacheManager,
+          properties.isCreateMissingCaches(), defaultCacheConfiguration.getIfAvailable());
       boolean transactional = beanFactory.getBeanNamesForType(PlatformTransactionManager.class).length > 0;
       cacheManager.setTransactionAware(properties.isTransactionAware() && transactional);
       LOG.debug("pgjcache: Spring cache manager over {}, transaction-aware: {}", pgjcacheCacheManager.getURI(),
           properties.isTransactionAware() && transactional);
-      return cacheManager;
+      // Last, as Boot does, so that the application's CacheManagerCustomizers have the final word.
+      return BootCacheCustomizers.of(bootCustomizers).customizeCacheManager(cacheManager);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.pgjcache.spring;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import javax.cache.configuration.Configuration;
 import org.springframework.cache.Cache;
 import org.springframework.cache.jcache.JCacheCache;
 import org.springframework.cache.jcache.JCacheCacheManager;
@@ -14,14 +15,27 @@ import org.springframework.cache.jcache.JCacheCacheManager;
  * ({@code pgjcache.create-missing-caches=false}), in which case such a lookup fails as with plain JCache.
  *
  * <p>At start-up it serves every cache registered in the database's schema, including those that other
- * applications or Hibernate created.
+ * applications or Hibernate created. A cache created on first use gets the application's default JCache
+ * configuration, when one is given, like the caches of {@code spring.cache.cache-names}.
  */
 public class PgJCacheCacheManager extends JCacheCacheManager {
   private final boolean createMissingCaches;
+  private final CacheOpener opener;
 
+  /** Creates missing caches, if asked to, from a plain configuration with statistics on. */
   public PgJCacheCacheManager(javax.cache.CacheManager cacheManager, boolean createMissingCaches) {
+    this(cacheManager, createMissingCaches, null);
+  }
+
+  /**
+   * Creates missing caches, if asked to, from {@code forNewCaches}, the application's default configuration
+   * (null for a plain one).
+   */
+  public PgJCacheCacheManager(javax.cache.CacheManager cacheManager, boolean createMissingCaches,
+      Configuration<?, ?> forNewCaches) {
     super(cacheManager);
     this.createMissingCaches = createMissingCaches;
+    this.opener = new CacheOpener(forNewCaches);
   }
 
   @Override
@@ -30,7 +44,7 @@ public class PgJCacheCacheManager extends JCacheCacheManager {
     List<Cache> caches = new ArrayList<>();
     for (String name : cacheManager.getCacheNames()) {
       // A cache destroyed by another node since the names were read is simply not served.
-      javax.cache.Cache<Object, Object> cache = CacheOpener.open(cacheManager, name, false);
+      javax.cache.Cache<Object, Object> cache = opener.open(cacheManager, name, false);
       if (cache != null) {
         caches.add(new JCacheCache(cache, isAllowNullValues()));
       }
@@ -40,7 +54,7 @@ public class PgJCacheCacheManager extends JCacheCacheManager {
 
   @Override
   protected Cache getMissingCache(String name) {
-    javax.cache.Cache<Object, Object> cache = CacheOpener.open(jcacheManager(), name, createMissingCaches);
+    javax.cache.Cache<Object, Object> cache = opener.open(jcacheManager(), name, createMissingCaches);
     return cache == null ? null : new JCacheCache(cache, isAllowNullValues());
   }
 

@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code pgjcache.*} settings of a Spring Boot application. They are handed to the provider under
- * its own names (see {@link io.pgjcache.Setting}); per-cache settings {@code pgjcache.caches.<name>.*}
+ * its own names (see {@link io.pgjcache.Setting}); a setting left unset here is not handed over, so the
+ * provider's default applies (or its {@code PGJCACHE_*} environment variable): the provider's
+ * {@code Setting} enum is the one source of every default. Per-cache settings {@code pgjcache.caches.<name>.*}
  * become {@code pgjcache.cache.<name>.*}, so they apply to every cache of that name, whoever creates it:
  * {@code spring.cache.cache-names}, a {@code @Cacheable} or Hibernate.
  *
@@ -15,8 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("pgjcache")
 public class PgJCacheProperties {
-  /** Schema of the registry table and of every cache table. */
-  private String schema = "jcache";
+  /** Schema of the registry table and of every cache table. Unset: the provider's default. */
+  private String schema;
 
   /**
    * Whether cache puts and evictions made inside a Spring-managed transaction wait until it commits (and
@@ -33,15 +35,15 @@ public class PgJCacheProperties {
 
   /**
    * Longest a single cache statement may run before the server cancels it. Applies to the provider's own
-   * pool (pgjcache.jdbc.url), not to the application's DataSource.
+   * pool (pgjcache.jdbc.url), not to the application's DataSource. Unset: the provider's default.
    */
-  private Duration statementTimeout = Duration.ofSeconds(10);
+  private Duration statementTimeout;
 
   /**
    * How long an operation waits for a connection before it fails. Applies to the provider's own pool
-   * (pgjcache.jdbc.url), not to the application's DataSource.
+   * (pgjcache.jdbc.url), not to the application's DataSource. Unset: the provider's default.
    */
-  private Duration connectionTimeout = Duration.ofSeconds(5);
+  private Duration connectionTimeout;
 
   /**
    * java.io.ObjectInputFilter pattern consulted first for every Java-deserialized key and value; classes it
@@ -204,25 +206,28 @@ public class PgJCacheProperties {
 
   /** The caches' own connection pool, used only with pgjcache.jdbc.url. */
   public static class Pool {
-    /** Maximum connections of the caches' own pool. */
-    private int size = 8;
+    /** Maximum connections of the caches' own pool. Unset: the provider's default. */
+    private Integer size;
 
-    public int getSize() {
+    public Integer getSize() {
       return size;
     }
 
-    public void setSize(int size) {
+    public void setSize(Integer size) {
       this.size = size;
     }
   }
 
   /** The background deletion of expired entries. */
   public static class Sweep {
-    /** How often expired entries are deleted; 0 turns the sweeper off (reads still never return them). */
-    private Duration interval = Duration.ofSeconds(1);
+    /**
+     * How often expired entries are deleted; 0 turns the sweeper off (reads still never return them). Unset: the
+     * provider's default.
+     */
+    private Duration interval;
 
-    /** Most rows one sweep transaction deletes. */
-    private int batchSize = 1000;
+    /** Most rows one sweep transaction deletes. Unset: the provider's default. */
+    private Integer batchSize;
 
     public Duration getInterval() {
       return interval;
@@ -232,11 +237,11 @@ public class PgJCacheProperties {
       this.interval = interval;
     }
 
-    public int getBatchSize() {
+    public Integer getBatchSize() {
       return batchSize;
     }
 
-    public void setBatchSize(int batchSize) {
+    public void setBatchSize(Integer batchSize) {
       this.batchSize = batchSize;
     }
   }
@@ -260,25 +265,28 @@ public class PgJCacheProperties {
 
   /** The near cache of every cache, unless a cache says otherwise. */
   public static class NearCache {
-    /** Whether caches keep an in-process copy of hot entries, invalidated cluster-wide. */
-    private boolean enabled = true;
+    /**
+     * Whether caches keep an in-process copy of hot entries, invalidated cluster-wide. Unset: the provider's
+     * default.
+     */
+    private Boolean enabled;
 
-    /** Most entries one cache's near cache holds on this node. */
-    private int maxEntries = 10_000;
+    /** Most entries one cache's near cache holds on this node. Unset: the provider's default. */
+    private Integer maxEntries;
 
-    public boolean isEnabled() {
+    public Boolean getEnabled() {
       return enabled;
     }
 
-    public void setEnabled(boolean enabled) {
+    public void setEnabled(Boolean enabled) {
       this.enabled = enabled;
     }
 
-    public int getMaxEntries() {
+    public Integer getMaxEntries() {
       return maxEntries;
     }
 
-    public void setMaxEntries(int maxEntries) {
+    public void setMaxEntries(Integer maxEntries) {
       this.maxEntries = maxEntries;
     }
   }

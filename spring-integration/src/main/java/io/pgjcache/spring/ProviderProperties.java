@@ -11,7 +11,8 @@ import javax.sql.DataSource;
 /**
  * Translates {@link PgJCacheProperties} into the {@code Properties} the provider reads, under the names of
  * {@link Setting}: the application's DataSource (unless a JDBC URL asks for a pool of the caches' own),
- * the manager settings, and {@code pgjcache.cache.<name>.<setting>} for every configured cache.
+ * the manager settings, and {@code pgjcache.cache.<name>.<setting>} for every configured cache. Only what the
+ * application set is handed over; for everything else the provider applies its own default.
  */
 final class ProviderProperties {
   private ProviderProperties() {
@@ -43,7 +44,7 @@ final class ProviderProperties {
     put(properties, Setting.MAX_KEY_SIZE, settings.getMaxKeySize());
     put(properties, Setting.MAX_VALUE_SIZE, settings.getMaxValueSize());
     put(properties, Setting.LISTEN_URL, settings.getListen().getUrl());
-    put(properties, Setting.NEAR_CACHE_ENABLED, settings.getNearCache().isEnabled());
+    put(properties, Setting.NEAR_CACHE_ENABLED, settings.getNearCache().getEnabled());
     put(properties, Setting.NEAR_CACHE_MAX_ENTRIES, settings.getNearCache().getMaxEntries());
     settings.getCaches().forEach((name, cache) -> {
       putForCache(properties, name, Setting.CACHE_NEAR_CACHE, cache.getNearCache());
@@ -80,7 +81,7 @@ final class ProviderProperties {
   private static void putForCache(Properties properties, String cacheName, Setting setting, Object value) {
     Objects.requireNonNull(cacheName, "cacheName");
     if (value != null) {
-      properties.setProperty(Setting.CACHE_PREFIX + cacheName + "." + setting.key(), value.toString());
+      properties.setProperty(setting.propertyName(cacheName), value.toString());
     }
   }
 

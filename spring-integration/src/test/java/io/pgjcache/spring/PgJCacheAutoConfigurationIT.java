@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.PgCacheManager;
 import io.pgjcache.PgCachingProvider;
+import io.pgjcache.Setting;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -218,6 +220,19 @@ class PgJCacheAutoConfigurationIT {
       Cache books = context.getBean(org.springframework.cache.CacheManager.class).getCache("books");
       books.put("isbn", "Dune");
       assertThat(books.get("isbn", String.class)).isEqualTo("Dune");
+    });
+  }
+
+  @Test
+  void unsetProperties_leaveTheProvidersDefaultsInForce() {
+    runner.withPropertyValues("pgjcache.jdbc.url=" + TestDatabase.url()).run(context -> {
+      HikariDataSource cachePool = (HikariDataSource)
+          context.getBean(javax.cache.CacheManager.class).unwrap(PgCacheManager.class).getDataSource();
+      Properties none = new Properties();
+      assertThat(cachePool.getMaximumPoolSize()).isEqualTo(Setting.POOL_SIZE.getInt(none));
+      assertThat(cachePool.getConnectionTimeout()).isEqualTo(Setting.CONNECTION_TIMEOUT.getDuration(none).toMillis());
+      assertThat(cachePool.getDataSourceProperties().getProperty("options"))
+          .isEqualTo("-c statement_timeout=" + Setting.STATEMENT_TIMEOUT.getDuration(none).toMillis());
     });
   }
 

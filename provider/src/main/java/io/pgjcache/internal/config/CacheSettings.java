@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Parsing and validation of the per-cache settings ({@code pgjcache.cache.<name>.<setting>}). */
+/** Typed reading of the per-cache settings ({@code pgjcache.cache.<name>.<setting>}) given for one cache. */
 public final class CacheSettings {
   private static final List<String> HIBERNATE_UPDATE_TIMESTAMPS_REGIONS = List.of(
       "default-update-timestamps-region",
@@ -16,45 +16,24 @@ public final class CacheSettings {
   private CacheSettings() {
   }
 
-  /** Fails with the cache and setting named when a value cannot be used. */
-  static void validate(String cacheName, Setting setting, String value) {
-    String key = Setting.CACHE_PREFIX + cacheName + "." + setting.key();
-    switch (setting) {
-      case CACHE_UNLOGGED, CACHE_NEAR_CACHE, CACHE_CLUSTER_EVENTS -> parseBoolean(key, value);
-      case CACHE_NEAR_CACHE_MAX_ENTRIES -> parsePositiveInt(key, value);
-      case CACHE_EXPIRY_AFTER_WRITE -> {
-        Duration ttl = SettingsResolver.parseDuration(key, value);
-        if (ttl.isNegative() || ttl.isZero()) {
-          throw new IllegalArgumentException(key + " must be a positive duration, got " + ttl);
-        }
-      }
-      default -> throw new IllegalArgumentException(key + " is not a per-cache setting");
-    }
-  }
-
   public static Optional<Boolean> unlogged(Map<Setting, String> settings) {
-    return Optional.ofNullable(settings.get(Setting.CACHE_UNLOGGED))
-        .map(v -> parseBoolean(Setting.CACHE_UNLOGGED.key(), v));
+    return given(settings, Setting.CACHE_UNLOGGED).map(Setting.CACHE_UNLOGGED::parseBoolean);
   }
 
   public static Optional<Boolean> nearCache(Map<Setting, String> settings) {
-    return Optional.ofNullable(settings.get(Setting.CACHE_NEAR_CACHE))
-        .map(v -> parseBoolean(Setting.CACHE_NEAR_CACHE.key(), v));
+    return given(settings, Setting.CACHE_NEAR_CACHE).map(Setting.CACHE_NEAR_CACHE::parseBoolean);
   }
 
   public static Optional<Boolean> clusterEvents(Map<Setting, String> settings) {
-    return Optional.ofNullable(settings.get(Setting.CACHE_CLUSTER_EVENTS))
-        .map(v -> parseBoolean(Setting.CACHE_CLUSTER_EVENTS.key(), v));
+    return given(settings, Setting.CACHE_CLUSTER_EVENTS).map(Setting.CACHE_CLUSTER_EVENTS::parseBoolean);
   }
 
   public static Optional<Integer> nearCacheMaxEntries(Map<Setting, String> settings) {
-    return Optional.ofNullable(settings.get(Setting.CACHE_NEAR_CACHE_MAX_ENTRIES))
-        .map(v -> parsePositiveInt(Setting.CACHE_NEAR_CACHE_MAX_ENTRIES.key(), v));
+    return given(settings, Setting.CACHE_NEAR_CACHE_MAX_ENTRIES).map(Setting.CACHE_NEAR_CACHE_MAX_ENTRIES::parseInt);
   }
 
   public static Optional<Duration> expiryAfterWrite(Map<Setting, String> settings) {
-    return Optional.ofNullable(settings.get(Setting.CACHE_EXPIRY_AFTER_WRITE))
-        .map(v -> SettingsResolver.parseDuration(Setting.CACHE_EXPIRY_AFTER_WRITE.key(), v));
+    return given(settings, Setting.CACHE_EXPIRY_AFTER_WRITE).map(Setting.CACHE_EXPIRY_AFTER_WRITE::parseDuration);
   }
 
   /**
@@ -67,26 +46,9 @@ public final class CacheSettings {
         .anyMatch(region -> cacheName.equals(region) || cacheName.endsWith("." + region));
   }
 
-
-  private static int parsePositiveInt(String key, String value) {
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(key + " must be a positive integer, got '" + value + "'");
-  }
-
-  static boolean parseBoolean(String key, String value) {
-    if (value.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (value.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+  // Values were validated under their full names when the settings were resolved; the defaults of per-cache
+  // settings are the manager's, so an absent value stays absent.
+  private static Optional<String> given(Map<Setting, String> settings, Setting setting) {
+    return Optional.ofNullable(settings.get(setting));
   }
 }

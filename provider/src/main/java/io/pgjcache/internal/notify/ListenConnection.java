@@ -2,21 +2,16 @@ package io.pgjcache.internal.notify;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Queue;
 import javax.net.ssl.SSLException;
+import org.postgresql.jdbc.SslMode;
 
 /**
  * A connection to PostgreSQL that does nothing but LISTEN, speaking just enough of the frontend/backend
@@ -27,8 +22,10 @@ import javax.net.ssl.SSLException;
  * returns only when the stream pauses; delivery then takes a hundred milliseconds or more instead of a fraction
  * of one.
  *
- * <p>Authentication: trust, password (cleartext), md5 and scram-sha-256 (without channel binding); other
- * methods are not supported. Encryption as the URL's {@code sslmode} says; see {@link ListenSsl}.
+ * <p>Only the protocol is written here; what libraries do well comes from them, so that the LISTEN connection
+ * accepts the pool's URL and behaves as the pool's connections: the URL is read by pgjdbc ({@link ListenTarget}),
+ * SSL is pgjdbc's ({@link ListenSsl}), SCRAM is the ongres library's ({@link ListenAuthentication}). Hosts are
+ * tried in the URL's order, and {@code sslmode} prefer and allow fall back as pgjdbc does.
  *
  * <p>Threading: one owner thread calls {@link #open}, {@link #listen} and then {@link #run}, which blocks for as
  * long as the connection is good. {@link #close()} may be called from any thread at any time; it makes a
@@ -64,38 +61,62 @@ public final class ListenConnection implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(applicationName, "applicationName");
-    try {
-      return open(target, target.ssl(), connectTimeout, applicationName);
-    } catch (IOException e) {
-      // As pgjdbc: sslmode=prefer tries without SSL when the SSL handshake fails.
-      if (target.ssl().mode() == ListenSsl.Mode.PREFER && e.getCause() instanceof SSLException) {
-        LOG.log(Level.DEBUG, () -> "pgjcache: SSL failed (" + e.getMessage() + "); sslmode=prefer tries without");
-        return open(target, new ListenSsl(ListenSsl.Mode.DISABLE, null), connectTimeout, applicationName);
+    requirePositive(connectTimeout, "connectTimeout");
+    SslMode mode = ListenSsl.mode(target.copy());
+    IOException failure = null;
+    for (ListenTarget.Address address : target.addresses()) {
+      try {
+        return open(target, address, mode, connectTimeout, applicationName);
+      } catch (IOException e) {
+        IOException described = new IOException("Cannot open the listen connection to " + describe(address, target)
+            + ": " + e.getMessage(), e);
+        if (failure == null) {
+          failure = described;
+        } else {
+          failure.addSuppressed(described);
+        }
       }
-      throw e;
+    }
+    throw failure;
+  }
+
+  /** One host; a second attempt where pgjdbc makes one for {@code sslmode} prefer and allow. */
+  private static ListenConnection open(ListenTarget target, ListenTarget.Address address, SslMode mode,
+      Duration connectTimeout, String applicationName) throws IOException {
+    try {
+      return attempt(target, address, mode, connectTimeout, applicationName);
+    } catch (IOException e) {
+      SslMode fallback = ListenSsl.fallback(mode, e);
+      if (fallback == null) {
+        throw e;
+      }
+      LOG.log(Level.DEBUG, () -> "pgjcache: sslmode=" + mode.value + " failed (" + e.getMessage()
+          + "); trying again " + (fallback == SslMode.DISABLE ? "without" : "with") + " SSL, as pgjdbc does");
+      try {
+        return attempt(target, address, fallback, connectTimeout, applicationName);
+      } catch (IOException again) {
+        e.addSuppressed(again);
+        throw e;
+      }
     }
   }
 
-  private static ListenConnection open(ListenTarget target, ListenSsl ssl, Duration connectTimeout,
-      String applicationName) throws IOException {
-    long deadline = System.nanoTime() + requirePositive(connectTimeout, "connectTimeout").toNanos();
-    String description = describe(target);
-    Socket socket = new Socket();
+  private static ListenConnection attempt(ListenTarget target, ListenTarget.Address address, SslMode mode,
+      Duration connectTimeout, String applicationName) throws IOException {
+    long deadline = System.nanoTime() + connectTimeout.toNanos();
+    Properties properties = target.copy();
+    Socket socket = ListenSsl.connect(address, mode, properties, millis(connectTimeout));
     try {
-      socket.setTcpNoDelay(true);
-      socket.setKeepAlive(true);
-      socket.connect(new InetSocketAddress(target.host(), target.port()), millis(connectTimeout));
-      socket.setSoTimeout(millis(connectTimeout));
-      Socket channel = ssl.negotiate(socket, target.host());
-      ListenConnection connection = new ListenConnection(channel, description, connectTimeout);
+      ListenConnection connection = new ListenConnection(socket, describe(address, target), connectTimeout);
       connection.startUp(target, applicationName, deadline);
-      LOG.log(Level.DEBUG, () -> "pgjcache: listen connection open to " + description
+      LOG.log(Level.DEBUG, () -> "pgjcache: listen connection open to " + connection.description
           + ", backend pid " + connection.backendPid);
       return connection;
-    } catch (IOException e) {
+    } catch (SSLException e) {
+      // With TLS 1.3 a server judges the client certificate after the handshake: its refusal arrives here.
       closeQuietly(socket);
-      throw new IOException("Cannot open the listen connection to " + description + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
+      throw ListenSsl.withClientCertificateHint(e, properties);
+    } catch (IOException | RuntimeException e) {
       closeQuietly(socket);
       throw e;
     }
@@ -126,7 +147,7 @@ public final class ListenConnection implements AutoCloseable {
         case 'A' -> early.add(notification(message));
         // After an error the server still ends the query with ReadyForQuery: wait for it, so the
         // connection stays usable.
-        case 'E' -> error = message.errorText();
+        case 'E' -> error = message.error().getMessage();
         case 'Z' -> {
           if (error != null) {
             throw new IOException("LISTEN on channel " + channel + " failed on " + description + ": " + error);
@@ -195,7 +216,7 @@ public final class ListenConnection implements AutoCloseable {
             checking = false;
             socket.setSoTimeout(idleMillis);
           }
-          case 'E' -> throw new IOException(message.errorText());
+          case 'E' -> throw message.error();
           default -> throw unexpected(message, "listening");
         }
       }
@@ -234,115 +255,22 @@ public final class ListenConnection implements AutoCloseable {
     parameters.put("application_name", applicationName);
     parameters.put("client_encoding", "UTF8");
     stream.sendStartup(parameters);
-    ScramSha256 scram = null;
+    ListenAuthentication authentication = new ListenAuthentication(target, socket, stream);
     while (true) {
       ProtocolStream.Message message = await(deadline, "the server to accept the session");
       switch (message.type()) {
-        case 'R' -> scram = authenticate(message, target, scram);
+        case 'R' -> authentication.answer(message);
         case 'K' -> backendPid = message.int32();
         case 'S', 'N' -> {
           // ParameterStatus and notices need nothing
         }
-        case 'E' -> throw new IOException(message.errorText());
+        case 'E' -> throw message.error();
         case 'Z' -> {
           return;
         }
         default -> throw unexpected(message, "startup");
       }
     }
-  }
-
-  /**
-   * Answers one authentication request.
-   *
-   * @param scram the SCRAM exchange in progress, or null
-   * @return the SCRAM exchange still in progress after this step, or null
-   */
-  private ScramSha256 authenticate(ProtocolStream.Message request, ListenTarget target, ScramSha256 scram)
-      throws IOException {
-    int method = request.int32();
-    switch (method) {
-      case 0 -> {
-        // AuthenticationOk. A SCRAM exchange must have ended with the server's proof that it knows the password.
-        if (scram != null) {
-          throw new IOException("The server ended SCRAM authentication without proving that it knows the password");
-        }
-        return null;
-      }
-      case 3 -> {
-        stream.sendPassword(requirePassword(target, "password"));
-        return null;
-      }
-      case 5 -> {
-        stream.sendPassword(md5Password(target.user(), requirePassword(target, "md5"), request.remaining()));
-        return null;
-      }
-      case 10 -> {
-        List<String> mechanisms = new ArrayList<>();
-        for (String mechanism = request.cstring(); !mechanism.isEmpty(); mechanism = request.cstring()) {
-          mechanisms.add(mechanism);
-        }
-        if (!mechanisms.contains(ScramSha256.MECHANISM)) {
-          throw new IOException("The server offers only the SASL mechanisms " + mechanisms
-              + "; the listen connection supports " + ScramSha256.MECHANISM);
-        }
-        ScramSha256 exchange = new ScramSha256(target.user(), requirePassword(target, "scram-sha-256"));
-        stream.sendSaslInitialResponse(ScramSha256.MECHANISM,
-            exchange.clientFirstMessage().getBytes(StandardCharsets.UTF_8));
-        return exchange;
-      }
-      case 11 -> {
-        String serverFirst = new String(request.remaining(), StandardCharsets.UTF_8);
-        stream.sendSaslResponse(requireScram(scram).clientFinalMessage(serverFirst).getBytes(StandardCharsets.UTF_8));
-        return scram;
-      }
-      case 12 -> {
-        requireScram(scram).verifyServerFinal(new String(request.remaining(), StandardCharsets.UTF_8));
-        return null;
-      }
-      default -> throw new IOException("The server asks for authentication method " + method + " ("
-          + methodName(method) + "), which the listen connection does not support; it supports trust, "
-          + "password, md5 and scram-sha-256");
-    }
-  }
-
-  private static ScramSha256 requireScram(ScramSha256 scram) throws IOException {
-    if (scram == null) {
-      throw new IOException("The server continued a SCRAM exchange that was never started");
-    }
-    return scram;
-  }
-
-  private static String requirePassword(ListenTarget target, String method) throws IOException {
-    if (target.password() == null) {
-      throw new IOException("The server asks for " + method + " authentication of user " + target.user()
-          + ", but no password is configured");
-    }
-    return target.password();
-  }
-
-  /** {@code "md5" + md5hex(md5hex(password + user) + salt)}, as PostgreSQL expects. */
-  private static String md5Password(String user, String password, byte[] salt) throws IOException {
-    try {
-      HexFormat hex = HexFormat.of();
-      MessageDigest md5 = MessageDigest.getInstance("MD5");
-      String inner = hex.formatHex(md5.digest((password + user).getBytes(StandardCharsets.UTF_8)));
-      md5.update(inner.getBytes(StandardCharsets.US_ASCII));
-      md5.update(salt);
-      return "md5" + hex.formatHex(md5.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IOException("md5 authentication needs MD5, which this JVM does not offer", e);
-    }
-  }
-
-  private static String methodName(int method) {
-    return switch (method) {
-      case 2 -> "Kerberos V5";
-      case 6 -> "SCM credentials";
-      case 7, 8 -> "GSSAPI";
-      case 9 -> "SSPI";
-      default -> "unknown";
-    };
   }
 
   /** The next message, waiting until the deadline at most. */
@@ -371,9 +299,8 @@ public final class ListenConnection implements AutoCloseable {
     return new IOException("Unexpected message type '" + message.type() + "' from the server during " + phase);
   }
 
-  private static String describe(ListenTarget target) {
-    String host = target.host().indexOf(':') >= 0 ? "[" + target.host() + "]" : target.host();
-    return host + ":" + target.port() + "/" + target.database() + " as " + target.user();
+  private static String describe(ListenTarget.Address address, ListenTarget target) {
+    return address + "/" + target.database() + " as " + target.user();
   }
 
   private static Duration requirePositive(Duration duration, String name) {

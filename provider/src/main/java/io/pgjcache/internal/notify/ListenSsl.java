@@ -1,217 +1,152 @@
 package io.pgjcache.internal.notify;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Locale;
-import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import java.net.SocketTimeoutException;
+import java.util.Properties;
+import org.postgresql.PGProperty;
+import org.postgresql.core.PGStream;
+import org.postgresql.core.SocketFactoryFactory;
+import org.postgresql.jdbc.SslMode;
+import org.postgresql.jdbc.SslNegotiation;
+import org.postgresql.ssl.MakeSSL;
+import org.postgresql.util.HostSpec;
+import org.postgresql.util.PSQLException;
 
 /**
- * Whether and how the LISTEN connection encrypts, read from the same pgjdbc URL parameters as the data
- * connections ({@code sslmode}, {@code ssl}, {@code sslrootcert}) and with the same meaning:
- * <ul>
- *   <li>{@code disable}, {@code allow}: no encryption;</li>
- *   <li>{@code prefer} (the default): encrypted if the server accepts SSL, else in the clear; no certificate
- *   check;</li>
- *   <li>{@code require}: encrypted or no connection; no certificate check;</li>
- *   <li>{@code verify-ca}: encrypted, and the server's certificate must chain to a trusted one: the PEM file
- *   {@code sslrootcert}, by default {@code root.crt} in the user's {@code .postgresql} directory as for
- *   pgjdbc (a missing file is an error, never a silent fallback), or with {@code sslrootcert=system} the JVM's
- *   trust store;</li>
- *   <li>{@code verify-full}: as {@code verify-ca}, and the certificate must name the host connected to.</li>
- * </ul>
- * {@code ssl=true} without {@code sslmode} means {@code verify-full}, as in pgjdbc. Client certificates
- * ({@code sslcert}, {@code sslkey}) and custom {@code sslfactory} classes are not supported and are refused
- * by name.
+ * Opens the LISTEN connection's socket and encrypts it with pgjdbc's own code, so that it reads the same
+ * connection properties as the pool's connections and behaves as they do: {@code socketFactory},
+ * {@code localSocketAddress}, {@code sslmode} (and {@code ssl}), {@code sslnegotiation}, {@code sslfactory}, and
+ * through pgjdbc's default {@code LibPQFactory} {@code sslrootcert}, {@code sslcert}, {@code sslkey},
+ * {@code sslpassword} with libpq's default files, and host-name checks by {@code sslhostnameverifier}.
  *
- * @param mode         how to encrypt
- * @param rootCertFile PEM file of the certificates to trust, {@value #SYSTEM_TRUST} for the JVM's trust store,
- *                     or null for pgjdbc's default file
+ * <p>Entry points: {@link MakeSSL#convert}, the one call that does everything pgjdbc does once the server
+ * agreed to SSL (handshake, the client key's errors, the host-name check), so that nothing of it is repeated
+ * here; it works on a {@link PGStream}, which therefore also opens the socket as pgjdbc does
+ * ({@link SocketFactoryFactory#getSocketFactory}). {@link SslMode#of} reads the mode. All are public; MakeSSL,
+ * SslMode and SocketFactoryFactory have kept their signatures across pgjdbc 42.x, and the PGStream constructor
+ * used is the current one (42.7.4 on; the older one is deprecated, not gone). What is written here is the
+ * SSLRequest and its answer, which pgjdbc keeps private in {@code ConnectionFactoryImpl}, and the fallbacks of
+ * {@code prefer} and {@code allow}, which follow it. After the handshake the socket is read directly: PGStream's buffers hold nothing then, because
+ * the server says nothing before the startup message.
  */
-public record ListenSsl(Mode mode, String rootCertFile) {
-  /** The {@code sslmode} values, in pgjdbc's spelling. */
-  public enum Mode {
-    DISABLE, ALLOW, PREFER, REQUIRE, VERIFY_CA, VERIFY_FULL;
+final class ListenSsl {
+  /** SQLSTATE of a server that refuses the session as configured (e.g. pg_hba.conf has no line for it). */
+  private static final String INVALID_AUTHORIZATION = "28000";
 
-    static Mode parse(String text) {
-      for (Mode mode : values()) {
-        if (mode.spelling().equals(text.toLowerCase(Locale.ROOT))) {
-          return mode;
+  private ListenSsl() {
+  }
+
+  /** The URL's {@code sslmode}, as pgjdbc reads it. */
+  static SslMode mode(Properties properties) throws IOException {
+    try {
+      return SslMode.of(properties);
+    } catch (PSQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The mode to try once more after a failed attempt, or null: as pgjdbc, {@code prefer} tries without SSL when
+   * the server refused the encrypted session or did not answer the SSL request, and {@code allow} tries with
+   * SSL when the plain session was refused or broke.
+   */
+  static SslMode fallback(SslMode mode, IOException failure) {
+    boolean refused = failure instanceof ProtocolStream.ServerError error
+        && INVALID_AUTHORIZATION.equals(error.sqlState());
+    if (mode == SslMode.PREFER && (refused || failure instanceof SocketTimeoutException)) {
+      return SslMode.DISABLE;
+    }
+    if (mode == SslMode.ALLOW && (refused || !(failure instanceof ProtocolStream.ServerError))) {
+      return SslMode.REQUIRE;
+    }
+    return null;
+  }
+
+  /**
+   * Connects to the address and negotiates SSL as {@code mode} says.
+   *
+   * @return the socket to speak the protocol on: encrypted after the handshake and the checks the mode asks
+   *     for, or plain where the mode allows going on without; its read timeout is {@code timeoutMillis}
+   * @throws IOException if the server cannot be reached, the mode needs SSL and the server refuses it, the
+   *     handshake fails, or the server fails a check; the messages are pgjdbc's and never contain a password
+   */
+  static Socket connect(ListenTarget.Address address, SslMode mode, Properties properties, int timeoutMillis)
+      throws IOException {
+    PGStream stream;
+    try {
+      stream = new PGStream(SocketFactoryFactory.getSocketFactory(properties),
+          new HostSpec(address.host(), address.port(), PGProperty.LOCAL_SOCKET_ADDRESS.getOrDefault(properties)),
+          timeoutMillis, PGProperty.MAX_SEND_BUFFER_SIZE.getInt(properties));
+    } catch (PSQLException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    try {
+      stream.getSocket().setTcpNoDelay(true);
+      stream.getSocket().setKeepAlive(true);
+      stream.getSocket().setSoTimeout(timeoutMillis);
+      negotiate(stream, mode, properties);
+      Socket socket = stream.getSocket();
+      socket.setSoTimeout(timeoutMillis);
+      return socket;
+    } catch (IOException | PSQLException | RuntimeException e) {
+      try {
+        stream.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    }
+  }
+
+  private static void convert(PGStream stream, Properties properties) throws IOException {
+    try {
+      MakeSSL.convert(stream, properties);
+    } catch (IOException | PSQLException e) {
+      throw withClientCertificateHint(e, properties);
+    }
+  }
+
+  /**
+   * The failure, naming the client certificate where one was offered: a server that does not accept it often
+   * just closes the connection during the handshake, which reads as a broken pipe.
+   */
+  static IOException withClientCertificateHint(Exception failure, Properties properties) {
+    String certificate = PGProperty.SSL_CERT.getOrDefault(properties);
+    if (certificate == null) {
+      return failure instanceof IOException io ? io : new IOException(failure.getMessage(), failure);
+    }
+    return new IOException(failure.getMessage() + " (the client certificate offered, sslcert=" + certificate
+        + ", may not be one the server accepts)", failure);
+  }
+
+  /** As pgjdbc's {@code ConnectionFactoryImpl.enableSSL}. */
+  private static void negotiate(PGStream stream, SslMode mode, Properties properties)
+      throws IOException, PSQLException {
+    if (mode == SslMode.DISABLE || mode == SslMode.ALLOW) {
+      return;
+    }
+    if (SslNegotiation.of(PGProperty.SSL_NEGOTIATION.getOrDefault(properties)) == SslNegotiation.DIRECT) {
+      convert(stream, properties);
+      return;
+    }
+    // SSLRequest: length 8, then the code 1234 5679
+    stream.sendInteger4(8);
+    stream.sendInteger2(1234);
+    stream.sendInteger2(5679);
+    stream.flush();
+    int answer = stream.receiveChar();
+    switch (answer) {
+      case 'S' -> convert(stream, properties);
+      case 'N' -> {
+        if (mode.requireEncryption()) {
+          throw new IOException("The server does not support SSL, and sslmode=" + mode.value + " requires it");
         }
       }
-      return null;
-    }
-
-    String spelling() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    boolean triesSsl() {
-      return this == PREFER || this == REQUIRE || this == VERIFY_CA || this == VERIFY_FULL;
-    }
-
-    boolean verifies() {
-      return this == VERIFY_CA || this == VERIFY_FULL;
-    }
-  }
-
-  /** pgjdbc's default. */
-  public static final ListenSsl DEFAULT = new ListenSsl(Mode.PREFER, null);
-  /** The {@code sslrootcert} value that trusts the JVM's trust store (as libpq's {@code system}). */
-  public static final String SYSTEM_TRUST = "system";
-
-  /** The PostgreSQL protocol's SSLRequest code (1234 in the upper half, 5679 in the lower). */
-  private static final int SSL_REQUEST_CODE = 80_877_103;
-
-  /**
-   * The settings the URL's parameters ask for.
-   *
-   * @throws IllegalArgumentException saying which parameter cannot be honoured (never quoting a secret)
-   */
-  static ListenSsl fromParameters(Map<String, String> parameters) {
-    for (String unsupported : new String[] {"sslcert", "sslkey", "sslfactory"}) {
-      if (parameters.containsKey(unsupported)) {
-        throw new IllegalArgumentException("it sets " + unsupported + ", which the listen connection does not "
-            + "support (no client certificates, no custom SSL factory); set pgjcache.listen.url to a URL without it");
-      }
-    }
-    String sslMode = parameters.get("sslmode");
-    String ssl = parameters.get("ssl");
-    Mode mode;
-    if (sslMode != null) {
-      mode = Mode.parse(sslMode);
-      if (mode == null) {
-        throw new IllegalArgumentException("its sslmode " + sslMode
-            + " is none of disable, allow, prefer, require, verify-ca, verify-full");
-      }
-    } else if (ssl != null && !ssl.equalsIgnoreCase("false")) {
-      mode = Mode.VERIFY_FULL;
-    } else {
-      mode = ssl != null ? Mode.DISABLE : Mode.PREFER;
-    }
-    return new ListenSsl(mode, parameters.get("sslrootcert"));
-  }
-
-  /**
-   * Asks the server for SSL on a freshly connected socket and, if it agrees, returns the encrypted socket
-   * after the TLS handshake; returns the plain socket where the mode allows going on without.
-   *
-   * @throws IOException if the mode needs SSL and the server refuses it, the handshake fails, or the
-   *     certificate does not pass the checks the mode asks for
-   */
-  Socket negotiate(Socket plain, String host) throws IOException {
-    if (!mode.triesSsl()) {
-      return plain;
-    }
-    OutputStream out = plain.getOutputStream();
-    out.write(new byte[] {0, 0, 0, 8, (byte) (SSL_REQUEST_CODE >>> 24), (byte) (SSL_REQUEST_CODE >>> 16),
-        (byte) (SSL_REQUEST_CODE >>> 8), (byte) SSL_REQUEST_CODE});
-    out.flush();
-    InputStream in = plain.getInputStream();
-    int answer = new DataInputStream(in).readUnsignedByte();
-    if (answer == 'N') {
-      if (mode == Mode.PREFER) {
-        return plain;
-      }
-      throw new IOException("the server does not accept SSL connections, and sslmode=" + mode.spelling()
-          + " requires one");
-    }
-    if (answer != 'S') {
-      throw new IOException("the server answered the SSL request with an unexpected byte " + answer);
-    }
-    SSLSocket secure = (SSLSocket) context().getSocketFactory().createSocket(plain, host, plain.getPort(), true);
-    if (mode == Mode.VERIFY_FULL) {
-      SSLParameters parameters = secure.getSSLParameters();
-      parameters.setEndpointIdentificationAlgorithm("HTTPS");
-      secure.setSSLParameters(parameters);
-    }
-    try {
-      secure.startHandshake();
-    } catch (SSLHandshakeException e) {
-      String trusted = SYSTEM_TRUST.equals(rootCertFile) ? "the JVM's trust store" : "sslrootcert " + rootFile();
-      throw new SSLHandshakeException(mode.verifies()
-          ? "the server's certificate fails the sslmode=" + mode.spelling() + " check (trusted: " + trusted + "): "
-              + e.getMessage()
-          : "the SSL handshake failed: " + e.getMessage());
-    }
-    return secure;
-  }
-
-  private SSLContext context() throws IOException {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, mode.verifies() ? trustManagers() : new TrustManager[] {new TrustingAnyCertificate()},
-          null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot set up SSL: " + e.getMessage(), e);
-    }
-  }
-
-  private TrustManager[] trustManagers() throws IOException, GeneralSecurityException {
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    if (SYSTEM_TRUST.equals(rootCertFile)) {
-      factory.init((KeyStore) null);
-      return factory.getTrustManagers();
-    }
-    Path file = rootFile();
-    if (!Files.isReadable(file)) {
-      throw new IOException("sslmode=" + mode.spelling() + " needs the root certificate file " + file
-          + ", which cannot be read; set sslrootcert to a PEM file (or sslrootcert=system for the JVM's trust "
-          + "store)");
-    }
-    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-    trusted.load(null, null);
-    try (InputStream pem = Files.newInputStream(file)) {
-      int index = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
-        trusted.setCertificateEntry("root-" + index++, certificate);
-      }
-      if (index == 0) {
-        throw new IOException("sslrootcert " + file + " holds no certificate");
-      }
-    }
-    factory.init(trusted);
-    return factory.getTrustManagers();
-  }
-
-  /** The PEM file to trust: sslrootcert, or pgjdbc's default in the user's home directory. */
-  private Path rootFile() {
-    return rootCertFile != null ? Path.of(rootCertFile)
-        : Path.of(System.getProperty("user.home"), ".postgresql", "root.crt");
-  }
-
-  /** Encryption without authentication, which is what sslmode prefer and require mean. */
-  private static final class TrustingAnyCertificate implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-      // never asked: this side is the client
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-      // prefer and require encrypt without checking who answers
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
+      default -> throw new IOException("The server answered the SSL request with an unexpected byte " + answer);
     }
   }
 }

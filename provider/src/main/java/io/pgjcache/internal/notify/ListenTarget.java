@@ -1,147 +1,163 @@
 package io.pgjcache.internal.notify;
 
 import io.pgjcache.internal.config.Secrets;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
+import org.postgresql.jdbc.SslMode;
+import org.postgresql.util.PSQLException;
 
 /**
- * Where the LISTEN connection goes and as whom: the few facts {@link ListenConnection} needs, taken from a
- * pgjdbc URL so that users configure one URL format for everything.
+ * Where the LISTEN connection goes, as whom and how encrypted: the connection properties that pgjdbc itself
+ * reads from a JDBC URL ({@link Driver#parseURL}), so that the LISTEN connection accepts exactly the URLs the
+ * pool accepts: several hosts, bracketed IPv6 addresses, percent-encoded parts, {@code service=}, a password
+ * from {@code .pgpass}, and every {@code ssl*} parameter (see {@link ListenSsl}).
  *
- * <p>Encryption follows the URL's {@code sslmode}, {@code ssl} and {@code sslrootcert} as pgjdbc reads them;
- * see {@link ListenSsl}.
- *
- * @param host     host name or IP address literal (IPv6 without brackets)
- * @param port     TCP port
- * @param database database name
- * @param user     role name
- * @param password password, or null when the server needs none; never part of {@link #toString()}
- * @param ssl      whether and how to encrypt
+ * <p>Immutable. The password is never part of {@link #toString()}.
  */
-public record ListenTarget(String host, int port, String database, String user, String password, ListenSsl ssl) {
-  public static final int DEFAULT_PORT = 5432;
+public final class ListenTarget {
+  /** One host of the URL, as pgjdbc spells it (an IPv6 address in brackets). */
+  public record Address(String host, int port) {
+    public Address {
+      Objects.requireNonNull(host, "host");
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("Port out of range: " + port);
+      }
+    }
 
-  private static final String PREFIX = "jdbc:postgresql://";
-
-  public ListenTarget {
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(database, "database");
-    Objects.requireNonNull(user, "user");
-    Objects.requireNonNull(ssl, "ssl");
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("Port out of range: " + port);
+    @Override
+    public String toString() {
+      return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
   }
 
-  /** A target with pgjdbc's default encryption ({@code sslmode=prefer}). */
+  private final Properties properties;
+  private final List<Address> addresses;
+
+  private ListenTarget(Properties properties) {
+    this.properties = properties;
+    String[] hosts = PGProperty.PG_HOST.getOrDefault(properties).split(",", -1);
+    String[] ports = PGProperty.PG_PORT.getOrDefault(properties).split(",", -1);
+    List<Address> list = new ArrayList<>(hosts.length);
+    for (int i = 0; i < hosts.length; i++) {
+      list.add(new Address(hosts[i], Integer.parseInt(ports[i])));
+    }
+    this.addresses = List.copyOf(list);
+  }
+
+  /** A target with pgjdbc's defaults for everything but the address and credentials. */
   public ListenTarget(String host, int port, String database, String user, String password) {
-    this(host, port, database, user, password, ListenSsl.DEFAULT);
+    this(properties(new Address(host, port), Objects.requireNonNull(database, "database"),
+        Objects.requireNonNull(user, "user"), password));
   }
 
   /**
-   * Reads {@code jdbc:postgresql://host[:port][,host2...][/database][?key=value&...]}. Only the first host of
-   * a multi-host list is used. The port defaults to 5432 and the database to the user's name. The explicit
-   * user and password win; when null, the URL's {@code user} and {@code password} parameters are used.
-   * Parameter values and the database name are percent-decoded as pgjdbc decodes them.
+   * Reads the URL as pgjdbc's driver does. The explicit user and password are what the pool hands pgjdbc
+   * beside the URL, so as there the URL's own {@code user} and {@code password} win over them.
    *
-   * @throws IllegalArgumentException if the URL is not of that form, names no user, or asks for SSL in a way
-   *     {@link ListenSsl} does not support; the message never contains the password
+   * @throws IllegalArgumentException if pgjdbc cannot parse the URL, it names no user, or its {@code sslmode}
+   *     is not one pgjdbc knows; the message never contains the password
    */
   public static ListenTarget fromJdbcUrl(String jdbcUrl, String user, String password) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-    if (!jdbcUrl.startsWith(PREFIX)) {
-      throw invalid(jdbcUrl, "it does not start with " + PREFIX);
+    Properties given = new Properties();
+    if (user != null) {
+      given.setProperty(PGProperty.USER.getName(), user);
     }
-    String rest = jdbcUrl.substring(PREFIX.length());
-    int queryStart = rest.indexOf('?');
-    Map<String, String> parameters = queryStart < 0 ? Map.of() : parameters(jdbcUrl, rest.substring(queryStart + 1));
-    String withoutQuery = queryStart < 0 ? rest : rest.substring(0, queryStart);
-    int pathStart = withoutQuery.indexOf('/');
-    String hosts = pathStart < 0 ? withoutQuery : withoutQuery.substring(0, pathStart);
-    String path = pathStart < 0 ? "" : decode(jdbcUrl, "database name", withoutQuery.substring(pathStart + 1));
-
-    ListenSsl ssl;
-    try {
-      ssl = ListenSsl.fromParameters(parameters);
-    } catch (IllegalArgumentException e) {
-      throw invalid(jdbcUrl, e.getMessage());
+    if (password != null) {
+      given.setProperty(PGProperty.PASSWORD.getName(), password);
     }
-    String effectiveUser = user != null ? user : parameters.get("user");
+    // pgjdbc logs a URL it cannot parse at WARNING, password and all: it sees the masked URL first, which it
+    // parses alike (only the password differs), and the real one only once that passed.
+    Properties parsed = Driver.parseURL(Secrets.maskUrl(jdbcUrl), given) == null ? null
+        : Driver.parseURL(jdbcUrl, given);
+    if (parsed == null) {
+      throw invalid(jdbcUrl, "pgjdbc cannot parse it (expected jdbc:postgresql://host[:port][,host2[:port2]...]"
+          + "/[database][?key=value&...])");
+    }
+    String effectiveUser = PGProperty.USER.getOrDefault(parsed);
     if (effectiveUser == null || effectiveUser.isEmpty()) {
       throw invalid(jdbcUrl, "it names no user; give one explicitly or as the URL parameter user");
     }
-    String effectivePassword = password != null ? password : parameters.get("password");
-    String firstHost = hosts.split(",", -1)[0];
-    String host = host(jdbcUrl, firstHost);
-    int port = port(jdbcUrl, firstHost);
-    String database = path.isEmpty() ? effectiveUser : path;
-    return new ListenTarget(host, port, database, effectiveUser, effectivePassword, ssl);
+    try {
+      SslMode.of(parsed);
+    } catch (PSQLException e) {
+      throw invalid(jdbcUrl, e.getMessage());
+    }
+    return new ListenTarget(parsed);
+  }
+
+  /** The hosts in the URL's order; the LISTEN connection goes to the first that accepts it, as pgjdbc does. */
+  public List<Address> addresses() {
+    return addresses;
+  }
+
+  /** The first host. */
+  public String host() {
+    return addresses.get(0).host();
+  }
+
+  /** The first host's port. */
+  public int port() {
+    return addresses.get(0).port();
+  }
+
+  public String database() {
+    return PGProperty.PG_DBNAME.getOrDefault(properties);
+  }
+
+  public String user() {
+    return PGProperty.USER.getOrDefault(properties);
+  }
+
+  /** The password, or null when none is configured. */
+  public String password() {
+    return PGProperty.PASSWORD.getOrDefault(properties);
+  }
+
+  /** The same target at another address, e.g. through a proxy; everything else, SSL included, is kept. */
+  public ListenTarget at(String host, int port) {
+    Address address = new Address(host, port);
+    Properties moved = copy();
+    PGProperty.PG_HOST.set(moved, address.host());
+    PGProperty.PG_PORT.set(moved, Integer.toString(address.port()));
+    return new ListenTarget(moved);
+  }
+
+  /** A copy of every connection property, as pgjdbc's SSL machinery reads them. */
+  Properties copy() {
+    Properties copy = new Properties();
+    copy.putAll(properties);
+    return copy;
   }
 
   @Override
   public String toString() {
-    return "ListenTarget[host=" + host + ", port=" + port + ", database=" + database + ", user=" + user
-        + ", password=" + (password == null ? null : Secrets.MASK) + ", sslmode=" + ssl.mode().spelling() + "]";
+    return "ListenTarget[" + addresses + ", database=" + database() + ", user=" + user()
+        + ", password=" + (password() == null ? null : Secrets.MASK) + ", sslmode=" + sslModeText() + "]";
   }
 
-  private static Map<String, String> parameters(String jdbcUrl, String query) {
-    Map<String, String> parameters = new HashMap<>();
-    for (String pair : query.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int equals = pair.indexOf('=');
-      String key = decode(jdbcUrl, "parameter name", equals < 0 ? pair : pair.substring(0, equals));
-      String value = equals < 0 ? "" : decode(jdbcUrl, "value of parameter " + key, pair.substring(equals + 1));
-      parameters.put(key, value);
-    }
-    return parameters;
-  }
-
-  private static String host(String jdbcUrl, String hostAndPort) {
-    String host;
-    if (hostAndPort.startsWith("[")) {
-      int close = hostAndPort.indexOf(']');
-      if (close < 0) {
-        throw invalid(jdbcUrl, "an IPv6 address lacks its closing bracket");
-      }
-      host = hostAndPort.substring(1, close);
-    } else {
-      int colon = hostAndPort.indexOf(':');
-      host = colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
-    }
-    // pgjdbc connects to localhost when the URL names no host.
-    return host.isEmpty() ? "localhost" : host;
-  }
-
-  private static int port(String jdbcUrl, String hostAndPort) {
-    int afterHost = hostAndPort.startsWith("[") ? hostAndPort.indexOf(']') + 1 : 0;
-    int colon = hostAndPort.indexOf(':', afterHost);
-    if (colon < 0 || colon == hostAndPort.length() - 1) {
-      return DEFAULT_PORT;
-    }
-    String port = hostAndPort.substring(colon + 1);
+  private String sslModeText() {
     try {
-      int value = Integer.parseInt(port);
-      if (value >= 1 && value <= 65_535) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+      return SslMode.of(properties).value;
+    } catch (PSQLException e) {
+      return "invalid";
     }
-    throw invalid(jdbcUrl, "its port " + port + " is not a number from 1 to 65535");
   }
 
-  private static String decode(String jdbcUrl, String what, String text) {
-    try {
-      return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      // The decoder's own message quotes the text, which may be a password.
-      throw invalid(jdbcUrl, "the " + what + " is not correctly percent-encoded");
+  private static Properties properties(Address address, String database, String user, String password) {
+    Properties properties = new Properties();
+    PGProperty.PG_HOST.set(properties, address.host());
+    PGProperty.PG_PORT.set(properties, Integer.toString(address.port()));
+    PGProperty.PG_DBNAME.set(properties, database);
+    PGProperty.USER.set(properties, user);
+    if (password != null) {
+      PGProperty.PASSWORD.set(properties, password);
     }
+    return properties;
   }
 
   private static IllegalArgumentException invalid(String jdbcUrl, String reason) {

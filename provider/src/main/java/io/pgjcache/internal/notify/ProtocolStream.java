@@ -185,10 +185,10 @@ final class ProtocolStream {
     }
 
     /**
-     * The text of an ErrorResponse or NoticeResponse: severity, SQLSTATE and message, plus detail and hint
-     * when the server gave them, e.g. {@code FATAL 28P01: password authentication failed for user "app"}.
+     * An ErrorResponse as an exception to throw. Its message carries severity, SQLSTATE and text, plus detail
+     * and hint when the server gave them, e.g. {@code FATAL 28P01: password authentication failed for user "app"}.
      */
-    String errorText() throws IOException {
+    ServerError error() throws IOException {
       String severity = null;
       String localizedSeverity = null;
       String code = null;
@@ -225,7 +225,23 @@ final class ProtocolStream {
       if (hint != null) {
         text.append(" Hint: ").append(hint);
       }
-      return text.toString();
+      return new ServerError(code, text.toString());
+    }
+  }
+
+  /** The server reported an error; {@link #sqlState()} says which kind. */
+  static final class ServerError extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final String sqlState;
+
+    ServerError(String sqlState, String text) {
+      super(text);
+      this.sqlState = sqlState;
+    }
+
+    /** The SQLSTATE, or null if the server sent none. */
+    String sqlState() {
+      return sqlState;
     }
   }
 

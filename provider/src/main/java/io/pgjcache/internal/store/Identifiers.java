@@ -54,6 +54,11 @@ public final class Identifiers {
     return channel(schema) + "_events";
   }
 
+  /** The event trigger that announces dropped cache tables of a schema (event triggers are database-wide). */
+  public static String droppedTableTrigger(String schema) {
+    return channel(schema) + "_dropped";
+  }
+
   /** A double-quoted identifier, safe for any text without NUL characters. */
   public static String quote(String identifier) {
     if (identifier.indexOf('\0') >= 0) {

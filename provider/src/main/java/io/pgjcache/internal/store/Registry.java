@@ -1,10 +1,13 @@
 package io.pgjcache.internal.store;
 
 import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.db.DatabaseErrors;
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +23,8 @@ import java.util.Set;
  * advisory lock so that nodes starting together do not race on {@code CREATE ... IF NOT EXISTS}.
  */
 public final class Registry {
+  private static final System.Logger LOG = System.getLogger(Registry.class.getName());
+
   /** What the registry records about a cache. */
   public record CacheRecord(int id, String name, String tableName, Shape shape) {
   }
@@ -51,7 +56,7 @@ public final class Registry {
     return schema;
   }
 
-  /** Creates the schema, the registry and the version sequence if they do not exist. */
+  /** Creates the schema, the registry, the version sequence and the statistics view if they do not exist. */
   public void initialize() {
     database.transaction(() -> "pgjcache: creating schema " + schema, connection -> {
       try (Statement statement = connection.createStatement()) {
@@ -74,9 +79,42 @@ public final class Registry {
         }
         statement.execute(Sql.createVersionSequence(schema));
         statement.execute(Sql.createNotifyFunction(schema));
+        statement.execute(Sql.createExpiryStatsFunction(schema));
+        statement.execute(Sql.createStatsView(schema));
+        boolean announced = installDroppedTableTrigger(connection, statement);
+        LOG.log(Level.DEBUG, () -> "pgjcache: schema " + schema + ": a cache table dropped by hand is noticed "
+            + (announced ? "at once (event trigger)" : "at the next sweep (creating an event trigger needs a superuser)"));
       }
       return null;
     });
+  }
+
+  /**
+   * Installs the event trigger that announces a cache table dropped by hand, where this role may (only a superuser
+   * can create event triggers); returns whether it is in place. Without it, nodes notice at their next sweep.
+   */
+  private boolean installDroppedTableTrigger(Connection connection, Statement statement) throws SQLException {
+    statement.execute(Sql.createDroppedTableFunction(schema, channel));
+    String trigger = Identifiers.droppedTableTrigger(schema);
+    try (PreparedStatement find = connection.prepareStatement(Sql.findEventTrigger())) {
+      find.setString(1, trigger);
+      try (ResultSet rs = find.executeQuery()) {
+        if (rs.next()) {
+          return true;
+        }
+      }
+    }
+    Savepoint beforeTrigger = connection.setSavepoint();
+    try {
+      statement.execute(Sql.createDroppedTableTrigger(schema, trigger));
+      return true;
+    } catch (SQLException e) {
+      if (!DatabaseErrors.isInsufficientPrivilege(e)) {
+        throw e;
+      }
+      connection.rollback(beforeTrigger);
+      return false;
+    }
   }
 
   public Optional<CacheRecord> find(String cacheName) {

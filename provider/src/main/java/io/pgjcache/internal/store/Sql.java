@@ -109,6 +109,53 @@ public final class Sql {
         + "END $fn$";
   }
 
+  /**
+   * Exact expiry figures of one cache table, for {@link #createStatsView}: how many rows have expired and wait for
+   * the sweeper, and the next expiry to come. Both read only the partial index on {@code expires_at}, so they cost
+   * in proportion to the expired rows (which the sweeper keeps few), not to the table. "Now" is the server's clock.
+   * The table arrives as a {@code regclass}, whose text form is quoted by PostgreSQL itself.
+   */
+  static String createExpiryStatsFunction(String schema) {
+    return "CREATE OR REPLACE FUNCTION " + qualified(schema, "cache_expiry_stats") + "(cache_table regclass,"
+        + " OUT expired_entries bigint, OUT next_expiry timestamptz) LANGUAGE plpgsql STABLE AS $fn$\n"
+        + "DECLARE now_ms bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint; next_ms bigint;\n"
+        + "BEGIN\n"
+        + "  IF cache_table IS NULL THEN RETURN; END IF;\n"
+        + "  EXECUTE format('SELECT count(*) FROM %s WHERE expires_at <= $1', cache_table)"
+        + " INTO expired_entries USING now_ms;\n"
+        + "  EXECUTE format('SELECT min(expires_at) FROM %s WHERE expires_at > $1', cache_table)"
+        + " INTO next_ms USING now_ms;\n"
+        + "  next_expiry := to_timestamp(next_ms / 1000.0);\n"
+        + "END $fn$";
+  }
+
+  /**
+   * The view {@code <schema>.cache_stats}: one row per registered cache, read from PostgreSQL's catalog and
+   * cumulative statistics, so it shows the whole cluster's caches whichever node wrote them. Entry counts are
+   * estimates (a full count would scan every table); sizes are exact; expiry figures come from
+   * {@link #createExpiryStatsFunction}. A table an operator dropped shows NULL figures.
+   */
+  static String createStatsView(String schema) {
+    return "CREATE OR REPLACE VIEW " + qualified(schema, "cache_stats") + " AS"
+        + " SELECT c.name AS cache_name, format('%I.%I', n.nspname, c.table_name) AS table_name, c.unlogged,"
+        + " c.created_at, pg_stat_get_live_tuples(t.oid) AS entries_estimate,"
+        + " e.expired_entries, e.next_expiry,"
+        + " pg_total_relation_size(t.oid) AS total_bytes,"
+        + " pg_relation_size(t.oid) AS table_bytes,"
+        + " pg_indexes_size(t.oid) AS index_bytes,"
+        + " pg_total_relation_size(t.oid) - pg_relation_size(t.oid) - pg_indexes_size(t.oid) AS toast_bytes,"
+        + " pg_stat_get_tuples_inserted(t.oid) + pg_stat_get_tuples_updated(t.oid)"
+        + " + pg_stat_get_tuples_deleted(t.oid) AS writes,"
+        + " greatest(pg_stat_get_last_vacuum_time(t.oid), pg_stat_get_last_autovacuum_time(t.oid)) AS last_vacuum"
+        + " FROM " + qualified(schema, "caches") + " c"
+        // The cache tables live in the registry's own schema, found through the registry row's tableoid, so that
+        // the schema's name never has to be written into the view as a literal.
+        + " JOIN pg_class r ON r.oid = c.tableoid"
+        + " JOIN pg_namespace n ON n.oid = r.relnamespace"
+        + " LEFT JOIN pg_class t ON t.relname = c.table_name AND t.relnamespace = r.relnamespace"
+        + " LEFT JOIN LATERAL " + qualified(schema, "cache_expiry_stats") + "(t.oid::regclass) e ON true";
+  }
+
   /** The four statement triggers that notify every change of one cache table. */
   static List<String> createNotifyTriggers(String schema, String table, String channel, int cacheId) {
     String t = qualified(schema, table);
@@ -120,6 +167,40 @@ public final class Sql {
             + " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows" + call,
         "CREATE OR REPLACE TRIGGER notify_delete AFTER DELETE ON " + t + " REFERENCING OLD TABLE AS old_rows" + call,
         "CREATE OR REPLACE TRIGGER notify_truncate AFTER TRUNCATE ON " + t + call);
+  }
+
+  /**
+   * The function of the event trigger that announces an operator's {@code DROP TABLE} of a cache table (DROP fires
+   * no table trigger): "anything in this cache may have changed", so that every node stops serving its copies.
+   * The cache tables are found in the registry's own schema through the registry row's {@code tableoid}. It must
+   * never break the operator's DDL: a failure (the registry dropped in the same command, say) is swallowed.
+   */
+  static String createDroppedTableFunction(String schema, String channel) {
+    return "CREATE OR REPLACE FUNCTION " + qualified(schema, "notify_dropped_table") + "() RETURNS event_trigger"
+        + " LANGUAGE plpgsql AS $fn$\n"
+        + "BEGIN\n"
+        + "  PERFORM pg_notify(" + literal(channel) + ", c.id || ' *')\n"
+        + "    FROM pg_event_trigger_dropped_objects() d\n"
+        + "    JOIN " + qualified(schema, "caches") + " c ON d.object_type = 'table' AND d.object_name = c.table_name\n"
+        + "    JOIN pg_class r ON r.oid = c.tableoid\n"
+        + "    JOIN pg_namespace n ON n.oid = r.relnamespace AND n.nspname = d.schema_name;\n"
+        + "EXCEPTION WHEN OTHERS THEN\n"
+        + "  RETURN;\n"
+        + "END $fn$";
+  }
+
+  /** Whether the event trigger of a schema exists; the parameter is its name. */
+  static String findEventTrigger() {
+    return "SELECT 1 FROM pg_event_trigger WHERE evtname = ?";
+  }
+
+  /**
+   * The event trigger (database-wide, one per schema) that runs {@link #createDroppedTableFunction}. Creating one
+   * needs a superuser; without, nodes notice a dropped table at their next sweep instead.
+   */
+  static String createDroppedTableTrigger(String schema, String triggerName) {
+    return "CREATE EVENT TRIGGER " + quote(triggerName) + " ON sql_drop WHEN TAG IN ('DROP TABLE')"
+        + " EXECUTE FUNCTION " + qualified(schema, "notify_dropped_table") + "()";
   }
 
   /** A string literal; only for text we generate (channel names, numbers), never for user input. */
@@ -157,6 +238,11 @@ public final class Sql {
    */
   static String notifyCacheChanged() {
     return "SELECT pg_notify(?, ? || ' *')";
+  }
+
+  /** One notification per payload of a text array, all on one channel: entry events for other nodes. */
+  static String notifyEach() {
+    return "SELECT pg_notify(?, payload) FROM unnest(?::text[]) AS payload";
   }
 
   static String createCacheTable(String schema, String table, boolean unlogged) {

@@ -44,6 +44,12 @@ class ListenAuthenticationIT {
   /** A form that SASLprep turns into it: combining umlaut, no-break space, and a soft hyphen (mapped to nothing). */
   private static final String UNICODE_PASSWORD_UNPREPARED = "ma\u0308dchen\u00a0pa\u00adss";
 
+  /**
+   * A combining umlaut, which NFKC would compose, next to U+1F600, which Unicode 3.2 (SASLprep's tables) does not
+   * assign: SASLprep refuses the password, so PostgreSQL hashes it unprepared, umlaut uncomposed.
+   */
+  private static final String UNASSIGNED_IN_SASLPREP_PASSWORD = "ma\u0308dchen \ud83d\ude00";
+
   private static EmbeddedPostgres server;
 
   @BeforeAll
@@ -63,6 +69,8 @@ class ListenAuthenticationIT {
       statement.execute("CREATE ROLE scram_user LOGIN PASSWORD 'scram-secret'");
       statement.execute("CREATE ROLE cleartext_user LOGIN PASSWORD 'clear-secret'");
       statement.execute("CREATE ROLE unicode_user LOGIN PASSWORD U&'" + unicodeEscaped(UNICODE_PASSWORD) + "'");
+      statement.execute("CREATE ROLE unassigned_user LOGIN PASSWORD U&'"
+          + unicodeEscaped(UNASSIGNED_IN_SASLPREP_PASSWORD) + "'");
       statement.execute("SET password_encryption = 'md5'");
       statement.execute("CREATE ROLE md5_user LOGIN PASSWORD 'md5-secret'");
       assertThat(storedPassword(statement, "scram_user")).startsWith("SCRAM-SHA-256$");
@@ -122,6 +130,14 @@ class ListenAuthenticationIT {
     try (ListenConnection connection =
              ListenConnection.open(target("unicode_user", UNICODE_PASSWORD_UNPREPARED), TIMEOUT, "auth-test")) {
       assertSession(connection, "unicode_user");
+    }
+  }
+
+  @Test
+  void scramPassword_thatSaslprepRefuses_isUsedUnprepared_asPostgresqlDoes() throws Exception {
+    try (ListenConnection connection = ListenConnection.open(
+        target("unassigned_user", UNASSIGNED_IN_SASLPREP_PASSWORD), TIMEOUT, "auth-test")) {
+      assertSession(connection, "unassigned_user");
     }
   }
 

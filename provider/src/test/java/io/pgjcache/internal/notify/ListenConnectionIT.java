@@ -237,8 +237,7 @@ class ListenConnectionIT {
   @Test
   void serverThatStopsAnswering_failsTheLivenessCheck() throws Exception {
     try (StallingProxy proxy = new StallingProxy(target.host(), target.port())) {
-      ListenTarget throughProxy =
-          new ListenTarget(proxy.host(), proxy.port(), target.database(), target.user(), target.password());
+      ListenTarget throughProxy = target.at(proxy.host(), proxy.port());
       try (Listener listener = new Listener(ListenConnection.open(throughProxy, TIMEOUT, "pgjcache-test"),
           Duration.ofMillis(200), Duration.ofMillis(500))) {
         await().during(Duration.ofMillis(600)).atMost(TIMEOUT).until(() -> !listener.ended.isDone());
@@ -288,6 +287,22 @@ class ListenConnectionIT {
     assertThatThrownBy(() -> ListenConnection.open(nobody, TIMEOUT, "pgjcache-test"))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("127.0.0.1:" + freePort);
+  }
+
+  @Test
+  void open_triesTheUrlsHostsInOrder_asPgjdbcDoes() throws Exception {
+    int freePort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      freePort = socket.getLocalPort();
+    }
+    ListenTarget.Address server = target.addresses().get(0);
+    ListenTarget secondHostListens = ListenTarget.fromJdbcUrl("jdbc:postgresql://127.0.0.1:" + freePort + ","
+        + server + "/" + target.database(), target.user(), target.password());
+
+    try (ListenConnection connection = ListenConnection.open(secondHostListens, TIMEOUT, "pgjcache-test")) {
+      assertThat(connection.toString()).contains(server.toString());
+      assertThat(connection.backendPid()).isPositive();
+    }
   }
 
   private static String newChannel() {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import io.pgjcache.embedded.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,31 +25,26 @@ class BookshopTwoInstancesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private static EmbeddedPostgres database;
   private static ConfigurableApplicationContext instanceA;
   private static ConfigurableApplicationContext instanceB;
 
   @BeforeAll
-  static void startDatabaseAndTwoInstances() throws IOException {
+  static void startDatabaseAndTwoInstances() {
     String url = System.getenv("PGJCACHE_JDBC_URL");
     if (url == null || url.isBlank()) {
-      database = EmbeddedPostgres.builder().start();
-      url = database.getJdbcUrl("postgres", "postgres");
+      url = EmbeddedServer.jdbcUrl();
     }
     instanceA = start(url, "bookshop-a");
     instanceB = start(url, "bookshop-b");
   }
 
   @AfterAll
-  static void stopAll() throws IOException {
+  static void stopAll() {
     if (instanceB != null) {
       instanceB.close();
     }
     if (instanceA != null) {
       instanceA.close();
-    }
-    if (database != null) {
-      database.close();
     }
   }
 

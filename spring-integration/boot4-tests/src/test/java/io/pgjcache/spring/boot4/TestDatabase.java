@@ -1,13 +1,11 @@
 package io.pgjcache.spring.boot4;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.pgjcache.embedded.EmbeddedServer;
 import java.util.UUID;
 
 /**
  * The PostgreSQL these tests run on: the server named by {@code PGJCACHE_JDBC_URL} when it is set, otherwise
- * an embedded PostgreSQL started once for the whole test JVM.
+ * the embedded PostgreSQL of pgjcache-embedded, started once for the whole test JVM.
  */
 final class TestDatabase {
   private static String url;
@@ -18,7 +16,7 @@ final class TestDatabase {
   static synchronized String url() {
     if (url == null) {
       String configured = System.getenv("PGJCACHE_JDBC_URL");
-      url = configured != null && !configured.isBlank() ? configured : startEmbedded();
+      url = configured != null && !configured.isBlank() ? configured : EmbeddedServer.jdbcUrl();
     }
     return url;
   }
@@ -26,21 +24,5 @@ final class TestDatabase {
   /** A schema name no other test uses. */
   static String freshSchema() {
     return "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-  }
-
-  private static String startEmbedded() {
-    try {
-      EmbeddedPostgres server = EmbeddedPostgres.builder().start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (IOException e) {
-          // The JVM is exiting; at worst a temporary data directory stays behind.
-        }
-      }, "test-postgres-stop"));
-      return server.getJdbcUrl("postgres", "postgres");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
-    }
   }
 }

@@ -1,4 +1,4 @@
-package io.pgjcache;
+package io.pgjcache.internal.cache;
 
 import java.util.Objects;
 import javax.cache.Cache;
@@ -11,7 +11,7 @@ public final class PgCacheEntry<K, V> implements Cache.Entry<K, V> {
   private final K key;
   private final V value;
 
-  PgCacheEntry(K key, V value) {
+  public PgCacheEntry(K key, V value) {
     this.key = Objects.requireNonNull(key, "key");
     this.value = Objects.requireNonNull(value, "value");
   }

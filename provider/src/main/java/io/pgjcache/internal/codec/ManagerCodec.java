@@ -1,6 +1,5 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
-import io.pgjcache.Codec;
 import java.util.Objects;
 
 /**

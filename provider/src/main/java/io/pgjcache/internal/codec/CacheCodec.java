@@ -1,9 +1,12 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
-import io.pgjcache.Codec;
 import io.pgjcache.Setting;
+import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.store.EncodedKeys;
+import io.pgjcache.internal.store.KeyDigest;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 
 /**
@@ -21,17 +24,18 @@ public final class CacheCodec<K, V> {
   private final Codec codec;
   private final int maxKeySize;
   private final int maxValueSize;
-  private final ClassLoader classLoader;
+  /** Asked on every decoding: the manager holds its class loader weakly, and so must we. */
+  private final Supplier<ClassLoader> classLoader;
   private final EncodedKeys<EncodedKey> encodedKeys;
 
   /** @param encodedKeys the remembered key encodings, or null to remember none */
-  public CacheCodec(String cacheName, ManagerCodec managerCodec, ClassLoader classLoader, Class<K> keyType,
+  public CacheCodec(String cacheName, ManagerCodec managerCodec, Supplier<ClassLoader> classLoader, Class<K> keyType,
       Class<V> valueType, EncodedKeys<EncodedKey> encodedKeys) {
     this.cacheName = Objects.requireNonNull(cacheName, "cacheName");
     this.codec = managerCodec.codec().forTypes(keyType, valueType);
     this.maxKeySize = managerCodec.maxKeySize();
     this.maxValueSize = managerCodec.maxValueSize();
-    this.classLoader = classLoader;
+    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.encodedKeys = encodedKeys;
   }
 
@@ -91,7 +95,7 @@ public final class CacheCodec<K, V> {
 
   private Object decode(byte[] bytes, String role, byte[] digest) {
     try {
-      return codec.decode(bytes, classLoader);
+      return codec.decode(bytes, classLoader.get());
     } catch (RuntimeException e) {
       // Stored bytes are untrusted: whatever a codec throws on them is the row's fault, not the caller's.
       // A key's row is found by the digest of the key's own bytes.

@@ -1,6 +1,5 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
-import io.pgjcache.Codec;
 import io.pgjcache.Setting;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,6 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
+
+import io.pgjcache.internal.store.DigestKey;
 
 /**
  * A key as stored: its encoding and the digest that is the row's primary key (also as a map key); and the

@@ -1,9 +1,10 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgjcache.Setting;
+import io.pgjcache.internal.store.KeyDigest;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -39,10 +40,10 @@ class CacheCodecFuzzTest {
 
   private static final CacheCodec<Object, Object> CODEC = new CacheCodec<>("fuzzed",
       new ManagerCodec(new DefaultCodec(Setting.SERIAL_FILTER.defaultValue().orElseThrow()), 65536, 1 << 26),
-      CacheCodecFuzzTest.class.getClassLoader(), Object.class, Object.class, null);
+      CacheCodecFuzzTest.class::getClassLoader, Object.class, Object.class, null);
   private static final CacheCodec<String, Point> POINTS = new CacheCodec<>("points",
       new ManagerCodec(new DefaultCodec(Setting.SERIAL_FILTER.defaultValue().orElseThrow()), 65536, 1 << 26),
-      CacheCodecFuzzTest.class.getClassLoader(), String.class, Point.class, null);
+      CacheCodecFuzzTest.class::getClassLoader, String.class, Point.class, null);
 
   /** Valid encodings of the shapes caches hold, to mutate. */
   private static final List<byte[]> VALID = List.of(

@@ -1,9 +1,8 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgjcache.Codec;
 import io.pgjcache.Setting;
 import io.pgjcache.testing.Intruders;
 import java.io.Serializable;

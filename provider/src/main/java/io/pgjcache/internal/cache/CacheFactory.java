@@ -1,0 +1,87 @@
+package io.pgjcache.internal.cache;
+
+import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.ManagerCodec;
+import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.event.ClusterEvents;
+import io.pgjcache.internal.expiry.ExpiryRules;
+import io.pgjcache.internal.near.NearCache;
+import io.pgjcache.internal.store.CacheTable;
+import io.pgjcache.internal.store.EncodedKeys;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import javax.cache.configuration.CompleteConfiguration;
+
+/**
+ * Decides what a cache gets, the same way for a cache this node creates and one it opens from the registry:
+ * its expiry rules, loader and writer (or their null objects), a near cache if it wants one and one can be kept
+ * coherent, store-by-reference on top of that near cache, remembered key encodings, and a publisher of entry
+ * events for other nodes if it asked for cluster-wide events.
+ */
+public final class CacheFactory {
+  /** What the cache's configuration and the manager's settings ask for beyond the JCache configuration. */
+  public record Wishes(boolean nearCache, int nearCacheMaxEntries, boolean clusterEvents) {
+  }
+
+  private final Database database;
+  private final ManagerCodec codec;
+  private final Supplier<ClassLoader> classLoader;
+  private final Executor executor;
+  private final NotificationRouter router;
+  private final Supplier<NearCache.Stream> stream;
+  private final String nodeId;
+  private final String eventsChannel;
+
+  /**
+   * @param classLoader   resolves the classes of decoded keys and values
+   * @param stream        the invalidation stream, started on first use; null when there can be none
+   * @param nodeId        tells this node's published events apart from other nodes' ones
+   * @param eventsChannel where entry events for other nodes are published
+   */
+  public CacheFactory(Database database, ManagerCodec codec, Supplier<ClassLoader> classLoader, Executor executor,
+      NotificationRouter router, Supplier<NearCache.Stream> stream, String nodeId, String eventsChannel) {
+    this.database = Objects.requireNonNull(database, "database");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.router = Objects.requireNonNull(router, "router");
+    this.stream = Objects.requireNonNull(stream, "stream");
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.eventsChannel = Objects.requireNonNull(eventsChannel, "eventsChannel");
+  }
+
+  /** The resources of the cache registered under {@code cacheId} with this table and configuration. */
+  public <K, V> CacheResources<K, V> create(String name, int cacheId, CacheTable table,
+      CompleteConfiguration<K, V> configuration, Wishes wishes) {
+    ExpiryRules expiry = new ExpiryRules(configuration.getExpiryPolicyFactory().create());
+    EntryLoader<K, V> loader = EntryLoader.of(configuration.getCacheLoaderFactory());
+    EntryWriter<K, V> writer = EntryWriter.of(configuration.isWriteThrough(), configuration.getCacheWriterFactory());
+    NearCache near = nearCache(wishes, expiry);
+    // Store-by-reference is honoured where the spec places it, on this node's heap: the near cache keeps and
+    // hands out the instances this node stored or decoded. PostgreSQL, and so every other node, gets encodings.
+    boolean byReference = near != null && !configuration.isStoreByValue();
+    // Remembering key encodings pays off where hits are served from memory.
+    CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, classLoader, configuration.getKeyType(),
+        configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
+    ClusterEvents clusterEvents = wishes.clusterEvents() && stream.get() != null
+        ? new ClusterEvents(cacheId, nodeId, eventsChannel) : null;
+    return new CacheResources<>(name, cacheId, database, table, cacheCodec, expiry, loader, writer, near,
+        byReference, clusterEvents, executor, router);
+  }
+
+  /**
+   * A near cache, or null: not wanted, no invalidation stream, or an expiry policy that changes expiry on access
+   * (a near-cache hit costs no round trip, so it could not also move the entry's expiry in the table).
+   */
+  private NearCache nearCache(Wishes wishes, ExpiryRules expiry) {
+    if (!wishes.nearCache()) {
+      return null;
+    }
+    NearCache.Stream invalidations = stream.get();
+    if (invalidations == null || !expiry.isPredictable() || !expiry.accessKeepsExpiry()) {
+      return null;
+    }
+    return new NearCache(wishes.nearCacheMaxEntries(), invalidations);
+  }
+}

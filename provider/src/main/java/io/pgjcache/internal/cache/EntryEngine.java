@@ -1,0 +1,319 @@
+package io.pgjcache.internal.cache;
+
+import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.EncodedKey;
+import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.event.ClusterEvents;
+import io.pgjcache.internal.event.EventDispatcher;
+import io.pgjcache.internal.event.PgCacheEntryEvent;
+import io.pgjcache.internal.expiry.ExpiryRules;
+import io.pgjcache.internal.near.NearCache;
+import io.pgjcache.internal.store.CacheTable;
+import io.pgjcache.internal.store.KeyDigest;
+import io.pgjcache.internal.store.StoredEntry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import javax.cache.Cache;
+import javax.cache.event.EventType;
+
+/**
+ * Where one cache's entries change. Its primitive is {@link #compute}: a read-modify-write of one key in one
+ * transaction that first takes the key's advisory lock, so it is atomic across nodes, not just threads; events
+ * it produces go to other nodes inside that transaction and to this node's listeners after the commit. Beside it
+ * are the single-statement fast paths, for caches where nothing needs to see an entry before it changes (no
+ * writer, no listener, an expiry policy known in advance), and the expiry sweep.
+ *
+ * <p>It knows nothing of the JCache API's rules (argument checks, statistics, write-through order): the cache
+ * adapter keeps those and calls in here. Thread-safe; holds no lock across I/O.
+ */
+public final class EntryEngine<K, V> {
+  /** The work of a {@link #compute}, run under the key's lock. */
+  @FunctionalInterface
+  public interface Work<K, V, R> {
+    R run(LockedEntry<K, V> entry) throws SQLException;
+  }
+
+  private final Cache<K, V> source;
+  private final String name;
+  private final Database database;
+  private final CacheTable table;
+  private final CacheCodec<K, V> codec;
+  private final ExpiryRules expiry;
+  private final EventDispatcher<K, V> events;
+  /** Null when this cache publishes no events to other nodes. */
+  private final ClusterEvents clusterEvents;
+  /** Null when this cache has no near cache. */
+  private final NearCache near;
+  private final boolean byReference;
+  private final boolean writesThrough;
+  private final EntryReader<K, V> reader;
+  private volatile boolean closed;
+
+  EntryEngine(Cache<K, V> source, CacheResources<K, V> parts, EventDispatcher<K, V> events) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.name = source.getName();
+    this.database = parts.database();
+    this.table = parts.table();
+    this.codec = parts.codec();
+    this.expiry = parts.expiry();
+    this.events = Objects.requireNonNull(events, "events");
+    this.clusterEvents = parts.clusterEvents();
+    this.near = parts.near();
+    this.byReference = parts.byReference();
+    this.writesThrough = parts.writer().isConfigured();
+    this.reader = new EntryReader<>(name, database, table, codec, expiry, near, byReference);
+  }
+
+  /** The cache's read path (near cache, then table). */
+  public EntryReader<K, V> reader() {
+    return reader;
+  }
+
+  /**
+   * Runs {@code work} on the key in one transaction holding the key's advisory lock, then publishes the events it
+   * produced once the change has committed and brings this node's near copy up to date.
+   */
+  public <R> R compute(String operation, EncodedKey k, Work<K, V, R> work) {
+    Done<K, V, R> done;
+    try {
+      done = database.transaction(describe(name, operation), c -> {
+        int backendPid = table.lock(c, k.digest());
+        LockedEntry<K, V> entry = new LockedEntry<>(this, c, k, table.read(c, k.digest()), EntryReader.now());
+        entry.backendPid = backendPid;
+        R outcome = work.run(entry);
+        publishToCluster(c, entry.events);
+        if (byReference && entry.stored != null) {
+          entry.pending = near.beginWrite(k.digestKey());
+        }
+        return new Done<>(entry, outcome);
+      });
+    } catch (RuntimeException e) {
+      // The commit may have happened before the connection broke.
+      invalidate(k);
+      throw e;
+    }
+    LockedEntry<K, V> entry = done.entry();
+    if (entry.pending != null) {
+      near.completeWrite(k.digestKey(), entry.pending, entry.backendPid, entry.storedBytes, entry.storedExpiry,
+          entry.stored, k.remembered());
+    } else if (entry.changed) {
+      invalidate(k);
+    }
+    events.publish(entry.events);
+    return done.result();
+  }
+
+  /** A committed locked change: what it did to the entry, and its result. */
+  private record Done<K, V, R>(LockedEntry<K, V> entry, R result) {
+  }
+
+  /** No writer, no listener, a policy known in advance: single statements need no read first. */
+  public boolean isSimple() {
+    return !writesThrough && !wantsEvents() && expiry.isPredictable();
+  }
+
+  /** Whether writes must produce events: for listeners here, or for listeners on other nodes. */
+  boolean wantsEvents() {
+    return clusterEvents != null || events.hasListeners();
+  }
+
+  /**
+   * Puts with one statement when nothing needs to see the entry first and the entry is not created already
+   * expired, giving true (a put); empty when the caller must take the locked path instead.
+   */
+  public Optional<Boolean> putDirect(EncodedKey k, byte[] v, V value) {
+    long now = EntryReader.now();
+    long creation = isSimple() ? expiry.forCreation(now) : now;
+    if (creation <= now) {
+      return Optional.empty();
+    }
+    long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
+    if (byReference) {
+      putInstance(k, v, value, creation, update, now);
+      return Optional.of(true);
+    }
+    try {
+      database.autoCommit(describe(name, "put"), c -> {
+        table.put(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now);
+        return null;
+      });
+    } finally {
+      invalidate(k);
+    }
+    return Optional.of(true);
+  }
+
+  /** The single-statement put of a store-by-reference cache, which keeps the instance it stored. */
+  private void putInstance(EncodedKey k, byte[] v, V value, long creation, long update, long now) {
+    NearCache.PendingWrite pending = near.beginWrite(k.digestKey());
+    CacheTable.PutReceipt receipt;
+    try {
+      receipt = database.autoCommit(describe(name, "put"), c ->
+          table.putReturning(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now));
+    } catch (RuntimeException e) {
+      invalidate(k);
+      throw e;
+    }
+    if (pending == null) {
+      invalidate(k);
+    } else {
+      near.completeWrite(k.digestKey(), pending, receipt.backendPid(), v, receipt.expiresAt(), value, k.remembered());
+    }
+  }
+
+  /**
+   * Puts all rows ({digest, key bytes, value bytes}) in one round trip when nothing needs to see the entries
+   * first; returns false when the caller must write key by key. A store-by-reference cache always writes key by
+   * key, so that each write knows what it stored and keeps it.
+   */
+  public boolean putAllDirect(List<EncodedKey> keys, List<byte[]> values) {
+    long now = EntryReader.now();
+    long creation = isSimple() && !byReference ? expiry.forCreation(now) : now;
+    if (creation <= now) {
+      return false;
+    }
+    List<byte[][]> rows = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      rows.add(new byte[][] {keys.get(i).digest(), keys.get(i).bytes(), values.get(i)});
+    }
+    long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
+    try {
+      database.autoCommit(describe(name, "putAll"), c -> {
+        table.putAll(c, rows, creation, expiry.updateKeepsExpiry(), update, now);
+        return null;
+      });
+    } finally {
+      keys.forEach(this::invalidate);
+    }
+    return true;
+  }
+
+  /** Removes with one statement, giving whether a live entry went; empty when the caller must lock instead. */
+  public Optional<Boolean> removeDirect(EncodedKey k) {
+    if (!isSimple()) {
+      return Optional.empty();
+    }
+    long now = EntryReader.now();
+    Long expiresAt;
+    try {
+      expiresAt = database.autoCommit(describe(name, "remove"), c -> table.lockAndDelete(c, k.digest()));
+    } finally {
+      invalidate(k);
+    }
+    return Optional.of(expiresAt != null && expiresAt > now);
+  }
+
+  /**
+   * Removes every entry with one statement, returning how many live ones went; empty when a writer or listeners
+   * must see each entry (the caller then removes them one by one).
+   */
+  public OptionalLong removeAllDirect() {
+    if (writesThrough || wantsEvents()) {
+      return OptionalLong.empty();
+    }
+    long now = EntryReader.now();
+    try {
+      return OptionalLong.of(database.autoCommit(describe(name, "removeAll"), c -> table.deleteAll(c, now)));
+    } finally {
+      invalidateAll();
+    }
+  }
+
+  /** Empties the table without telling anyone (no writer, no events, no statistics). */
+  public void clear() {
+    try {
+      database.autoCommit(describe(name, "clear"), c -> {
+        table.clear(c);
+        return null;
+      });
+    } finally {
+      invalidateAll();
+    }
+  }
+
+  /** Number of live entries, counted in the database. */
+  public long size() {
+    long now = EntryReader.now();
+    return database.autoCommit(describe(name, "size"), c -> table.count(c, now));
+  }
+
+  /** Deletes expired rows in bounded batches and fires expired events. Returns the rows removed. */
+  public long sweep(long now, int batchSize, int maxBatches) {
+    long total = 0;
+    for (int batch = 0; batch < maxBatches && !closed; batch++) {
+      List<PgCacheEntryEvent<K, V>> expired = new ArrayList<>();
+      List<StoredEntry> removed = database.transaction(describe(name, "sweep"), c -> {
+        List<StoredEntry> rows = table.sweep(c, now, batchSize);
+        if (wantsEvents()) {
+          for (StoredEntry row : rows) {
+            V value = codec.decodeValue(row.valueBytes(), KeyDigest.of(row.keyBytes()));
+            expired.add(event(EventType.EXPIRED, codec.decodeKey(row.keyBytes()), value, value, true));
+          }
+          publishToCluster(c, expired);
+        }
+        return rows;
+      });
+      total += removed.size();
+      events.publish(expired);
+      if (removed.size() < batchSize) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  /** Stops sweeping; the cache is closing. */
+  void close() {
+    closed = true;
+  }
+
+  PgCacheEntryEvent<K, V> event(EventType type, K key, V value, V oldValue, boolean oldValueAvailable) {
+    return new PgCacheEntryEvent<>(source, type, key, value, oldValue, oldValueAvailable);
+  }
+
+  ExpiryRules expiry() {
+    return expiry;
+  }
+
+  CacheTable table() {
+    return table;
+  }
+
+  /** Drops this node's copy of a key after a write (other nodes drop theirs when the notification arrives). */
+  private void invalidate(EncodedKey k) {
+    if (near != null) {
+      near.invalidate(k.digestKey());
+    }
+  }
+
+  private void invalidateAll() {
+    if (near != null) {
+      near.invalidateAll();
+    }
+  }
+
+  /** Sends the events to the other nodes as part of the transaction that made them. */
+  private void publishToCluster(Connection c, List<PgCacheEntryEvent<K, V>> produced) throws SQLException {
+    if (clusterEvents == null || produced.isEmpty()) {
+      return;
+    }
+    List<ClusterEvents.Outgoing> outgoing = new ArrayList<>(produced.size());
+    for (PgCacheEntryEvent<K, V> event : produced) {
+      outgoing.add(new ClusterEvents.Outgoing(event.getEventType(), codec.encode(event.getKey(), "key"),
+          event.getValue() == null ? null : codec.encode(event.getValue(), "value"),
+          event.getOldValue() == null ? null : codec.encode(event.getOldValue(), "value")));
+    }
+    clusterEvents.publish(c, outgoing);
+  }
+
+  /** The operation's name for an error message, built only if one is needed. */
+  static Supplier<String> describe(String cacheName, String operation) {
+    return () -> "pgjcache: cache '" + cacheName + "': " + operation;
+  }
+}

@@ -1,0 +1,98 @@
+package io.pgjcache.internal.cache;
+
+import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.EncodedKey;
+import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.store.CacheTable;
+import io.pgjcache.internal.store.StoredEntry;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
+import javax.cache.Cache;
+
+/**
+ * Pages through a cache's table in key-digest order, one round trip per page; entries that expire meanwhile are
+ * skipped. Not thread-safe, like any iterator.
+ */
+public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
+  private static final int PAGE_SIZE = 256;
+
+  private final String name;
+  private final Database database;
+  private final CacheTable table;
+  private final CacheCodec<K, V> codec;
+  private final EntryReader<K, V> reader;
+  private final Runnable onAccess;
+  private final Consumer<K> remover;
+  private List<StoredEntry> page = List.of();
+  private int position;
+  private byte[] after = new byte[0];
+  private boolean exhausted;
+  private Cache.Entry<K, V> next;
+  private K lastKey;
+
+  /**
+   * @param onAccess runs for each entry handed out that counts as an access (its expiry is then applied too),
+   *                 or null when iterating does not count as access
+   * @param remover  removes a key through the cache, for {@link #remove()}
+   */
+  public EntryIterator(CacheResources<K, V> resources, EntryEngine<K, V> engine, Runnable onAccess,
+      Consumer<K> remover) {
+    this.name = resources.name();
+    this.database = resources.database();
+    this.table = resources.table();
+    this.codec = resources.codec();
+    this.reader = engine.reader();
+    this.onAccess = onAccess;
+    this.remover = remover;
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (next == null && !exhausted) {
+      if (position == page.size()) {
+        byte[] from = after;
+        page = database.autoCommit(EntryEngine.describe(name, "iterator"), c -> table.page(c, from, PAGE_SIZE));
+        position = 0;
+        if (page.size() < PAGE_SIZE) {
+          exhausted = page.isEmpty();
+        }
+        if (page.isEmpty()) {
+          break;
+        }
+        after = page.get(page.size() - 1).digest();
+      }
+      StoredEntry row = page.get(position++);
+      long now = EntryReader.now();
+      if (!row.isExpiredAt(now)) {
+        next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes()), codec.decodeValue(row.valueBytes(), row.digest()));
+        if (onAccess != null) {
+          onAccess.run();
+          reader.touch(EncodedKey.ofStored(row.keyBytes(), row.digest()), row.expiresAt(), now);
+        }
+      }
+    }
+    return next != null;
+  }
+
+  @Override
+  public Cache.Entry<K, V> next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Cache.Entry<K, V> entry = next;
+    next = null;
+    lastKey = entry.getKey();
+    return entry;
+  }
+
+  @Override
+  public void remove() {
+    if (lastKey == null) {
+      throw new IllegalStateException("next() has not been called, or remove() was already called");
+    }
+    remover.accept(lastKey);
+    lastKey = null;
+  }
+}

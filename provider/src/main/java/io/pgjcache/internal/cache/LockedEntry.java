@@ -1,0 +1,110 @@
+package io.pgjcache.internal.cache;
+
+import io.pgjcache.internal.codec.EncodedKey;
+import io.pgjcache.internal.event.PgCacheEntryEvent;
+import io.pgjcache.internal.near.NearCache;
+import io.pgjcache.internal.store.StoredEntry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.cache.event.EventType;
+
+/**
+ * One key as a locked read-modify-write sees it ({@link EntryEngine#compute}): its row if any, whether that is
+ * live, and the changes the work makes to it. The work runs inside the transaction that holds the key's advisory
+ * lock; this object records what it did (events, the stored value) so that the engine can finish the job after
+ * the commit. Valid only while the work runs.
+ */
+public final class LockedEntry<K, V> {
+  private final EntryEngine<K, V> engine;
+  private final Connection connection;
+  private final EncodedKey k;
+  private final StoredEntry row;
+  private final long now;
+  private final boolean live;
+  private V value;
+
+  final List<PgCacheEntryEvent<K, V>> events = new ArrayList<>(1);
+  boolean changed;
+  V stored;
+  byte[] storedBytes;
+  long storedExpiry;
+  int backendPid;
+  NearCache.PendingWrite pending;
+
+  LockedEntry(EntryEngine<K, V> engine, Connection connection, EncodedKey k, StoredEntry row, long now) {
+    this.engine = engine;
+    this.connection = connection;
+    this.k = k;
+    this.row = row;
+    this.now = now;
+    this.live = row != null && !row.isExpiredAt(now);
+  }
+
+  /** Whether the key has an entry that has not expired. */
+  public boolean isLive() {
+    return live;
+  }
+
+  /** Whether the key has a row, live or expired. */
+  public boolean hasRow() {
+    return row != null;
+  }
+
+  /** The live value, decoded on first use; null when absent or expired. */
+  public V value() {
+    if (live && value == null) {
+      value = engine.reader().valueOf(k, row);
+    }
+    return value;
+  }
+
+  /**
+   * Writes a value as a create or an update, with the expiry the policy gives; an expiry already past means the
+   * entry must not be kept. Returns whether the value is now stored.
+   */
+  public boolean store(K key, V newValue, byte[] valueBytes) throws SQLException {
+    long expiresAt = live ? engine.expiry().forUpdate(now, row.expiresAt()) : engine.expiry().forCreation(now);
+    if (expiresAt <= now) {
+      if (row != null) {
+        engine.table().delete(connection, k.digest());
+        changed = true;
+      }
+      return false;
+    }
+    engine.table().write(connection, k.digest(), k.bytes(), valueBytes, expiresAt);
+    changed = true;
+    stored = newValue;
+    storedBytes = valueBytes;
+    storedExpiry = expiresAt;
+    if (engine.wantsEvents()) {
+      events.add(live ? engine.event(EventType.UPDATED, key, newValue, value(), true)
+          : engine.event(EventType.CREATED, key, newValue, null, false));
+    }
+    return true;
+  }
+
+  /** Deletes the key's row; returns whether a live entry was removed. */
+  public boolean erase(K key) throws SQLException {
+    if (row == null) {
+      return false;
+    }
+    engine.table().delete(connection, k.digest());
+    changed = true;
+    if (live && engine.wantsEvents()) {
+      V old = value();
+      events.add(engine.event(EventType.REMOVED, key, old, old, true));
+    }
+    return live;
+  }
+
+  /** Applies the access expiry to the live entry. */
+  public void touch() throws SQLException {
+    long expiresAt = engine.expiry().forAccess(now, row.expiresAt());
+    if (expiresAt != row.expiresAt()) {
+      engine.table().setExpiry(connection, k.digest(), expiresAt);
+      changed = true;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * What a cache does below the JCache rules that {@code io.pgjcache.PgCache} keeps. Following one key:
+ *
+ * <ul>
+ *   <li>{@link io.pgjcache.internal.cache.CacheFactory} decides what a cache gets (expiry rules, loader and writer
+ *       or their null objects, near cache, store-by-reference, cluster events) and hands it over as
+ *       {@link io.pgjcache.internal.cache.CacheResources}, which the cache binds to itself and closes once.</li>
+ *   <li>Reads go through {@link io.pgjcache.internal.cache.EntryReader}: near copy first, then the table.</li>
+ *   <li>Single-key changes share {@link io.pgjcache.internal.cache.KeyChanges} (encode, fast path or locked change,
+ *       count as the {@link io.pgjcache.internal.cache.ChangeKind} says); the locked change is
+ *       {@link io.pgjcache.internal.cache.EntryEngine#compute}, which hands the work a
+ *       {@link io.pgjcache.internal.cache.LockedEntry}. The engine also holds the single-statement fast paths and
+ *       the expiry sweep.</li>
+ *   <li>{@link io.pgjcache.internal.cache.EntryIterator} pages through the table.</li>
+ *   <li>The manager's LISTEN connection feeds a {@link io.pgjcache.internal.cache.NotificationRouter}; each open
+ *       cache subscribes by its registry id (invalidations for its near cache, other nodes' entry events).</li>
+ * </ul>
+ *
+ * <p>Nothing here knows the provider's API classes: the cache is a {@link javax.cache.Cache} (the source of its
+ * events), its configuration a {@link javax.cache.configuration.CompleteConfiguration}.
+ */
+package io.pgjcache.internal.cache;
