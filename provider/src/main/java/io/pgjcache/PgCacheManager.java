@@ -1,5 +1,6 @@
 package io.pgjcache;
 
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.cache.CacheFactory;
 import io.pgjcache.internal.cache.CacheResources;
 import io.pgjcache.internal.cache.NotificationRouter;

@@ -3,6 +3,7 @@ package io.pgjcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.testing.Cluster;
 import java.sql.Connection;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code pgjcache.*} settings of a Spring Boot application. They are handed to the provider under
- * its own names (see {@link io.pgjcache.Setting}); a setting left unset here is not handed over, so the
+ * its own names (see {@link io.pgjcache.configuration.Setting}); a setting left unset here is not handed over, so the
  * provider's default applies (or its {@code PGJCACHE_*} environment variable): the provider's
  * {@code Setting} enum is the one source of every default. Per-cache settings {@code pgjcache.caches.<name>.*}
  * become {@code pgjcache.cache.<name>.*}, so they apply to every cache of that name, whoever creates it:

@@ -1,7 +1,7 @@
 package io.pgjcache.spring;
 
 import io.pgjcache.PgCachingProvider;
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -2,7 +2,7 @@ package io.pgjcache.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.pgjcache.internal.codec;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.EncodedKeys;
 import io.pgjcache.internal.store.KeyDigest;

@@ -1,6 +1,6 @@
 package io.pgjcache.internal.codec;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

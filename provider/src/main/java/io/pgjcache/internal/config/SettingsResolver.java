@@ -1,6 +1,6 @@
 package io.pgjcache.internal.config;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

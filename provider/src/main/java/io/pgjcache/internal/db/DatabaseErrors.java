@@ -1,6 +1,6 @@
 package io.pgjcache.internal.db;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.regex.Matcher;

@@ -3,7 +3,7 @@ package io.pgjcache.internal.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.store.KeyDigest;
 import java.io.Serializable;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.pgjcache;
+package io.pgjcache.configuration;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
