@@ -217,7 +217,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     Map<K, byte[]> values = new HashMap<>();
     for (Map.Entry<K, V> entry : entries.entrySet()) {
       keys.put(entry.getKey(), codec.encodeKey(entry.getKey()));
-      values.put(entry.getKey(), codec.encodeValue(entry.getValue()));
+      values.put(entry.getKey(), codec.encodeValue(entry.getValue(), keys.get(entry.getKey())));
     }
     if (engine.putAllDirect(new ArrayList<>(keys.values()), keys.keySet().stream().map(values::get).toList())) {
       statistics.recordPuts(keys.size());
@@ -386,7 +386,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       } catch (RuntimeException e) {
         throw new EntryProcessorException(e);
       }
-      applyOutcome(entry, key, mutable);
+      applyOutcome(entry, key, k, mutable);
       return new Invocation<>(result, mutable.outcome(), entry.isLive());
     });
     // Every invocation reads its entry once (a hit or a miss), whatever the processor then does.
@@ -420,15 +420,16 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     return results;
   }
 
-  private void applyOutcome(LockedEntry<K, V> entry, K key, PgMutableEntry<K, V> mutable) throws SQLException {
+  private void applyOutcome(LockedEntry<K, V> entry, K key, EncodedKey k, PgMutableEntry<K, V> mutable)
+      throws SQLException {
     switch (mutable.outcome()) {
       case NONE -> { }
       case ACCESSED -> entry.touch();
-      case LOADED -> entry.store(key, mutable.value(), codec.encodeValue(mutable.value()));
+      case LOADED -> entry.store(key, mutable.value(), codec.encodeValue(mutable.value(), k));
       case CREATED, UPDATED -> {
         V value = mutable.value();
         checks.valueType(value);
-        byte[] bytes = codec.encodeValue(value);
+        byte[] bytes = codec.encodeValue(value, k);
         writer.write(key, value);
         entry.store(key, value, bytes);
       }
@@ -473,7 +474,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   /** Stores a loaded value without calling the writer (it came from the system of record). */
   private void storeLoaded(K key, EncodedKey k, V value, boolean replaceExisting) {
-    byte[] v = codec.encodeValue(value);
+    byte[] v = codec.encodeValue(value, k);
     if (engine.compute("load", k, entry -> (replaceExisting || !entry.isLive()) && entry.store(key, value, v))) {
       statistics.recordPuts(1);
     }

@@ -117,7 +117,8 @@ public final class PgCacheManager implements CacheManager {
     String nodeId = Long.toHexString(new SecureRandom().nextLong());
     this.router = new NotificationRouter(nodeId);
     this.factory = new CacheFactory(database,
-        new ManagerCodec(new DefaultCodec(settings.serialFilter()), settings.maxKeySize(), settings.maxValueSize()), this::decodingClassLoader,
+        new ManagerCodec(new DefaultCodec(settings.serialFilter()), settings.maxKeySize(), settings.maxValueSize(),
+            settings.signer()), this::decodingClassLoader,
         executor, router, this::invalidationListener, nodeId, Identifiers.eventsChannel(settings.schema()));
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
         () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));

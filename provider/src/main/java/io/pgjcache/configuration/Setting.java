@@ -64,6 +64,13 @@ public enum Setting {
   MAX_VALUE_SIZE("pgjcache.max-value-size", Scope.MANAGER, "67108864",
       "Most bytes an encoded value may take (64 MiB); a larger value fails with `CacheException` before anything "
           + "is sent. PostgreSQL itself stores at most 1 GB in a field."),
+  SIGNING_KEY("pgjcache.signing-key", Scope.MANAGER, null,
+      "A secret of at least 32 bytes that every node shares (e.g. `openssl rand -base64 32`): each stored key and "
+          + "value, and each cluster event, carries an HMAC-SHA256 made with it, and one without a valid HMAC is "
+          + "refused with `CacheException` before it is decoded. Unset: nothing is signed. Never logged."),
+  SIGNING_KEY_PREVIOUS("pgjcache.signing-key.previous", Scope.MANAGER, null,
+      "During a key rotation, the former `pgjcache.signing-key`: still accepted when verifying, never used to sign. "
+          + "Never logged."),
 
   CACHE_UNLOGGED("unlogged", Scope.CACHE, "true",
       "Per cache: keep entries in an UNLOGGED table (fast, emptied after a crash, not replicated). "
@@ -263,7 +270,7 @@ public enum Setting {
 
   /** Whether the value is a secret that must never be logged or put in a message. */
   public boolean isSecret() {
-    return this == JDBC_PASSWORD;
+    return this == JDBC_PASSWORD || this == SIGNING_KEY || this == SIGNING_KEY_PREVIOUS;
   }
 
   /** The environment variable that may supply a manager setting: {@code pgjcache.jdbc.url} → {@code PGJCACHE_JDBC_URL}. */

@@ -9,7 +9,6 @@ import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.DigestKey;
-import io.pgjcache.internal.store.KeyDigest;
 import io.pgjcache.internal.store.StoredEntry;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -72,10 +71,11 @@ final class CacheSubscriber<K, V> implements NotificationRouter.Subscriber {
 
   private PgCacheEntryEvent<K, V> decode(ClusterEvents.Incoming incoming) {
     CacheCodec<K, V> codec = parts.codec();
-    K key = codec.decodeKey(incoming.key());
+    // Verified (when signing is on) before anything is decoded, exactly as a row's key and values are.
+    byte[] digest = codec.digestOfStoredKey(incoming.key());
+    K key = codec.decodeKey(incoming.key(), digest);
     byte[] valueBytes = incoming.value();
     boolean gone = incoming.type() == EventType.REMOVED || incoming.type() == EventType.EXPIRED;
-    byte[] digest = KeyDigest.of(incoming.key());
     if (valueBytes == null && !gone) {
       Database database = parts.database();
       CacheTable table = parts.table();

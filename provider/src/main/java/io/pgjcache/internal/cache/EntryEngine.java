@@ -9,7 +9,6 @@ import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
-import io.pgjcache.internal.store.KeyDigest;
 import io.pgjcache.internal.store.StoredEntry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -252,8 +251,8 @@ public final class EntryEngine<K, V> {
         List<StoredEntry> rows = table.sweep(c, now, batchSize);
         if (wantsEvents()) {
           for (StoredEntry row : rows) {
-            V value = codec.decodeValue(row.valueBytes(), KeyDigest.of(row.keyBytes()));
-            expired.add(event(EventType.EXPIRED, codec.decodeKey(row.keyBytes()), value, value, true));
+            V value = codec.decodeValue(row.valueBytes(), row.digest());
+            expired.add(event(EventType.EXPIRED, codec.decodeKey(row.keyBytes(), row.digest()), value, value, true));
           }
           publishToCluster(c, expired);
         }
@@ -305,9 +304,11 @@ public final class EntryEngine<K, V> {
     }
     List<ClusterEvents.Outgoing> outgoing = new ArrayList<>(produced.size());
     for (PgCacheEntryEvent<K, V> event : produced) {
-      outgoing.add(new ClusterEvents.Outgoing(event.getEventType(), codec.encode(event.getKey(), "key"),
-          event.getValue() == null ? null : codec.encode(event.getValue(), "value"),
-          event.getOldValue() == null ? null : codec.encode(event.getOldValue(), "value")));
+      // In their stored form, signed like a row's, so that receivers check them the same way.
+      EncodedKey k = codec.encodeKey(event.getKey());
+      outgoing.add(new ClusterEvents.Outgoing(event.getEventType(), k.bytes(),
+          event.getValue() == null ? null : codec.encodeValue(event.getValue(), k),
+          event.getOldValue() == null ? null : codec.encodeValue(event.getOldValue(), k)));
     }
     clusterEvents.publish(c, outgoing);
   }

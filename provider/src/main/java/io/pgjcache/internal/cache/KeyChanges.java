@@ -61,7 +61,7 @@ public final class KeyChanges<K, V> {
       Predicate<? super R> changed) {
     long start = System.nanoTime();
     EncodedKey k = codec.encodeKey(key);
-    byte[] v = value == null ? null : codec.encodeValue(value);
+    byte[] v = value == null ? null : codec.encodeValue(value, k);
     boolean[] found = new boolean[1];
     R result = fastPath.tryRun(k, v).orElseGet(() -> engine.compute(kind.operation(), k, entry -> {
       found[0] = entry.isLive();

@@ -4,6 +4,8 @@ import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.EncodedKeys;
 import io.pgjcache.internal.store.KeyDigest;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -16,6 +18,10 @@ import javax.cache.CacheException;
  * {@link CacheException} that names the cache and, when reading, the row's key digest. Keys whose encodings are
  * remembered ({@link EncodedKeys}) skip the encoding and the digest.
  *
+ * <p>With {@code pgjcache.signing-key}, stored keys and values (in rows and in cluster events alike) carry a
+ * {@link Signer} tag, checked before a byte of them is decoded. A key's digest, the row's primary key, is always
+ * that of its unsigned encoding, so that rows are found whichever key signed them.
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -27,6 +33,8 @@ public final class CacheCodec<K, V> {
   /** Asked on every decoding: the manager holds its class loader weakly, and so must we. */
   private final Supplier<ClassLoader> classLoader;
   private final EncodedKeys<EncodedKey> encodedKeys;
+  /** Bound to this cache's name, so that rows copied from another cache's table do not verify. */
+  private final Signer signer;
 
   /** @param encodedKeys the remembered key encodings, or null to remember none */
   public CacheCodec(String cacheName, ManagerCodec managerCodec, Supplier<ClassLoader> classLoader, Class<K> keyType,
@@ -37,6 +45,7 @@ public final class CacheCodec<K, V> {
     this.maxValueSize = managerCodec.maxValueSize();
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.encodedKeys = encodedKeys;
+    this.signer = managerCodec.signer().forCache(cacheName);
   }
 
   /** Whether this key's encoding may be remembered, and so its near copy be indexed under it. */
@@ -44,6 +53,7 @@ public final class CacheCodec<K, V> {
     return encodedKeys != null && encodedKeys.remembers(key);
   }
 
+  /** The key as stored: its signed encoding, and the digest of its unsigned one (which survives a key rotation). */
   public EncodedKey encodeKey(K key) {
     EncodedKey known = encodedKeys == null ? null : encodedKeys.get(key);
     if (known != null) {
@@ -52,19 +62,19 @@ public final class CacheCodec<K, V> {
     byte[] bytes = encode(key, "key");
     byte[] digest = KeyDigest.of(bytes);
     boolean remembered = remembers(key);
-    EncodedKey encoded = new EncodedKey(bytes, digest, new DigestKey(digest), remembered ? key : null);
+    EncodedKey encoded = new EncodedKey(signer.signKey(bytes), digest, new DigestKey(digest), remembered ? key : null);
     if (remembered) {
       encodedKeys.put(key, encoded);
     }
     return encoded;
   }
 
-  public byte[] encodeValue(V value) {
-    return encode(value, "value");
+  /** The value as stored in the row of this key (its signature is valid there only). */
+  public byte[] encodeValue(V value, EncodedKey key) {
+    return signer.signValue(key.digest(), encode(value, "value"));
   }
 
-  /** Encodes a key or value ({@code role}: "key" or "value") for a message rather than a row. */
-  public byte[] encode(Object object, String role) {
+  private byte[] encode(Object object, String role) {
     byte[] bytes;
     try {
       bytes = codec.encode(object);
@@ -82,15 +92,53 @@ public final class CacheCodec<K, V> {
     return bytes;
   }
 
-  /** Decodes the value of the row whose key has this digest (named if the value cannot be read). */
+  /**
+   * Decodes the value of the row whose key has this digest (named if the value cannot be read), once its signature
+   * is checked.
+   */
   @SuppressWarnings("unchecked")
   public V decodeValue(byte[] bytes, byte[] digest) {
-    return (V) decode(bytes, "value", Objects.requireNonNull(digest, "digest"));
+    Objects.requireNonNull(digest, "digest");
+    return (V) decode(verified(bytes, "value", digest), "value", digest);
   }
 
+  /**
+   * Decodes the stored key of the row with this digest, once its signature is checked; when signed, the key must
+   * also be the one the digest is of (else a row could pass off another row's key as its own).
+   */
   @SuppressWarnings("unchecked")
-  public K decodeKey(byte[] bytes) {
-    return (K) decode(bytes, "key", null);
+  public K decodeKey(byte[] bytes, byte[] digest) {
+    Objects.requireNonNull(digest, "digest");
+    byte[] unsigned = verified(bytes, "key", digest);
+    if (signer.isEnabled() && !MessageDigest.isEqual(KeyDigest.of(unsigned), digest)) {
+      throw refused("key", digest, "its signature is invalid for this row: it is the key of another row");
+    }
+    return (K) decode(unsigned, "key", digest);
+  }
+
+  /** The digest of a key received in its stored form (in a message), once its signature is checked. */
+  public byte[] digestOfStoredKey(byte[] bytes) {
+    try {
+      return KeyDigest.of(signer.verifyKey(bytes));
+    } catch (Signer.InvalidSignatureException e) {
+      // Nothing else names this key: name what its digest would be.
+      int payload = Math.max(0, bytes.length - Signer.TRAILER_LENGTH);
+      throw refused("key", KeyDigest.of(Arrays.copyOf(bytes, payload)), e.getMessage());
+    }
+  }
+
+  /** The codec's bytes inside stored ones, refused unless their signature holds (when signing is on). */
+  private byte[] verified(byte[] bytes, String role, byte[] digest) {
+    try {
+      return role.equals("key") ? signer.verifyKey(bytes) : signer.verifyValue(digest, bytes);
+    } catch (Signer.InvalidSignatureException e) {
+      throw refused(role, digest, e.getMessage());
+    }
+  }
+
+  private CacheException refused(String role, byte[] digest, String why) {
+    return new CacheException("Cache '" + cacheName + "': refused the stored " + role + " of the row with key digest "
+        + HexFormat.of().formatHex(digest) + " before decoding it: " + why);
   }
 
   private Object decode(byte[] bytes, String role, byte[] digest) {
@@ -98,10 +146,8 @@ public final class CacheCodec<K, V> {
       return codec.decode(bytes, classLoader.get());
     } catch (RuntimeException e) {
       // Stored bytes are untrusted: whatever a codec throws on them is the row's fault, not the caller's.
-      // A key's row is found by the digest of the key's own bytes.
-      byte[] rowDigest = digest != null ? digest : KeyDigest.of(bytes);
       throw new CacheException("Cache '" + cacheName + "': cannot read the stored " + role + " of the row with key "
-          + "digest " + HexFormat.of().formatHex(rowDigest) + ": " + e.getMessage(), e);
+          + "digest " + HexFormat.of().formatHex(digest) + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.pgjcache.internal.config;
 
 import io.pgjcache.configuration.Setting;
+import io.pgjcache.internal.codec.Signer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,8 @@ import javax.sql.DataSource;
  * @param serialFilter     ObjectInputFilter pattern for Java deserialization
  * @param maxKeySize       most bytes of an encoded key
  * @param maxValueSize     most bytes of an encoded value
+ * @param signer           signs and verifies stored bytes with {@code pgjcache.signing-key} (and checks with the
+ *                         previous key); {@link Signer#NONE} without one. Holds the keys, never prints them
  * @param listenUrl        direct JDBC URL for the LISTEN connection, or null to derive it
  * @param nearCacheEnabled whether caches keep near caches unless configured otherwise
  * @param nearCacheMaxEntries default bound of a near cache
@@ -42,6 +45,7 @@ public record ManagerSettings(
     String serialFilter,
     int maxKeySize,
     int maxValueSize,
+    Signer signer,
     String listenUrl,
     boolean nearCacheEnabled,
     int nearCacheMaxEntries,
@@ -53,6 +57,7 @@ public record ManagerSettings(
     Objects.requireNonNull(statementTimeout, "statementTimeout");
     Objects.requireNonNull(sweepInterval, "sweepInterval");
     Objects.requireNonNull(serialFilter, "serialFilter");
+    Objects.requireNonNull(signer, "signer");
     cacheSettings = Map.copyOf(cacheSettings);
   }
 
@@ -82,6 +87,7 @@ public record ManagerSettings(
         + ", serialFilter=" + serialFilter
         + ", maxKeySize=" + maxKeySize
         + ", maxValueSize=" + maxValueSize
+        + ", signer=" + signer
         + ", listenUrl=" + Secrets.maskUrl(listenUrl)
         + ", nearCacheEnabled=" + nearCacheEnabled
         + ", nearCacheMaxEntries=" + nearCacheMaxEntries

@@ -1,6 +1,7 @@
 package io.pgjcache.internal.config;
 
 import io.pgjcache.configuration.Setting;
+import io.pgjcache.internal.codec.Signer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -107,6 +108,7 @@ public final class SettingsResolver {
         Setting.SERIAL_FILTER.get(merged),
         Setting.MAX_KEY_SIZE.getInt(merged),
         Setting.MAX_VALUE_SIZE.getInt(merged),
+        Signer.of(Setting.SIGNING_KEY.get(merged), Setting.SIGNING_KEY_PREVIOUS.get(merged)),
         url(merged, Setting.LISTEN_URL),
         Setting.NEAR_CACHE_ENABLED.getBoolean(merged),
         Setting.NEAR_CACHE_MAX_ENTRIES.getInt(merged),

@@ -227,7 +227,7 @@ public final class CacheTable {
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          removed.add(new StoredEntry(null, rs.getBytes(1), rs.getBytes(2), now));
+          removed.add(new StoredEntry(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), now));
         }
       }
     }

@@ -325,7 +325,7 @@ public final class Sql {
           + " WHERE key_digest > ? ORDER BY key_digest LIMIT ?";
       // SKIP LOCKED: several nodes sweep the same table without waiting for each other.
       sweep = "DELETE FROM " + t + " WHERE key_digest IN (SELECT key_digest FROM " + t
-          + " WHERE expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING key_bytes, value_bytes";
+          + " WHERE expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING key_digest, key_bytes, value_bytes";
       count = "SELECT count(*) FROM " + t + " WHERE expires_at IS NULL OR expires_at > ?";
     }
   }

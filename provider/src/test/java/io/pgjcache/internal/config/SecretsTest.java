@@ -2,6 +2,7 @@ package io.pgjcache.internal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgjcache.internal.codec.Signer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,22 +68,25 @@ class SecretsTest {
   }
 
   @Test
-  void managerSettingsToString_masksPasswordAndUrlPassword() {
+  void managerSettingsToString_masksPasswordsAndSigningKeys() {
+    String signingKey = "signing-key-" + PASSWORD + "-0123456789";
+    String previousKey = "previous-key-" + PASSWORD + "-0123456789";
     ManagerSettings settings = new ManagerSettings(
         "jdbc:postgresql://localhost/app?user=app&password=" + PASSWORD, "app", PASSWORD, null, "jcache", 8,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
-        "jdbc:postgresql://db/app?password=" + PASSWORD, true, 100, Map.of());
+        Signer.of(signingKey, previousKey), "jdbc:postgresql://db/app?password=" + PASSWORD, true, 100, Map.of());
 
     String text = settings.toString();
 
-    assertThat(text).doesNotContain(PASSWORD).contains("password=" + Secrets.MASK).contains("user=app");
+    assertThat(text).doesNotContain(PASSWORD).contains("password=" + Secrets.MASK).contains("user=app")
+        .doesNotContain(signingKey).doesNotContain(previousKey).contains("signing with 2 key(s)");
   }
 
   @Test
   void managerSettingsToString_showsNoPassword_whenNoneIsSet() {
     ManagerSettings settings = new ManagerSettings(null, null, null, null, "jcache", 8,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
-        null, true, 100, Map.of());
+        Signer.NONE, null, true, 100, Map.of());
 
     assertThat(settings.toString()).contains("password=null").doesNotContain(Secrets.MASK);
   }
