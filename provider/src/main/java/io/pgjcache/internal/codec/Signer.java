@@ -150,17 +150,24 @@ public final class Signer {
           + Setting.SIGNING_KEY.key());
     }
     byte[] id = Arrays.copyOfRange(stored, payloadLength + 1, payloadLength + 1 + KEY_ID_LENGTH);
-    SigningKey key = keys.stream().filter(k -> Arrays.equals(k.id(), id)).findFirst()
-        .orElseThrow(() -> new InvalidSignatureException("its signature is invalid: it was signed with a key this "
-            + "node does not hold (key id " + HexFormat.of().formatHex(id) + "; during a key rotation, give the "
-            + "previous key as " + Setting.SIGNING_KEY_PREVIOUS.key() + ")"));
-    byte[] expected = mac(key, role, keyDigest, stored, payloadLength);
     byte[] given = Arrays.copyOfRange(stored, payloadLength + 1 + KEY_ID_LENGTH, stored.length);
-    if (!MessageDigest.isEqual(expected, given)) {
-      throw new InvalidSignatureException("its signature is invalid: its bytes were changed, or they were signed "
-          + "for another " + (role == KEY_ROLE ? "role or cache" : "key, role or cache"));
+    boolean known = false;
+    // Both keys only in the unlikely case that their ids are the same.
+    for (SigningKey key : keys) {
+      if (Arrays.equals(key.id(), id)) {
+        known = true;
+        if (MessageDigest.isEqual(mac(key, role, keyDigest, stored, payloadLength), given)) {
+          return Arrays.copyOf(stored, payloadLength);
+        }
+      }
     }
-    return Arrays.copyOf(stored, payloadLength);
+    if (!known) {
+      throw new InvalidSignatureException("its signature is invalid: it was signed with a key this node does not "
+          + "hold (key id " + HexFormat.of().formatHex(id) + "; during a key rotation, give the previous key as "
+          + Setting.SIGNING_KEY_PREVIOUS.key() + ")");
+    }
+    throw new InvalidSignatureException("its signature is invalid: its bytes were changed, or they were signed "
+        + "for another " + (role == KEY_ROLE ? "role or cache" : "key, role or cache"));
   }
 
   /** The MAC of the payload {@code bytes[0, payloadLength)}, whose version and key id follow it in {@code bytes}. */
@@ -208,7 +215,7 @@ public final class Signer {
             "pgjcache signing key id".getBytes(StandardCharsets.US_ASCII)), KEY_ID_LENGTH);
         return new SigningKey(mac, id);
       } catch (GeneralSecurityException | CloneNotSupportedException e) {
-        throw new IllegalStateException(ALGORITHM + " is required by every Java platform, and clonable in the JDK's", e);
+        throw new IllegalStateException(ALGORITHM + " is required by every Java platform, and clonable in the JDK", e);
       }
     }
 

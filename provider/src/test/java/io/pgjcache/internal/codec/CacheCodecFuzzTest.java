@@ -39,10 +39,12 @@ class CacheCodecFuzzTest {
   }
 
   private static final CacheCodec<Object, Object> CODEC = new CacheCodec<>("fuzzed",
-      new ManagerCodec(new DefaultCodec(Setting.SERIAL_FILTER.defaultValue().orElseThrow()), 65536, 1 << 26, Signer.NONE),
+      new ManagerCodec(new DefaultCodec(Setting.SERIAL_FILTER.defaultValue().orElseThrow()), 65536, 1 << 26,
+          Signer.NONE),
       CacheCodecFuzzTest.class::getClassLoader, Object.class, Object.class, null);
   private static final CacheCodec<String, Point> POINTS = new CacheCodec<>("points",
-      new ManagerCodec(new DefaultCodec(Setting.SERIAL_FILTER.defaultValue().orElseThrow()), 65536, 1 << 26, Signer.NONE),
+      new ManagerCodec(new DefaultCodec(Setting.SERIAL_FILTER.defaultValue().orElseThrow()), 65536, 1 << 26,
+          Signer.NONE),
       CacheCodecFuzzTest.class::getClassLoader, String.class, Point.class, null);
 
   private static final EncodedKey CODEC_KEY = CODEC.encodeKey("k");
