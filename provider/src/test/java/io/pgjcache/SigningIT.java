@@ -124,7 +124,7 @@ class SigningIT {
       cache(cluster.node(0), "orders").put("before", "written under the old key");
       Properties rotated = new Properties();
       rotated.setProperty(Setting.SIGNING_KEY.key(), NEW_KEY);
-      rotated.setProperty(Setting.SIGNING_KEY_PREVIOUS.key(), OLD_KEY);
+      rotated.setProperty(Setting.PREVIOUS_SIGNING_KEY.key(), OLD_KEY);
       Properties newOnly = new Properties();
       newOnly.setProperty(Setting.SIGNING_KEY.key(), NEW_KEY);
 
@@ -139,7 +139,7 @@ class SigningIT {
         assertThatThrownBy(() -> onFinished.get("before")).isInstanceOf(CacheException.class)
             .hasMessageContaining("signature is invalid")
             .hasMessageContaining("a key this node does not hold")
-            .hasMessageContaining(Setting.SIGNING_KEY_PREVIOUS.key());
+            .hasMessageContaining(Setting.PREVIOUS_SIGNING_KEY.key());
         // Rewriting a row signs it anew, and the digest it is found by is the same under every key.
         onRotating.put("before", "rewritten");
         assertThat(onFinished.get("before")).isEqualTo("rewritten");

@@ -68,7 +68,7 @@ public enum Setting {
       "A secret of at least 32 bytes that every node shares (e.g. `openssl rand -base64 32`): each stored key and "
           + "value, and each cluster event, carries an HMAC-SHA256 made with it, and one without a valid HMAC is "
           + "refused with `CacheException` before it is decoded. Unset: nothing is signed. Never logged."),
-  SIGNING_KEY_PREVIOUS("pgjcache.signing-key.previous", Scope.MANAGER, null,
+  PREVIOUS_SIGNING_KEY("pgjcache.previous-signing-key", Scope.MANAGER, null,
       "During a key rotation, the former `pgjcache.signing-key`: still accepted when verifying, never used to sign. "
           + "Never logged."),
 
@@ -270,7 +270,7 @@ public enum Setting {
 
   /** Whether the value is a secret that must never be logged or put in a message. */
   public boolean isSecret() {
-    return this == JDBC_PASSWORD || this == SIGNING_KEY || this == SIGNING_KEY_PREVIOUS;
+    return this == JDBC_PASSWORD || this == SIGNING_KEY || this == PREVIOUS_SIGNING_KEY;
   }
 
   /** The environment variable that may supply a manager setting: {@code pgjcache.jdbc.url} → {@code PGJCACHE_JDBC_URL}. */

@@ -57,6 +57,15 @@ public class PgJCacheProperties {
   /** Most bytes an encoded value may take. Defaults to the provider's (64 MiB). */
   private Integer maxValueSize;
 
+  /**
+   * Secret of at least 32 bytes shared by every node: stored keys, values and cluster events are signed with it,
+   * and refused without a valid signature. Unset: nothing is signed.
+   */
+  private String signingKey;
+
+  /** During a key rotation, the former signing key: still accepted when verifying, never used to sign. */
+  private String previousSigningKey;
+
   private final Jdbc jdbc = new Jdbc();
 
   private final Pool pool = new Pool();
@@ -137,6 +146,22 @@ public class PgJCacheProperties {
 
   public void setMaxValueSize(Integer maxValueSize) {
     this.maxValueSize = maxValueSize;
+  }
+
+  public String getSigningKey() {
+    return signingKey;
+  }
+
+  public void setSigningKey(String signingKey) {
+    this.signingKey = signingKey;
+  }
+
+  public String getPreviousSigningKey() {
+    return previousSigningKey;
+  }
+
+  public void setPreviousSigningKey(String previousSigningKey) {
+    this.previousSigningKey = previousSigningKey;
   }
 
   public Jdbc getJdbc() {

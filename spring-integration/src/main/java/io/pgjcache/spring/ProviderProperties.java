@@ -43,6 +43,8 @@ final class ProviderProperties {
     put(properties, Setting.SERIAL_FILTER, settings.getSerialFilter());
     put(properties, Setting.MAX_KEY_SIZE, settings.getMaxKeySize());
     put(properties, Setting.MAX_VALUE_SIZE, settings.getMaxValueSize());
+    put(properties, Setting.SIGNING_KEY, settings.getSigningKey());
+    put(properties, Setting.PREVIOUS_SIGNING_KEY, settings.getPreviousSigningKey());
     put(properties, Setting.LISTEN_URL, settings.getListen().getUrl());
     put(properties, Setting.NEAR_CACHE_ENABLED, settings.getNearCache().getEnabled());
     put(properties, Setting.NEAR_CACHE_MAX_ENTRIES, settings.getNearCache().getMaxEntries());

@@ -107,6 +107,8 @@ class ProviderPropertiesTest {
       case SERIAL_FILTER -> "maxdepth=5";
       case MAX_KEY_SIZE -> "1024";
       case MAX_VALUE_SIZE -> "2048";
+      case SIGNING_KEY -> "signing-key-of-at-least-32-bytes-0123456789";
+      case PREVIOUS_SIGNING_KEY -> "previous-key-of-at-least-32-bytes-0123456789";
       case CACHE_UNLOGGED -> "false";
       case LISTEN_URL -> "jdbc:postgresql://direct/app";
       case NEAR_CACHE_ENABLED -> "false";

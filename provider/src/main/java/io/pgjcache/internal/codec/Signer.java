@@ -65,14 +65,14 @@ public final class Signer {
    * The signer of a manager: none without a signing key.
    *
    * @param signingKey  {@code pgjcache.signing-key}, or null
-   * @param previousKey {@code pgjcache.signing-key.previous}, or null; accepted when verifying only
+   * @param previousKey {@code pgjcache.previous-signing-key}, or null; accepted when verifying only
    * @throws IllegalArgumentException if a key is too short or the previous key is given alone; the message never
    *                                  holds a key
    */
   public static Signer of(String signingKey, String previousKey) {
     if (signingKey == null) {
       if (previousKey != null) {
-        throw new IllegalArgumentException(Setting.SIGNING_KEY_PREVIOUS.key() + " is set but "
+        throw new IllegalArgumentException(Setting.PREVIOUS_SIGNING_KEY.key() + " is set but "
             + Setting.SIGNING_KEY.key() + " is not: the previous key is only accepted alongside the one that signs");
       }
       return NONE;
@@ -80,7 +80,7 @@ public final class Signer {
     List<SigningKey> keys = new ArrayList<>(2);
     keys.add(SigningKey.of(Setting.SIGNING_KEY, signingKey));
     if (previousKey != null) {
-      keys.add(SigningKey.of(Setting.SIGNING_KEY_PREVIOUS, previousKey));
+      keys.add(SigningKey.of(Setting.PREVIOUS_SIGNING_KEY, previousKey));
     }
     return new Signer(List.copyOf(keys), new byte[0]);
   }
@@ -164,7 +164,7 @@ public final class Signer {
     if (!known) {
       throw new InvalidSignatureException("its signature is invalid: it was signed with a key this node does not "
           + "hold (key id " + HexFormat.of().formatHex(id) + "; during a key rotation, give the previous key as "
-          + Setting.SIGNING_KEY_PREVIOUS.key() + ")");
+          + Setting.PREVIOUS_SIGNING_KEY.key() + ")");
     }
     throw new InvalidSignatureException("its signature is invalid: its bytes were changed, or they were signed "
         + "for another " + (role == KEY_ROLE ? "role or cache" : "key, role or cache"));

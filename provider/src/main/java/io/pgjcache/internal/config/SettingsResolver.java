@@ -108,7 +108,7 @@ public final class SettingsResolver {
         Setting.SERIAL_FILTER.get(merged),
         Setting.MAX_KEY_SIZE.getInt(merged),
         Setting.MAX_VALUE_SIZE.getInt(merged),
-        Signer.of(Setting.SIGNING_KEY.get(merged), Setting.SIGNING_KEY_PREVIOUS.get(merged)),
+        Signer.of(Setting.SIGNING_KEY.get(merged), Setting.PREVIOUS_SIGNING_KEY.get(merged)),
         url(merged, Setting.LISTEN_URL),
         Setting.NEAR_CACHE_ENABLED.getBoolean(merged),
         Setting.NEAR_CACHE_MAX_ENTRIES.getInt(merged),

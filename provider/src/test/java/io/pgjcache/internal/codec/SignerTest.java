@@ -107,7 +107,7 @@ class SignerTest {
     assertThat(writtenAfter).isEqualTo(signer.signValue(DIGEST, PAYLOAD));
     assertThat(signer.verifyValue(DIGEST, writtenAfter)).isEqualTo(PAYLOAD);
     assertThatThrownBy(() -> signer.verifyValue(DIGEST, writtenBefore))
-        .hasMessageContaining("a key this node does not hold").hasMessageContaining(Setting.SIGNING_KEY_PREVIOUS.key());
+        .hasMessageContaining("a key this node does not hold").hasMessageContaining(Setting.PREVIOUS_SIGNING_KEY.key());
   }
 
   @Test
@@ -127,7 +127,7 @@ class SignerTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Setting.SIGNING_KEY.key())
         .hasMessageNotContaining("short-secret");
     assertThatThrownBy(() -> Signer.of(NEW_KEY, "short-secret"))
-        .hasMessageContaining(Setting.SIGNING_KEY_PREVIOUS.key()).hasMessageNotContaining("short-secret");
+        .hasMessageContaining(Setting.PREVIOUS_SIGNING_KEY.key()).hasMessageNotContaining("short-secret");
     assertThatThrownBy(() -> Signer.of(null, OLD_KEY))
         .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(OLD_KEY);
     assertThat(Signer.of(NEW_KEY, OLD_KEY).toString()).doesNotContain(NEW_KEY).doesNotContain(OLD_KEY);
