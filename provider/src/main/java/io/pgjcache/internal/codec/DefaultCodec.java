@@ -163,6 +163,10 @@ public final class DefaultCodec implements Codec {
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       // A damaged stream makes ObjectInputStream (and readObject methods) throw all sorts of runtime exceptions.
       throw new IllegalArgumentException("Cannot deserialize a stored object: " + e, e);
+    } catch (InternalError e) {
+      // The JDK's immutable collections (List.of, Map.of) throw it from readResolve on a damaged stream: the
+      // bytes' fault, not the JVM's.
+      throw new IllegalArgumentException("Cannot deserialize a stored object: " + e, e);
     }
   }
 

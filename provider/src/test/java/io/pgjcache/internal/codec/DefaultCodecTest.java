@@ -7,6 +7,7 @@ import io.pgjcache.configuration.Setting;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.management.ObjectName;
@@ -112,6 +113,29 @@ class DefaultCodecTest {
     byte[] bytes = new DefaultCodec("*").encode(new ObjectName("d:type=t"));
     assertThatThrownBy(() -> codec.decode(bytes, LOADER))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Refused");
+  }
+
+  @Test
+  void decode_rejectsAnImmutableMapWithAnOddNumberOfElements_asBadBytes() {
+    byte[] bytes = codec.encode(Map.of("k", "v"));
+    // Map.of's serial form writes its element count as block data (TC_BLOCKDATA, 4 bytes, 2): claim 1 instead.
+    byte[] count = {0x77, 0x04, 0, 0, 0, 0x02};
+    int at = indexOf(bytes, count);
+    assertThat(at).as("the element count in the stream").isNotNegative();
+    bytes[at + count.length - 1] = 0x01;
+    byte[] damaged = bytes;
+
+    assertThatThrownBy(() -> codec.decode(damaged, LOADER))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Cannot deserialize");
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Test
