@@ -9,7 +9,7 @@ import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.db.ConnectionPools;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.db.DatabaseErrors;
-import io.pgjcache.internal.db.DeferredSetUp;
+import io.pgjcache.internal.db.DatabaseOutage;
 import io.pgjcache.internal.expiry.ExpirySweeper;
 import io.pgjcache.internal.expiry.PortableExpiry;
 import io.pgjcache.internal.notify.InvalidationListener;
@@ -61,6 +61,13 @@ import javax.sql.DataSource;
  * table for every node; another node notices when it next asks for the cache by name ({@link #getCache},
  * {@link #createCache}) or its sweeper finds the table gone, closes its copy and answers as if it had
  * never opened it.
+ *
+ * <p><b>Starting while PostgreSQL is down.</b> Nothing here needs the database to be made: the schema is set up
+ * on the registry's first use, and a cache opened during an outage binds to its table on its first use once the
+ * database is back (the sweeper's next round counts as one). Meanwhile operations fail at once with a
+ * {@link CacheException}; {@link #getCache} and {@link #getCacheNames} answer from the caches open here, so
+ * that frameworks that look a cache up before creating it start too. Failures that waiting will not cure (a
+ * login refused, a privilege missing) still fail the call that met them.
  *
  * <p><b>Threading.</b> Thread-safe. It owns daemon threads: {@code pgjcache-<manager>-sweeper},
  * {@code pgjcache-<manager>-events} (asynchronous listeners and {@code loadAll}) and, once a cache has a near
@@ -235,17 +242,11 @@ public final class PgCacheManager implements CacheManager {
   @Override
   public Iterable<String> getCacheNames() {
     requireOpen();
-    List<String> names;
-    try {
-      names = registry.cacheNames();
-    } catch (CacheException e) {
-      if (!DeferredSetUp.isOutage(e)) {
-        throw e;
-      }
+    List<String> names = DatabaseOutage.orElse(registry::cacheNames, e -> {
       LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + ": listing the caches open here only: "
           + e.getMessage());
-      names = List.copyOf(caches.keySet());
-    }
+      return List.copyOf(caches.keySet());
+    });
     return Collections.unmodifiableSet(new LinkedHashSet<>(names));
   }
 
@@ -254,16 +255,11 @@ public final class PgCacheManager implements CacheManager {
    * what is open here. Any other failure is thrown.
    */
   private Optional<Registry.CacheRecord> findUnlessDown(String cacheName) {
-    try {
-      return registry.find(cacheName);
-    } catch (CacheException e) {
-      if (!DeferredSetUp.isOutage(e)) {
-        throw e;
-      }
+    return DatabaseOutage.orElse(() -> registry.find(cacheName), e -> {
       LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + ": cache '" + cacheName
           + "': going by what is open here: " + e.getMessage());
       return null;
-    }
+    });
   }
 
   /** Closes the cache here and drops its table and entries for every node. */
@@ -491,14 +487,17 @@ public final class PgCacheManager implements CacheManager {
     PgCache<K, V> cache = new PgCache<>(this, this::forget, configuration, resources);
     caches.put(cacheName, new OpenCache(cache));
     try {
-      cache.bind();
-    } catch (CacheException e) {
-      if (!DeferredSetUp.isOutage(e)) {
-        cache.close();
-        throw e;
-      }
-      LOG.log(Level.WARNING, () -> "pgjcache: manager " + uri + ": cache '" + cacheName + "' is open but not bound "
-          + "to its table yet; it binds when first used once the database is back: " + e.getMessage());
+      DatabaseOutage.orElse(() -> {
+        cache.bind();
+        return true;
+      }, e -> {
+        LOG.log(Level.WARNING, () -> "pgjcache: manager " + uri + ": cache '" + cacheName + "' is open but not "
+            + "bound to its table yet; it binds when first used once the database is back: " + e.getMessage());
+        return false;
+      });
+    } catch (RuntimeException e) {
+      cache.close();
+      throw e;
     }
     return cache;
   }
@@ -511,14 +510,17 @@ public final class PgCacheManager implements CacheManager {
    */
   private void setUpSchemaUnlessDown() {
     try {
-      registry.setUp();
-    } catch (CacheException e) {
-      if (!DeferredSetUp.isOutage(e)) {
-        pool.closeIfOwned();
-        throw e;
-      }
-      LOG.log(Level.WARNING, () -> "pgjcache: manager " + uri + " starts without its database; schema "
-          + settings.schema() + " is set up when it is back: " + e.getMessage());
+      DatabaseOutage.orElse(() -> {
+        registry.setUp();
+        return true;
+      }, e -> {
+        LOG.log(Level.WARNING, () -> "pgjcache: manager " + uri + " starts without its database; schema "
+            + settings.schema() + " is set up when it is back: " + e.getMessage());
+        return false;
+      });
+    } catch (RuntimeException e) {
+      pool.closeIfOwned();
+      throw e;
     }
   }
 

@@ -71,8 +71,7 @@ public final class CacheResources<K, V> {
     this.byReference = byReference;
     this.clusterEvents = clusterEvents;
     Objects.requireNonNull(placement, "placement");
-    this.binding = new DeferredSetUp<>(() -> "pgjcache: cache '" + name + "'", () -> bind(placement.get()),
-        quietPeriod);
+    this.binding = new DeferredSetUp<>(() -> bind(placement.get()), quietPeriod);
   }
 
   /** Makes {@code source} the source of the cache's events; the cache calls it once, as it is made. */

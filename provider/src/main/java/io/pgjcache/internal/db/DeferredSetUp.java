@@ -1,6 +1,5 @@
 package io.pgjcache.internal.db;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -19,19 +18,18 @@ import javax.cache.CacheException;
  *   <li>At most one attempt is in flight. Callers that arrive meanwhile wait for it and share its outcome, so no
  *       caller waits longer than one attempt (one connection timeout while the database is down), however many
  *       threads start together.</li>
- *   <li>After an attempt found the database {@linkplain #isOutage unavailable}, callers within {@code quietPeriod}
- *       (the connection timeout) fail at once with that failure instead of starting another attempt that would
- *       almost surely fail the same way: an application that opens ten caches at start-up during an outage waits
- *       one connection timeout, not ten. The next caller after it tries again.</li>
- *   <li>Any other failure (a login refused, a privilege missing) is not remembered either, but is not an outage:
- *       callers that must decide whether to carry on without the database (the manager's constructor,
- *       {@code createCache}) let it through, so it fails as clearly as before.</li>
+ *   <li>After an attempt found the database {@linkplain DatabaseOutage#isOutage unavailable}, callers within
+ *       {@code quietPeriod} (the connection timeout) fail at once with that failure instead of starting another
+ *       attempt that would almost surely fail the same way: an application that opens ten caches at start-up
+ *       during an outage waits one connection timeout, not ten. The next caller after it tries again.</li>
+ *   <li>Any other failure (a login refused, a privilege missing) is not remembered: the next caller tries again
+ *       at once. It is no outage either, so the callers that carry on without the database
+ *       ({@link DatabaseOutage#orElse}) let it through, and it fails as clearly as before.</li>
  * </ul>
  *
  * <p>Thread-safe; the lock guards only the bookkeeping, never the attempt's I/O.
  */
 public final class DeferredSetUp<T> {
-  private final Supplier<String> what;
   private final Supplier<T> attempt;
   private final long quietNanos;
   private final ReentrantLock lock = new ReentrantLock();
@@ -43,12 +41,11 @@ public final class DeferredSetUp<T> {
   private long lastOutageAt;
 
   /**
-   * @param what        names the step in messages, e.g. "pgjcache: cache 'books'"
-   * @param attempt     does the step; throws a {@link CacheException} when it cannot
+   * @param attempt     does the step and returns its (non-null) result; throws a {@link CacheException} when it
+   *                    cannot
    * @param quietPeriod how long after an outage callers fail at once without a new attempt
    */
-  public DeferredSetUp(Supplier<String> what, Supplier<T> attempt, Duration quietPeriod) {
-    this.what = Objects.requireNonNull(what, "what");
+  public DeferredSetUp(Supplier<T> attempt, Duration quietPeriod) {
     this.attempt = Objects.requireNonNull(attempt, "attempt");
     this.quietNanos = quietPeriod.toNanos();
   }
@@ -94,14 +91,16 @@ public final class DeferredSetUp<T> {
     try {
       return shared.join();
     } catch (CompletionException e) {
-      RuntimeException failure = (RuntimeException) e.getCause();
-      throw new CacheException(failure.getMessage(), failure);
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new CacheException(e.getCause().getMessage(), e.getCause());
     }
   }
 
   private T runAttempt(CompletableFuture<T> shared) {
     try {
-      T result = Objects.requireNonNull(attempt.get(), "result of " + what.get());
+      T result = Objects.requireNonNull(attempt.get(), "the set-up's result");
       lock.lock();
       try {
         done = result;
@@ -112,11 +111,11 @@ public final class DeferredSetUp<T> {
       }
       shared.complete(result);
       return result;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       lock.lock();
       try {
         inFlight = null;
-        if (e instanceof CacheException cacheException && isOutage(cacheException)) {
+        if (e instanceof CacheException cacheException && DatabaseOutage.isOutage(cacheException)) {
           lastOutage = cacheException;
           lastOutageAt = System.nanoTime();
         }
@@ -126,18 +125,5 @@ public final class DeferredSetUp<T> {
       shared.completeExceptionally(e);
       throw e;
     }
-  }
-
-  /**
-   * Whether the failure means the database could not be reached (it may work later), as opposed to one that
-   * waiting will not cure. A refused login also reaches us as a connection failure, but is no outage.
-   */
-  public static boolean isOutage(CacheException e) {
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof SQLException sql) {
-        return DatabaseErrors.isUnavailable(sql) && !DatabaseErrors.isLoginRejected(sql);
-      }
-    }
-    return false;
   }
 }

@@ -53,7 +53,7 @@ public final class Registry {
     this.database = Objects.requireNonNull(database, "database");
     this.schema = Objects.requireNonNull(schema, "schema");
     this.channel = Identifiers.channel(schema);
-    this.schemaSetUp = new DeferredSetUp<>(() -> "pgjcache: schema " + schema, () -> {
+    this.schemaSetUp = new DeferredSetUp<>(() -> {
       initialize();
       return true;
     }, quietPeriod);
@@ -71,8 +71,9 @@ public final class Registry {
   /**
    * Sets the schema up now unless that was done already (or an attempt found the database down a moment ago).
    *
-   * @throws javax.cache.CacheException when it cannot be set up; {@link DeferredSetUp#isOutage} tells whether
-   *                                    the database was unreachable
+   * @throws javax.cache.CacheException when it cannot be set up;
+   *                                    {@link io.pgjcache.internal.db.DatabaseOutage#isOutage} tells whether the
+   *                                    database was unreachable
    */
   public void setUp() {
     schemaSetUp.get();
