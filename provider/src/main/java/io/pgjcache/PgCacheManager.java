@@ -1,9 +1,11 @@
 package io.pgjcache;
 
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.cache.CacheFactory;
 import io.pgjcache.internal.cache.CacheResources;
 import io.pgjcache.internal.cache.NotificationRouter;
 import io.pgjcache.internal.codec.DefaultCodec;
+import io.pgjcache.internal.codec.ManagerCodec;
 import io.pgjcache.internal.config.CacheSettings;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.db.ConnectionPools;
@@ -120,7 +122,8 @@ public final class PgCacheManager implements CacheManager {
     // The node id tells this node's published events apart from other nodes' ones.
     String nodeId = Long.toHexString(new SecureRandom().nextLong());
     this.router = new NotificationRouter(nodeId);
-    this.factory = new CacheFactory(database, new DefaultCodec(settings.serialFilter()), this::decodingClassLoader,
+    this.factory = new CacheFactory(database,
+        new ManagerCodec(new DefaultCodec(settings.serialFilter()), settings.maxKeySize(), settings.maxValueSize()), this::decodingClassLoader,
         executor, router, this::invalidationListener, nodeId, Identifiers.eventsChannel(settings.schema()));
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
         () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));

@@ -1,5 +1,6 @@
 package io.pgjcache;
 
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.config.SettingsResolver;
 import java.net.URI;

@@ -3,6 +3,7 @@ package io.pgjcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.testing.Cluster;
 import io.pgjcache.testing.Tables;
 import java.io.Serializable;
@@ -36,7 +37,9 @@ class CodecIT {
 
   @BeforeAll
   static void start() {
-    cluster = Cluster.of(2);
+    // Point lives beside the test, not beside the cache's declared types: the application names it.
+    cluster = Cluster.builder().nodes(2).property(Setting.SERIAL_FILTER.key(),
+        Setting.SERIAL_FILTER.defaultValue().orElseThrow() + ";" + Point.class.getName()).build();
   }
 
   @AfterAll

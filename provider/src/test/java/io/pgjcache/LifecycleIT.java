@@ -3,6 +3,7 @@ package io.pgjcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.store.Identifiers;
 import io.pgjcache.testing.Cluster;
 import io.pgjcache.testing.TableLock;

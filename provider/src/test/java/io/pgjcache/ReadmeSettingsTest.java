@@ -2,6 +2,7 @@ package io.pgjcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgjcache.configuration.Setting;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

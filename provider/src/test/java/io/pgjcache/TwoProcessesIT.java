@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.testing.Cluster;
 import io.pgjcache.testing.NodeProcess;
 import io.pgjcache.testing.SecondProcess;

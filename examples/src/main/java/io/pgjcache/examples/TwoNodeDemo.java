@@ -2,7 +2,7 @@ package io.pgjcache.examples;
 
 import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheManager;
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.io.PrintStream;
 import java.net.URI;
 import java.sql.SQLException;

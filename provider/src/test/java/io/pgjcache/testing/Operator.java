@@ -1,6 +1,6 @@
 package io.pgjcache.testing;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.codec.DefaultCodec;
 import io.pgjcache.internal.store.KeyDigest;
 import java.sql.Connection;

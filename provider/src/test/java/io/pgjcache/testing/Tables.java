@@ -2,7 +2,7 @@ package io.pgjcache.testing;
 
 import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheManager;
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.codec.DefaultCodec;
 import io.pgjcache.internal.store.KeyDigest;
 import java.sql.Connection;

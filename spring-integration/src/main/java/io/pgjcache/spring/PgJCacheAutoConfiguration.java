@@ -3,6 +3,7 @@ package io.pgjcache.spring;
 import io.pgjcache.PgCachingProvider;
 import java.net.URI;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Caching;
 import javax.cache.spi.CachingProvider;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -76,8 +78,11 @@ public class PgJCacheAutoConfiguration {
     ClassLoader classLoader = beanFactory.getBeanClassLoader();
     CachingProvider provider = Caching.getCachingProvider(PgCachingProvider.class.getName(), classLoader);
     URI uri = managerUri(environment);
+    Properties settings = ProviderProperties.of(properties, dataSource);
+    ProviderProperties.allowPackages(settings,
+        AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of());
     javax.cache.CacheManager manager = provider.getCacheManager(uri, classLoader,
-        customizers.customizeProperties(ProviderProperties.of(properties, dataSource)));
+        customizers.customizeProperties(settings));
     List<String> cacheNames = Binder.get(environment)
         .bind("spring.cache.cache-names", Bindable.listOf(String.class)).orElse(List.of());
     try {

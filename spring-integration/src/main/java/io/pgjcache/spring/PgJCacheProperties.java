@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code pgjcache.*} settings of a Spring Boot application. They are handed to the provider under
- * its own names (see {@link io.pgjcache.Setting}); a setting left unset here is not handed over, so the
+ * its own names (see {@link io.pgjcache.configuration.Setting}); a setting left unset here is not handed over, so the
  * provider's default applies (or its {@code PGJCACHE_*} environment variable): the provider's
  * {@code Setting} enum is the one source of every default. Per-cache settings {@code pgjcache.caches.<name>.*}
  * become {@code pgjcache.cache.<name>.*}, so they apply to every cache of that name, whoever creates it:
@@ -46,10 +46,16 @@ public class PgJCacheProperties {
   private Duration connectionTimeout;
 
   /**
-   * java.io.ObjectInputFilter pattern applied to every Java-deserialized key and value. Defaults to the
-   * provider's filter, which blocks the well-known gadget packages.
+   * java.io.ObjectInputFilter pattern consulted first for every Java-deserialized key and value; classes it
+   * allows are added to the provider's built-in allow-list (end it with !* to replace the list).
    */
   private String serialFilter;
+
+  /** Most bytes an encoded key may take. Defaults to the provider's (64 KiB). */
+  private Integer maxKeySize;
+
+  /** Most bytes an encoded value may take. Defaults to the provider's (64 MiB). */
+  private Integer maxValueSize;
 
   private final Jdbc jdbc = new Jdbc();
 
@@ -115,6 +121,22 @@ public class PgJCacheProperties {
 
   public void setSerialFilter(String serialFilter) {
     this.serialFilter = serialFilter;
+  }
+
+  public Integer getMaxKeySize() {
+    return maxKeySize;
+  }
+
+  public void setMaxKeySize(Integer maxKeySize) {
+    this.maxKeySize = maxKeySize;
+  }
+
+  public Integer getMaxValueSize() {
+    return maxValueSize;
+  }
+
+  public void setMaxValueSize(Integer maxValueSize) {
+    this.maxValueSize = maxValueSize;
   }
 
   public Jdbc getJdbc() {

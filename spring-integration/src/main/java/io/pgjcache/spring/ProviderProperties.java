@@ -1,8 +1,9 @@
 package io.pgjcache.spring;
 
 import io.pgjcache.PgCachingProvider;
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -40,6 +41,8 @@ final class ProviderProperties {
     put(properties, Setting.SWEEP_INTERVAL, iso(settings.getSweep().getInterval()));
     put(properties, Setting.SWEEP_BATCH_SIZE, settings.getSweep().getBatchSize());
     put(properties, Setting.SERIAL_FILTER, settings.getSerialFilter());
+    put(properties, Setting.MAX_KEY_SIZE, settings.getMaxKeySize());
+    put(properties, Setting.MAX_VALUE_SIZE, settings.getMaxValueSize());
     put(properties, Setting.LISTEN_URL, settings.getListen().getUrl());
     put(properties, Setting.NEAR_CACHE_ENABLED, settings.getNearCache().getEnabled());
     put(properties, Setting.NEAR_CACHE_MAX_ENTRIES, settings.getNearCache().getMaxEntries());
@@ -51,6 +54,22 @@ final class ProviderProperties {
       putForCache(properties, name, Setting.CACHE_UNLOGGED, cache.getUnlogged());
     });
     return properties;
+  }
+
+  /**
+   * Lets the application's own classes (the packages of its {@code @SpringBootApplication}) be deserialized:
+   * Spring declares every cache {@code Object}, so the provider cannot know them otherwise. They are added after
+   * {@code pgjcache.serial-filter}, whose own entries (a trailing {@code !*} included) therefore come first.
+   */
+  static void allowPackages(Properties properties, List<String> packages) {
+    if (packages.isEmpty()) {
+      return;
+    }
+    String filter = properties.getProperty(Setting.SERIAL_FILTER.key(),
+        Setting.SERIAL_FILTER.defaultValue().orElseThrow());
+    StringBuilder extended = new StringBuilder(filter);
+    packages.forEach(name -> extended.append(';').append(name).append(".**"));
+    properties.setProperty(Setting.SERIAL_FILTER.key(), extended.toString());
   }
 
   private static void put(Properties properties, Setting setting, Object value) {

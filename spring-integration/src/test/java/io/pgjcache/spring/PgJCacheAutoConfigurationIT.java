@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.PgCacheManager;
 import io.pgjcache.PgCachingProvider;
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;

@@ -2,8 +2,9 @@ package io.pgjcache.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -40,6 +41,19 @@ class ProviderPropertiesTest {
     Properties provider = ProviderProperties.of(bind(Map.of()), APPLICATION_DATA_SOURCE);
 
     assertThat(provider.keySet()).containsExactly(Setting.DATASOURCE.key());
+  }
+
+  @Test
+  void theApplicationsPackages_joinTheDeserializationAllowList_afterTheConfiguredFilter() {
+    Properties byDefault = ProviderProperties.of(bind(Map.of()), APPLICATION_DATA_SOURCE);
+    ProviderProperties.allowPackages(byDefault, List.of("com.example.shop"));
+    assertThat(byDefault.getProperty(Setting.SERIAL_FILTER.key()))
+        .isEqualTo(Setting.SERIAL_FILTER.defaultValue().orElseThrow() + ";com.example.shop.**");
+
+    Properties replaced = ProviderProperties.of(bind(Map.of("pgjcache.serial-filter", "maxdepth=5;!*")),
+        APPLICATION_DATA_SOURCE);
+    ProviderProperties.allowPackages(replaced, List.of("com.example.shop"));
+    assertThat(replaced.getProperty(Setting.SERIAL_FILTER.key())).startsWith("maxdepth=5;!*;");
   }
 
   @Test
@@ -91,6 +105,8 @@ class ProviderPropertiesTest {
       case SWEEP_INTERVAL -> "PT0.5S";
       case SWEEP_BATCH_SIZE -> "50";
       case SERIAL_FILTER -> "maxdepth=5";
+      case MAX_KEY_SIZE -> "1024";
+      case MAX_VALUE_SIZE -> "2048";
       case CACHE_UNLOGGED -> "false";
       case LISTEN_URL -> "jdbc:postgresql://direct/app";
       case NEAR_CACHE_ENABLED -> "false";

@@ -1,7 +1,7 @@
 package io.pgjcache.internal.cache;
 
 import io.pgjcache.internal.codec.CacheCodec;
-import io.pgjcache.internal.codec.Codec;
+import io.pgjcache.internal.codec.ManagerCodec;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.expiry.ExpiryRules;
@@ -27,7 +27,7 @@ public final class CacheFactory {
   }
 
   private final Database database;
-  private final Codec codec;
+  private final ManagerCodec codec;
   private final Supplier<ClassLoader> classLoader;
   private final Executor executor;
   private final NotificationRouter router;
@@ -41,7 +41,7 @@ public final class CacheFactory {
    * @param nodeId        tells this node's published events apart from other nodes' ones
    * @param eventsChannel where entry events for other nodes are published
    */
-  public CacheFactory(Database database, Codec codec, Supplier<ClassLoader> classLoader, Executor executor,
+  public CacheFactory(Database database, ManagerCodec codec, Supplier<ClassLoader> classLoader, Executor executor,
       NotificationRouter router, Supplier<NearCache.Stream> stream, String nodeId, String eventsChannel) {
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -70,8 +70,8 @@ public final class CacheFactory {
     // hands out the instances this node stored or decoded. PostgreSQL, and so every other node, gets encodings.
     boolean byReference = near != null && !configuration.isStoreByValue();
     // Remembering key encodings pays off where hits are served from memory.
-    CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, classLoader,
-        near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
+    CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, classLoader, configuration.getKeyType(),
+        configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
     IntFunction<ClusterEvents> clusterEvents = wishes.clusterEvents() && stream.get() != null
         ? cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel) : null;
     return new CacheResources<>(name, database, placement, quietPeriod, cacheCodec, expiry, loader, writer, near,

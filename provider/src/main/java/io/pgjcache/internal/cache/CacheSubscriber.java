@@ -78,14 +78,14 @@ final class CacheSubscriber<K, V> implements NotificationRouter.Subscriber {
     K key = codec.decodeKey(incoming.key());
     byte[] valueBytes = incoming.value();
     boolean gone = incoming.type() == EventType.REMOVED || incoming.type() == EventType.EXPIRED;
+    byte[] digest = KeyDigest.of(incoming.key());
     if (valueBytes == null && !gone) {
       Database database = parts.database();
-      StoredEntry row = database.autoCommit(EntryEngine.describe(parts.name(), "event"),
-          c -> table.read(c, KeyDigest.of(incoming.key())));
+      StoredEntry row = database.autoCommit(EntryEngine.describe(parts.name(), "event"), c -> table.read(c, digest));
       valueBytes = row == null ? null : row.valueBytes();
     }
-    V value = valueBytes == null ? null : codec.decodeValue(valueBytes);
-    V old = incoming.oldValue() == null ? null : codec.decodeValue(incoming.oldValue());
+    V value = valueBytes == null ? null : codec.decodeValue(valueBytes, digest);
+    V old = incoming.oldValue() == null ? null : codec.decodeValue(incoming.oldValue(), digest);
     return new PgCacheEntryEvent<>(source, incoming.type(), key, gone ? old : value, old,
         incoming.oldValue() != null);
   }

@@ -9,6 +9,7 @@ import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
+import io.pgjcache.internal.store.KeyDigest;
 import io.pgjcache.internal.store.StoredEntry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -252,7 +253,7 @@ public final class EntryEngine<K, V> {
         List<StoredEntry> rows = table.sweep(c, now, batchSize);
         if (wantsEvents()) {
           for (StoredEntry row : rows) {
-            V value = codec.decodeValue(row.valueBytes());
+            V value = codec.decodeValue(row.valueBytes(), KeyDigest.of(row.keyBytes()));
             expired.add(event(EventType.EXPIRED, codec.decodeKey(row.keyBytes()), value, value, true));
           }
           publishToCluster(c, expired);

@@ -66,7 +66,7 @@ public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       StoredEntry row = page.get(position++);
       long now = EntryReader.now();
       if (!row.isExpiredAt(now)) {
-        next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes()), codec.decodeValue(row.valueBytes()));
+        next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes()), codec.decodeValue(row.valueBytes(), row.digest()));
         if (onAccess != null) {
           onAccess.run();
           reader.touch(EncodedKey.ofStored(row.keyBytes(), row.digest()), row.expiresAt(), now);

@@ -61,7 +61,7 @@ public final class EntryReader<K, V> {
       long now = now();
       long expiresAt = expiry.forAccess(now, StoredEntry.ETERNAL);
       byte[] value = database.autoCommit(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
-      return value == null ? null : codec.decodeValue(value);
+      return value == null ? null : codec.decodeValue(value, k.digest());
     }
     if (near != null) {
       NearCache.Entry copy = near.get(k.digestKey(), EntryReader::now);
@@ -86,7 +86,7 @@ public final class EntryReader<K, V> {
     if (!live) {
       return null;
     }
-    V value = codec.decodeValue(row.valueBytes());
+    V value = codec.decodeValue(row.valueBytes(), k.digest());
     share(k, installed, value);
     touch(k, row.expiresAt(), now);
     return value;
@@ -129,7 +129,7 @@ public final class EntryReader<K, V> {
       if (!live) {
         missing.add(entry.getKey());
       } else {
-        V value = codec.decodeValue(row.valueBytes());
+        V value = codec.decodeValue(row.valueBytes(), row.digest());
         share(entry.getValue(), installed, value);
         result.put(entry.getKey(), value);
         touch(entry.getValue(), row.expiresAt(), now);
@@ -170,7 +170,7 @@ public final class EntryReader<K, V> {
   V valueOf(EncodedKey k, StoredEntry row) {
     NearCache.Entry held = byReference ? near.get(k.digestKey(), EntryReader::now) : null;
     return held != null && held.shared() != null && Arrays.equals(held.valueBytes(), row.valueBytes())
-        ? (V) held.shared() : codec.decodeValue(row.valueBytes());
+        ? (V) held.shared() : codec.decodeValue(row.valueBytes(), k.digest());
   }
 
   /** The value of a near copy: the instance it shares, else a fresh decoding (shared from now on if it may be). */
@@ -179,7 +179,7 @@ public final class EntryReader<K, V> {
     if (copy.shared() != null) {
       return (V) copy.shared();
     }
-    V value = codec.decodeValue(copy.valueBytes());
+    V value = codec.decodeValue(copy.valueBytes(), k.digest());
     share(k, copy, value);
     return value;
   }

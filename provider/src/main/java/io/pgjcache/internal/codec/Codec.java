@@ -19,9 +19,18 @@ public interface Codec {
   byte[] encode(Object object);
 
   /**
-   * Decodes bytes produced by {@link #encode}.
+   * Decodes bytes produced by {@link #encode}. The bytes come from a table that others may write: anything
+   * they do not decode to fails with {@link IllegalArgumentException}.
    *
    * @param classLoader the loader to resolve classes with
    */
   Object decode(byte[] bytes, ClassLoader classLoader);
+
+  /**
+   * The codec for one cache, which declared these key and value types: a codec may use them to narrow or
+   * widen what it accepts when decoding. By default, this codec unchanged.
+   */
+  default Codec forTypes(Class<?> keyType, Class<?> valueType) {
+    return this;
+  }
 }

@@ -1,5 +1,6 @@
 package io.pgjcache.internal.codec;
 
+import io.pgjcache.configuration.Setting;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,9 +19,13 @@ import java.util.Objects;
 
 /**
  * The default codec: a one-byte tag, then a compact form for strings, byte arrays and boxed primitives,
- * and Java serialization for everything else. Java-serialized data is read back through an
- * {@link ObjectInputFilter}, so bytes written into a table by someone else cannot make this JVM
- * instantiate arbitrary classes.
+ * and Java serialization for everything else.
+ *
+ * <p>Stored bytes are untrusted: anyone who can write a cache table can put anything in it. Decoding
+ * therefore never fails with anything but {@link IllegalArgumentException}, allocates nothing in proportion to
+ * a length the bytes merely claim, and reads Java-serialized data through an {@link ObjectInputFilter} that
+ * admits a class only if {@code pgjcache.serial-filter} allows it or it is on the {@link SerialAllowList}
+ * (checked before the class is initialized); any JVM-wide filter must not reject it either.
  */
 public final class DefaultCodec implements Codec {
   private static final byte STRING = 1;
@@ -34,12 +39,33 @@ public final class DefaultCodec implements Codec {
   private static final byte BOOLEAN = 9;
   private static final byte CHARACTER = 10;
   private static final byte SERIALIZED = 64;
+  /**
+   * Each element of a serialized array or collection takes at least one byte of the stream, so a claimed
+   * length beyond this many elements per stream byte is a lie; refusing it keeps a short row from making us
+   * allocate a huge array. (Hash tables size themselves at a few slots per entry.)
+   */
+  private static final int ELEMENTS_PER_BYTE = 8;
+  private static final int SMALL_ARRAY = 64;
 
-  private final ObjectInputFilter filter;
+  private final String filterPattern;
+  private final ObjectInputFilter configured;
+  private final SerialAllowList allowList;
 
-  /** @param filterPattern an {@link ObjectInputFilter.Config#createFilter} pattern */
+  /** @param filterPattern the {@code pgjcache.serial-filter} pattern ({@link ObjectInputFilter.Config#createFilter}) */
   public DefaultCodec(String filterPattern) {
-    this.filter = ObjectInputFilter.Config.createFilter(Objects.requireNonNull(filterPattern, "filterPattern"));
+    this(filterPattern, SerialAllowList.BUILT_IN);
+  }
+
+  private DefaultCodec(String filterPattern, SerialAllowList allowList) {
+    this.filterPattern = Objects.requireNonNull(filterPattern, "filterPattern");
+    this.configured = ObjectInputFilter.Config.createFilter(filterPattern);
+    this.allowList = allowList;
+  }
+
+  /** This codec, also admitting the cache's declared key and value types (see {@link SerialAllowList}). */
+  @Override
+  public Codec forTypes(Class<?> keyType, Class<?> valueType) {
+    return new DefaultCodec(filterPattern, allowList.with(keyType, valueType));
   }
 
   @Override
@@ -74,24 +100,31 @@ public final class DefaultCodec implements Codec {
     if (bytes.length == 0) {
       throw new IllegalArgumentException("Cannot decode an empty byte array");
     }
-    ByteBuffer body = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
     return switch (bytes[0]) {
       case STRING -> new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
       case BYTES -> Arrays.copyOfRange(bytes, 1, bytes.length);
-      case INTEGER -> body.getInt();
-      case LONG -> body.getLong();
-      case DOUBLE -> body.getDouble();
-      case FLOAT -> body.getFloat();
-      case SHORT -> body.getShort();
-      case BYTE -> bytes[1];
-      case BOOLEAN -> bytes[1] != 0;
-      case CHARACTER -> body.getChar();
+      case INTEGER -> body(bytes, Integer.BYTES, "an Integer").getInt();
+      case LONG -> body(bytes, Long.BYTES, "a Long").getLong();
+      case DOUBLE -> body(bytes, Double.BYTES, "a Double").getDouble();
+      case FLOAT -> body(bytes, Float.BYTES, "a Float").getFloat();
+      case SHORT -> body(bytes, Short.BYTES, "a Short").getShort();
+      case BYTE -> body(bytes, 1, "a Byte").get();
+      case BOOLEAN -> body(bytes, 1, "a Boolean").get() != 0;
+      case CHARACTER -> body(bytes, Character.BYTES, "a Character").getChar();
       case SERIALIZED -> deserialize(bytes, classLoader);
       default -> throw new IllegalArgumentException("Unknown encoding tag " + bytes[0]
-          + "; the row was not written by this codec");
+          + "; the bytes were not written by this codec");
     };
   }
 
+  /** The bytes after the tag, which must be exactly {@code size} long for the tagged type. */
+  private static ByteBuffer body(byte[] bytes, int size, String what) {
+    if (bytes.length - 1 != size) {
+      throw new IllegalArgumentException("The encoding of " + what + " has " + (bytes.length - 1)
+          + " bytes after its tag, not " + size + "; the bytes were not written by this codec");
+    }
+    return ByteBuffer.wrap(bytes, 1, size);
+  }
   private static byte[] tagged(byte tag, byte[] payload) {
     byte[] out = new byte[payload.length + 1];
     out[0] = tag;
@@ -118,32 +151,67 @@ public final class DefaultCodec implements Codec {
   }
 
   private Object deserialize(byte[] bytes, ClassLoader classLoader) {
+    StreamFilter streamFilter = new StreamFilter(bytes.length);
     try (ObjectInputStream in = new LoaderObjectInputStream(
         new ByteArrayInputStream(bytes, 1, bytes.length - 1), classLoader)) {
-      in.setObjectInputFilter(combinedFilter());
+      in.setObjectInputFilter(streamFilter);
       return in.readObject();
     } catch (InvalidClassException e) {
-      throw new IllegalArgumentException("Refused to deserialize a stored value: " + e.getMessage()
-          + " (see pgjcache.serial-filter)", e);
-    } catch (IOException | ClassNotFoundException e) {
-      throw new IllegalArgumentException("Cannot deserialize a stored value: " + e, e);
+      throw new IllegalArgumentException("Refused to deserialize a stored object: " + streamFilter.refusal(e)
+          + ". Only the classes a cache is configured to hold are read; to read it, add the class to "
+          + Setting.SERIAL_FILTER.key() + " (e.g. com.example.Order or com.example.**)", e);
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      // A damaged stream makes ObjectInputStream (and readObject methods) throw all sorts of runtime exceptions.
+      throw new IllegalArgumentException("Cannot deserialize a stored object: " + e, e);
     }
   }
 
-  /** Our filter, and the JVM-wide one if the application set it: both must allow a class. */
-  private ObjectInputFilter combinedFilter() {
-    ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
-    if (jvmWide == null) {
-      return filter;
+  /**
+   * The filter of one stream: the configured pattern first (its limits, and the classes it names either way),
+   * then any JVM-wide filter, which may only refuse more; a class neither names is admitted only by the
+   * allow-list. Remembers what it refused, for the message.
+   */
+  private final class StreamFilter implements ObjectInputFilter {
+    private final long maxElements;
+    private final ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
+    private String refused;
+
+    StreamFilter(int streamLength) {
+      this.maxElements = SMALL_ARRAY + (long) ELEMENTS_PER_BYTE * streamLength;
     }
-    return info -> {
-      ObjectInputFilter.Status ours = filter.checkInput(info);
-      if (ours == ObjectInputFilter.Status.REJECTED) {
-        return ours;
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+      Status ours = configured.checkInput(info);
+      Class<?> type = info.serialClass();
+      if (info.arrayLength() > maxElements) {
+        return refuse("an array of " + info.arrayLength() + " elements in a stream of " + (maxElements - SMALL_ARRAY)
+            / ELEMENTS_PER_BYTE + " bytes");
       }
-      ObjectInputFilter.Status theirs = jvmWide.checkInput(info);
-      return theirs == ObjectInputFilter.Status.UNDECIDED ? ours : theirs;
-    };
+      if (ours == Status.REJECTED) {
+        return refuse((type == null ? "" : "class " + type.getName() + " or ") + "a limit of "
+            + Setting.SERIAL_FILTER.key() + " (depth " + info.depth() + ", references " + info.references()
+            + ", array length " + info.arrayLength() + ", bytes " + info.streamBytes() + ")");
+      }
+      if (jvmWide != null && jvmWide.checkInput(info) == Status.REJECTED) {
+        return refuse((type == null ? "a limit" : "class " + type.getName()) + " of the JVM-wide serial filter");
+      }
+      if (type == null || ours == Status.ALLOWED || allowList.allows(type)) {
+        return type == null ? ours : Status.ALLOWED;
+      }
+      return refuse("class " + type.getName() + ", which is not on the " + allowList);
+    }
+
+    private Status refuse(String what) {
+      if (refused == null) {
+        refused = what;
+      }
+      return Status.REJECTED;
+    }
+
+    String refusal(InvalidClassException e) {
+      return refused != null ? refused : e.getMessage();
+    }
   }
 
   /** Resolves classes through the cache's class loader rather than the caller's. */

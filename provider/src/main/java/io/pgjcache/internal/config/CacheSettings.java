@@ -1,6 +1,6 @@
 package io.pgjcache.internal.config;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.pgjcache.internal.config;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +21,8 @@ import javax.sql.DataSource;
  * @param sweepInterval    period of the expiry sweeper, zero for none
  * @param sweepBatchSize   rows per sweep transaction
  * @param serialFilter     ObjectInputFilter pattern for Java deserialization
+ * @param maxKeySize       most bytes of an encoded key
+ * @param maxValueSize     most bytes of an encoded value
  * @param listenUrl        direct JDBC URL for the LISTEN connection, or null to derive it
  * @param nearCacheEnabled whether caches keep near caches unless configured otherwise
  * @param nearCacheMaxEntries default bound of a near cache
@@ -38,6 +40,8 @@ public record ManagerSettings(
     Duration sweepInterval,
     int sweepBatchSize,
     String serialFilter,
+    int maxKeySize,
+    int maxValueSize,
     String listenUrl,
     boolean nearCacheEnabled,
     int nearCacheMaxEntries,
@@ -76,6 +80,8 @@ public record ManagerSettings(
         + ", sweepInterval=" + sweepInterval
         + ", sweepBatchSize=" + sweepBatchSize
         + ", serialFilter=" + serialFilter
+        + ", maxKeySize=" + maxKeySize
+        + ", maxValueSize=" + maxValueSize
         + ", listenUrl=" + Secrets.maskUrl(listenUrl)
         + ", nearCacheEnabled=" + nearCacheEnabled
         + ", nearCacheMaxEntries=" + nearCacheMaxEntries

@@ -1,6 +1,6 @@
 package io.pgjcache.internal.config;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -105,6 +105,8 @@ public final class SettingsResolver {
         Setting.SWEEP_INTERVAL.getDuration(merged),
         Setting.SWEEP_BATCH_SIZE.getInt(merged),
         Setting.SERIAL_FILTER.get(merged),
+        Setting.MAX_KEY_SIZE.getInt(merged),
+        Setting.MAX_VALUE_SIZE.getInt(merged),
         url(merged, Setting.LISTEN_URL),
         Setting.NEAR_CACHE_ENABLED.getBoolean(merged),
         Setting.NEAR_CACHE_MAX_ENTRIES.getInt(merged),

@@ -1,13 +1,18 @@
 package io.pgjcache.internal.db;
 
+import io.pgjcache.configuration.Setting;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.cache.CacheException;
 
 /**
  * The one place that decides what a failed statement means to the application. SQLState classes
  * drive it: {@code 08} (connection), {@code 57P0x} (server shutting down or starting) and
- * {@code 53300} (too many connections) mean the database is unavailable; {@code 57014} means a
+ * {@code 53300} (too many connections) mean the database is unavailable; a pool that timed out waiting
+ * for one of its own connections without having failed to open one means the pool is exhausted, not the
+ * database; {@code 57014} means a
  * statement timed out; {@code 42P01} means the cache's table was dropped (the cache was destroyed);
  * class {@code 28} means the server refused the login.
  */
@@ -20,7 +25,20 @@ public final class DatabaseErrors {
    */
   private static final String REFUSED_PARAMETER = "unsupported startup parameter";
 
+  /** The figures HikariCP puts in its checkout timeout: {@code (total=2, active=2, idle=0, waiting=7)}. */
+  private static final Pattern POOL_FIGURES =
+      Pattern.compile("\\(total=\\d+, active=\\d+, idle=\\d+, waiting=\\d+\\)");
+
   private DatabaseErrors() {
+  }
+
+  /**
+   * Whether a pool gave up waiting for a connection while every one it has was busy: it timed out without a
+   * failure to connect behind it (HikariCP then carries the last connection failure as the cause).
+   */
+  public static boolean isPoolExhausted(SQLException e) {
+    return e instanceof SQLTransientConnectionException && !(e.getCause() instanceof SQLException)
+        && e.getSQLState() == null;
   }
 
   /** Whether the database could not be reached or went away; the operation may succeed later. */
@@ -49,6 +67,9 @@ public final class DatabaseErrors {
 
   /** A {@link CacheException} that names the operation, the kind of failure and keeps the cause. */
   public static CacheException translate(String what, SQLException e) {
+    if (isPoolExhausted(e)) {
+      return poolExhausted(what, e);
+    }
     String kind;
     if (isLoginRejected(e)) {
       kind = "login rejected (check pgjcache.jdbc.user and pgjcache.jdbc.password)";
@@ -72,5 +93,14 @@ public final class DatabaseErrors {
           + "pgjcache.statement-timeout: set it to PT0S there)";
     }
     return new CacheException(what + " failed: " + kind + state + ": " + reason, e);
+  }
+
+  private static CacheException poolExhausted(String what, SQLException e) {
+    Matcher figures = POOL_FIGURES.matcher(String.valueOf(e.getMessage()));
+    return new CacheException(what + " failed: connection pool exhausted: every connection stayed in use for the "
+        + "whole wait " + (figures.find() ? figures.group() + " " : "") + "while the database answered. Raise "
+        + Setting.POOL_SIZE.key() + " (or the size of the application's DataSource), shorten what holds "
+        + "connections, or wait longer with " + Setting.CONNECTION_TIMEOUT.key() + ". Pool said: " + e.getMessage(),
+        e);
   }
 }

@@ -1,6 +1,6 @@
 package io.pgjcache.internal.db;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import io.pgjcache.spi.DefaultDatabase;
 import java.lang.System.Logger.Level;
 import java.util.ServiceConfigurationError;

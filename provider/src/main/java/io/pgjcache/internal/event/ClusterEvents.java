@@ -60,10 +60,19 @@ public final class ClusterEvents {
     return keyOnly.length() <= MAX_PAYLOAD ? Optional.of(keyOnly) : Optional.empty();
   }
 
-  /** The event in a payload, unless it came from {@code ownNodeId} (that node told its listeners itself). */
+  /**
+   * The event in a payload, unless it came from {@code ownNodeId} (that node told its listeners itself). Any
+   * database user can send one: the bytes it carries are decoded later by the cache's codec, under the same
+   * rules as a row's.
+   *
+   * @throws IllegalArgumentException if the payload is not one {@link #publish} writes
+   */
   public static Optional<Incoming> decode(String payload, String ownNodeId) {
-    String[] parts = payload.split(" ");
-    if (parts.length != 6 || parts[1].equals(ownNodeId)) {
+    String[] parts = payload.split(" ", -1);
+    if (parts.length != 6) {
+      throw new IllegalArgumentException("an event has 6 fields, this payload " + parts.length);
+    }
+    if (parts[1].equals(ownNodeId)) {
       return Optional.empty();
     }
     EventType type = switch (parts[2]) {
@@ -71,13 +80,13 @@ public final class ClusterEvents {
       case "U" -> EventType.UPDATED;
       case "R" -> EventType.REMOVED;
       case "E" -> EventType.EXPIRED;
-      default -> null;
+      default -> throw new IllegalArgumentException("unknown event type");
     };
-    if (type == null) {
-      return Optional.empty();
+    byte[] key = bytes(parts[3], "key");
+    if (key == null) {
+      throw new IllegalArgumentException("an event names its key");
     }
-    Base64.Decoder decoder = Base64.getDecoder();
-    return Optional.of(new Incoming(type, decoder.decode(parts[3]), bytes(decoder, parts[4]), bytes(decoder, parts[5])));
+    return Optional.of(new Incoming(type, key, bytes(parts[4], "value"), bytes(parts[5], "old value")));
   }
 
   /** The cache id a payload is for, or -1. */
@@ -103,7 +112,14 @@ public final class ClusterEvents {
     return bytes == null ? NONE : Base64.getEncoder().encodeToString(bytes);
   }
 
-  private static byte[] bytes(Base64.Decoder decoder, String part) {
-    return part.equals(NONE) ? null : decoder.decode(part);
+  private static byte[] bytes(String part, String what) {
+    if (part.equals(NONE)) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(part);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the " + what + " is not base64", e);
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.pgjcache.internal.management;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.util.regex.Pattern;
 import javax.cache.CacheException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -10,6 +11,11 @@ import javax.management.ObjectName;
 /**
  * Registers the standard JCache MXBeans on the platform MBean server under the names the
  * specification gives: {@code javax.cache:type=CacheStatistics|CacheConfiguration,CacheManager=...,Cache=...}.
+ *
+ * <p>A cache name that is a legal ObjectName value is used as it is, which is how monitoring tools such as
+ * Micrometer's {@code JCacheMetrics} build the name they look for. Any other name ({@code ,}, {@code =},
+ * {@code :}, {@code "}, {@code *}, {@code ?} or a line break in it) is quoted as {@link ObjectName#quote} does:
+ * replacing such characters would give different caches one name, and the second cache no MBean at all.
  */
 public final class MBeans {
   /** The two standard bean types. */
@@ -23,13 +29,16 @@ public final class MBeans {
     }
   }
 
+  /** Characters an ObjectName value may not hold unless quoted (and {@code *}, {@code ?} make it a pattern). */
+  private static final Pattern ILLEGAL_UNQUOTED = Pattern.compile("[,:=\\n\\r*?\"]");
+
   private MBeans() {
   }
 
   public static ObjectName name(Type type, URI managerUri, String cacheName) {
     try {
       return new ObjectName("javax.cache:type=" + type.objectType + ",CacheManager="
-          + sanitize(managerUri.toString()) + ",Cache=" + sanitize(cacheName));
+          + sanitize(managerUri.toString()) + ",Cache=" + value(cacheName));
     } catch (JMException e) {
       throw new CacheException("Cannot name the MBean of cache '" + cacheName + "'", e);
     }
@@ -59,8 +68,16 @@ public final class MBeans {
     }
   }
 
-  /** ObjectName values may not contain these characters unquoted; the JCache convention replaces them. */
+  /**
+   * The manager part: these characters replaced by dots, as monitoring tools expect ({@code JCacheMetrics}
+   * replaces the colons of the manager's URI).
+   */
   private static String sanitize(String text) {
-    return text.replaceAll("[,:=\n*?\"]", ".");
+    return ILLEGAL_UNQUOTED.matcher(text).replaceAll(".");
+  }
+
+  /** The cache part: the name itself where that is a legal value, else the name quoted. */
+  private static String value(String text) {
+    return text.isEmpty() || ILLEGAL_UNQUOTED.matcher(text).find() ? ObjectName.quote(text) : text;
   }
 }

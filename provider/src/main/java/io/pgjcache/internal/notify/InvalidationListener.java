@@ -5,8 +5,6 @@ import io.pgjcache.internal.store.DigestKey;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -24,8 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * in place again it clears the near caches once more (messages may have been missed in between) and only
  * then declares the stream live. {@link #close()} stops the thread from any thread.
  *
- * <p>Payloads are {@code "<cache id> <base64 digest> ..."} or {@code "<cache id> *"}; see the trigger
- * function in {@code Sql}.
+ * <p>Payloads are {@code "<cache id> <base64 digest> ..."} or {@code "<cache id> *"} (see the trigger
+ * function in {@code Sql}), and cluster events (see {@code ClusterEvents}). Any database user can send
+ * notifications on these channels: payloads that do not parse are dropped and counted
+ * ({@link MalformedNotifications}).
  */
 public final class InvalidationListener implements NearCache.Stream, AutoCloseable {
   /** Where invalidations go. */
@@ -38,7 +38,11 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
     /** Every near cache must be cleared: notifications may have been lost. */
     void invalidateEverything();
 
-    /** An entry event another node published (see {@code ClusterEvents}). */
+    /**
+     * An entry event another node published (see {@code ClusterEvents}).
+     *
+     * @throws IllegalArgumentException if the payload does not parse
+     */
     void clusterEvent(String payload);
   }
 
@@ -60,6 +64,7 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   private volatile boolean live;
   private volatile boolean closed;
   private volatile ListenConnection connection;
+  private final MalformedNotifications malformed;
 
   /**
    * @param channel       where cache tables announce changes (invalidations)
@@ -73,6 +78,7 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
     this.eventsChannel = Objects.requireNonNull(eventsChannel, "eventsChannel");
     this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.malformed = new MalformedNotifications(managerName);
     this.thread = threads.newThread(this::runLoop);
     thread.start();
   }
@@ -162,39 +168,34 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
     sink.invalidateEverything();
   }
 
+  /**
+   * Any database user may NOTIFY our channels, so a payload is untrusted input: one that does not parse is
+   * dropped and counted, and never ends the loop (which would clear every near cache of this node).
+   */
   private void onNotification(String channelName, String payload, int senderPid) {
     if (channelName.equals(eventsChannel)) {
-      sink.clusterEvent(payload);
-      return;
-    }
-    int space = payload.indexOf(' ');
-    if (space <= 0) {
-      return;
-    }
-    int cacheId;
-    try {
-      cacheId = Integer.parseInt(payload.substring(0, space));
-    } catch (NumberFormatException e) {
-      LOG.log(Level.DEBUG, () -> "pgjcache: ignoring a notification that is not ours: " + payload);
-      return;
-    }
-    String rest = payload.substring(space + 1);
-    if (rest.equals("*")) {
-      sink.invalidateAll(cacheId);
-      return;
-    }
-    List<DigestKey> keys = new ArrayList<>();
-    Base64.Decoder decoder = Base64.getDecoder();
-    for (String digest : rest.split(" ")) {
       try {
-        keys.add(new DigestKey(decoder.decode(digest)));
+        sink.clusterEvent(payload);
       } catch (IllegalArgumentException e) {
-        // Not a digest we wrote: be safe and drop the whole cache's copies.
-        sink.invalidateAll(cacheId);
-        return;
+        malformed.drop(channelName, payload, senderPid, e.getMessage());
       }
+      return;
     }
-    sink.invalidate(cacheId, keys, senderPid);
+    Invalidation invalidation;
+    try {
+      invalidation = Invalidation.parse(payload);
+    } catch (IllegalArgumentException e) {
+      malformed.drop(channelName, payload, senderPid, e.getMessage());
+      return;
+    }
+    if (invalidation.skipped() > 0) {
+      malformed.drop(channelName, payload, senderPid, invalidation.skipped() + " token(s) not a key digest");
+    }
+    if (invalidation.keys() == null) {
+      sink.invalidateAll(invalidation.cacheId());
+    } else {
+      sink.invalidate(invalidation.cacheId(), invalidation.keys(), senderPid);
+    }
   }
 
   private boolean sleep(long millis) {

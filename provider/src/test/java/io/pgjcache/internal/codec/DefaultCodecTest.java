@@ -3,7 +3,7 @@ package io.pgjcache.internal.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -16,7 +16,8 @@ class DefaultCodecTest {
   private static final String DEFAULT_FILTER = Setting.SERIAL_FILTER.defaultValue().orElseThrow();
   private static final ClassLoader LOADER = DefaultCodecTest.class.getClassLoader();
 
-  private final DefaultCodec codec = new DefaultCodec(DEFAULT_FILTER);
+  /** As a cache holding {@link Point}s has it. */
+  private final Codec codec = new DefaultCodec(DEFAULT_FILTER).forTypes(String.class, Point.class);
 
   record Point(int x, int y, String label) implements Serializable {
   }
@@ -111,6 +112,15 @@ class DefaultCodecTest {
     byte[] bytes = new DefaultCodec("*").encode(new ObjectName("d:type=t"));
     assertThatThrownBy(() -> codec.decode(bytes, LOADER))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Refused");
+  }
+
+  @Test
+  void decode_rejectsACompactEncodingOfTheWrongLength() {
+    for (byte[] bytes : List.of(new byte[] {3, 0}, new byte[] {8}, new byte[] {4, 1, 2, 3}, new byte[] {9},
+        new byte[] {10, 0, 0, 0}, new byte[] {3, 0, 0, 0, 0, 0})) {
+      assertThatThrownBy(() -> codec.decode(bytes, LOADER))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not written by this codec");
+    }
   }
 
   @Test

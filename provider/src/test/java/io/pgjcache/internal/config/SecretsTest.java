@@ -70,7 +70,7 @@ class SecretsTest {
   void managerSettingsToString_masksPasswordAndUrlPassword() {
     ManagerSettings settings = new ManagerSettings(
         "jdbc:postgresql://localhost/app?user=app&password=" + PASSWORD, "app", PASSWORD, null, "jcache", 8,
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5",
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
         "jdbc:postgresql://db/app?password=" + PASSWORD, true, 100, Map.of());
 
     String text = settings.toString();
@@ -81,7 +81,7 @@ class SecretsTest {
   @Test
   void managerSettingsToString_showsNoPassword_whenNoneIsSet() {
     ManagerSettings settings = new ManagerSettings(null, null, null, null, "jcache", 8,
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5",
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
         null, true, 100, Map.of());
 
     assertThat(settings.toString()).contains("password=null").doesNotContain(Secrets.MASK);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgjcache.PgCachingProvider;
-import io.pgjcache.Setting;
+import io.pgjcache.configuration.Setting;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

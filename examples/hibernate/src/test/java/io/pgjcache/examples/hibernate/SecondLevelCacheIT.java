@@ -46,12 +46,17 @@ class SecondLevelCacheIT {
       PgCache<?, ?> cache = node.cacheManager().getCache(AUTHOR).unwrap(PgCache.class);
       assertThat(cache.size()).isEqualTo(1);
 
-      // The hit came from PostgreSQL: with the row gone, the next read misses.
+      // The entry lives in PostgreSQL: with its row gone, a read misses once the node has heard of the delete.
+      // Until the delete's notification arrives, the node may still serve its near-cached copy (a hit), so
+      // read until the miss rather than expecting it on the very next read.
       try (Connection connection = Nodes.applicationDataSource().getConnection();
           Statement statement = connection.createStatement()) {
         statement.executeUpdate("DELETE FROM " + cache.getTableName());
       }
-      Library.authorName(node, id);
+      await("a miss once the delete was heard").atMost(Duration.ofSeconds(10)).until(() -> {
+        Library.authorName(node, id);
+        return region.getMissCount() == 2;
+      });
       assertThat(region.getMissCount()).as("misses after the rows were deleted").isEqualTo(2);
     }
   }

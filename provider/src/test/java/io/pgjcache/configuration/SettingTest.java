@@ -1,4 +1,4 @@
-package io.pgjcache;
+package io.pgjcache.configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.pgjcache;
+package io.pgjcache.configuration;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -53,9 +53,17 @@ public enum Setting {
       "How often the background sweeper deletes expired rows. ISO-8601 duration; `PT0S` turns it off."),
   SWEEP_BATCH_SIZE("pgjcache.sweep.batch-size", Scope.MANAGER, "1000",
       "Most rows one sweep transaction deletes; sweeps of several nodes skip each other's locked rows."),
-  SERIAL_FILTER("pgjcache.serial-filter", Scope.MANAGER, DefaultFilter.PATTERN,
-      "`java.io.ObjectInputFilter` pattern applied to every Java-deserialized key and value "
-          + "(in addition to any JVM-wide filter)."),
+  SERIAL_FILTER("pgjcache.serial-filter", Scope.MANAGER, "maxdepth=64;maxrefs=100000;maxarray=10000000",
+      "`java.io.ObjectInputFilter` pattern consulted first for every Java-deserialized key and value: a class it "
+          + "allows is read, one it rejects (`!`) is refused, and any other only if it is on the built-in "
+          + "allow-list (JDK value types and collections, the cache's declared key and value types and their "
+          + "packages, Hibernate's and Spring's cache entries). Add your classes (`com.example.Order;com.example.**`); "
+          + "end with `!*` to replace the allow-list. Keep the limits. A JVM-wide filter may refuse more."),
+  MAX_KEY_SIZE("pgjcache.max-key-size", Scope.MANAGER, "65536",
+      "Most bytes an encoded key may take; a larger key fails with `CacheException` before anything is sent."),
+  MAX_VALUE_SIZE("pgjcache.max-value-size", Scope.MANAGER, "67108864",
+      "Most bytes an encoded value may take (64 MiB); a larger value fails with `CacheException` before anything "
+          + "is sent. PostgreSQL itself stores at most 1 GB in a field."),
 
   CACHE_UNLOGGED("unlogged", Scope.CACHE, "true",
       "Per cache: keep entries in an UNLOGGED table (fast, emptied after a crash, not replicated). "
@@ -106,7 +114,9 @@ public enum Setting {
   private Type type() {
     return switch (this) {
       case NEAR_CACHE_ENABLED, CACHE_UNLOGGED, CACHE_NEAR_CACHE, CACHE_CLUSTER_EVENTS -> Type.BOOLEAN;
-      case NEAR_CACHE_MAX_ENTRIES, POOL_SIZE, SWEEP_BATCH_SIZE, CACHE_NEAR_CACHE_MAX_ENTRIES -> Type.POSITIVE_INT;
+      case NEAR_CACHE_MAX_ENTRIES, POOL_SIZE, SWEEP_BATCH_SIZE, MAX_KEY_SIZE, MAX_VALUE_SIZE,
+          CACHE_NEAR_CACHE_MAX_ENTRIES ->
+          Type.POSITIVE_INT;
       case STATEMENT_TIMEOUT, SWEEP_INTERVAL -> Type.DURATION;
       case CONNECTION_TIMEOUT, CACHE_EXPIRY_AFTER_WRITE -> Type.POSITIVE_DURATION;
       case DATASOURCE -> Type.OBJECT;
@@ -271,14 +281,4 @@ public enum Setting {
     return Arrays.stream(values()).filter(s -> s.scope == Scope.CACHE && s.key.equals(suffix)).findFirst();
   }
 
-  /** Holds the default deserialization filter so that the enum constant above can name it. */
-  private static final class DefaultFilter {
-    // Limits bound the work a hostile byte stream can cause; the denied packages hold the well-known
-    // deserialization gadget chains. Applications narrow this further with an allow-list of their own.
-    static final String PATTERN = "maxdepth=64;maxrefs=100000;maxarray=10000000;maxbytes=67108864;"
-        + "!org.apache.commons.collections.functors.*;!org.apache.commons.collections4.functors.*;"
-        + "!org.codehaus.groovy.runtime.*;!com.sun.org.apache.xalan.internal.xsltc.trax.*;"
-        + "!org.springframework.beans.factory.*;!com.mchange.v2.c3p0.*;!java.rmi.*;!sun.rmi.*;"
-        + "!javax.management.*;!com.sun.rowset.*;!bsh.*;!org.mozilla.javascript.*";
-  }
 }
