@@ -34,7 +34,7 @@ class DeferredSetUpTest {
   @Test
   void outage_failsCallersAtOnceDuringTheQuietPeriod_withTheCauseKept() {
     DeferredSetUp<String> setUp = new DeferredSetUp<>(counted(() -> {
-      throw DatabaseErrors.translate("pgjcache: creating schema s", new SQLException("refused", "08001"));
+      throw outage();
     }), LONG);
 
     Throwable first = catchThrowable(setUp::get);
@@ -48,10 +48,9 @@ class DeferredSetUpTest {
 
   @Test
   void afterAnOutage_theNextCallerAfterTheQuietPeriod_triesAgain_andSucceeds() {
-    AtomicInteger calls = new AtomicInteger();
     DeferredSetUp<String> setUp = new DeferredSetUp<>(counted(() -> {
-      if (calls.incrementAndGet() == 1) {
-        throw DatabaseErrors.translate("pgjcache: creating schema s", new SQLException("refused", "08001"));
+      if (attempts.get() == 1) {
+        throw outage();
       }
       return "bound";
     }), Duration.ZERO);
@@ -64,7 +63,7 @@ class DeferredSetUpTest {
   @Test
   void otherFailures_areNoOutage_andTheNextCallerTriesAgainAtOnce() {
     DeferredSetUp<String> setUp = new DeferredSetUp<>(counted(() -> {
-      throw DatabaseErrors.translate("pgjcache: creating schema s", new SQLException("permission denied", "42501"));
+      throw permissionDenied();
     }), LONG);
 
     Throwable thrown = catchThrowable(setUp::get);
@@ -81,7 +80,7 @@ class DeferredSetUpTest {
     DeferredSetUp<String> setUp = new DeferredSetUp<>(counted(() -> {
       entered.countDown();
       awaitQuietly(release);
-      throw DatabaseErrors.translate("pgjcache: creating schema s", new SQLException("permission denied", "42501"));
+      throw permissionDenied();
     }), LONG);
 
     CompletableFuture<Throwable> first = CompletableFuture.supplyAsync(() -> catchThrowable(setUp::get));
@@ -96,6 +95,14 @@ class DeferredSetUpTest {
     assertThat(second.get()).isInstanceOf(CacheException.class).hasCause(first.get())
         .hasMessageContaining("permission denied");
     assertThat(attempts).hasValue(1);
+  }
+
+  private static CacheException outage() {
+    return DatabaseErrors.translate("pgjcache: creating schema s", new SQLException("refused", "08001"));
+  }
+
+  private static CacheException permissionDenied() {
+    return DatabaseErrors.translate("pgjcache: creating schema s", new SQLException("permission denied", "42501"));
   }
 
   private <T> Supplier<T> counted(Supplier<T> attempt) {
