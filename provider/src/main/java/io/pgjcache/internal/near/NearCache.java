@@ -382,6 +382,12 @@ public final class NearCache {
     return maxEntries;
   }
 
+  /** The number of caller keys indexed; never more than {@link #size()} once evictions have run. */
+  int indexed() {
+    cache.cleanUp();
+    return byKey.size();
+  }
+
   /** The number of copies held, after any pending eviction has run. */
   public int size() {
     cache.cleanUp();

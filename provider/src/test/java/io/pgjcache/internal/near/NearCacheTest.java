@@ -276,6 +276,7 @@ class NearCacheTest {
       NearCache.Entry installed = small.complete(digest, small.begin(digest), bytes("v" + i), StoredEntry.ETERNAL);
       small.share(digest, installed, "v" + i, "k" + i);
     }
+    assertThat(small.indexed()).as("caller keys indexed").isLessThanOrEqualTo(small.size());
     int reachable = 0;
     for (int i = 0; i < 100; i++) {
       if (small.getShared("k" + i, () -> 0) != null) {
