@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -73,8 +74,6 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final EntryChecks<K, V> checks;
   private final CacheResources<K, V> resources;
   private final CacheCodec<K, V> codec;
-  private final EntryEngine<K, V> engine;
-  private final EntryReader<K, V> reader;
   private final EntryLoader<K, V> loader;
   /** The loader where reads go through it ({@code get}, {@code getAll}, {@code invoke}), else none. */
   private final EntryLoader<K, V> readThrough;
@@ -101,9 +100,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     this.readThrough = configuration.isReadThrough() ? loader : EntryLoader.none();
     this.writer = resources.writer();
     this.events = resources.events();
-    this.engine = resources.bind(this);
-    this.reader = engine.reader();
-    this.changes = new KeyChanges<>(codec, engine, statistics);
+    resources.attach(this);
+    this.changes = new KeyChanges<>(codec, resources::engine, statistics);
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
@@ -111,15 +109,32 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     setManagementEnabled(configuration.isManagementEnabled());
   }
 
-  /** The quoted, schema-qualified name of the table holding this cache's entries. */
+  /**
+   * The quoted, schema-qualified name of the table holding this cache's entries. A cache made while the database
+   * was down learns it when it binds, so this fails like any operation until the database is back.
+   */
   public String getTableName() {
     return resources.table().qualifiedName();
+  }
+
+  /**
+   * Binds the cache to its table now, if it is not yet: the manager tries this when it opens the cache.
+   *
+   * @throws CacheException when the database cannot be asked (see {@link CacheResources#engine})
+   */
+  void bind() {
+    resources.engine();
+  }
+
+  /** The registry id the cache is bound to, or empty while it waits for the database. */
+  OptionalInt boundId() {
+    return resources.boundId();
   }
 
   /** Number of live entries, counted in the database (a full scan: for tests and operators, not hot paths). */
   public long size() {
     requireOpen();
-    return engine.size();
+    return engine().size();
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -130,10 +145,10 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     checks.key(key);
     // A near-cache hit takes about as long as reading the clock, so read it only when someone counts.
     long start = statistics.isEnabled() ? System.nanoTime() : 0;
-    V value = reader.shared(key);
+    V value = reader().shared(key);
     if (value == null) {
       EncodedKey k = codec.encodeKey(key);
-      value = reader.read(k);
+      value = reader().read(k);
       countRead(value != null);
       if (value == null) {
         value = readThrough.load(key);
@@ -160,7 +175,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       encoded.put(key, codec.encodeKey(key));
     }
     Set<K> missing = new HashSet<>();
-    Map<K, V> result = reader.readAll(encoded, missing);
+    Map<K, V> result = reader().readAll(encoded, missing);
     statistics.recordHits(result.size());
     statistics.recordMisses(missing.size());
     if (!missing.isEmpty()) {
@@ -177,7 +192,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public boolean containsKey(K key) {
     requireOpen();
     checks.key(key);
-    return reader.contains(codec.encodeKey(key));
+    return reader().contains(codec.encodeKey(key));
   }
 
   // ---- writes ----------------------------------------------------------------------------------
@@ -186,7 +201,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public void put(K key, V value) {
     requireOpen();
     checks.entry(key, value);
-    changes.run(ChangeKind.PUT, key, value, (k, v) -> engine.putDirect(k, v, value), (entry, v) -> {
+    changes.run(ChangeKind.PUT, key, value, (k, v) -> engine().putDirect(k, v, value), (entry, v) -> {
       writer.write(key, value);
       return entry.store(key, value, v);
     }, Boolean::booleanValue);
@@ -219,7 +234,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       keys.put(entry.getKey(), codec.encodeKey(entry.getKey()));
       values.put(entry.getKey(), codec.encodeValue(entry.getValue(), keys.get(entry.getKey())));
     }
-    if (engine.putAllDirect(new ArrayList<>(keys.values()), keys.keySet().stream().map(values::get).toList())) {
+    if (engine().putAllDirect(new ArrayList<>(keys.values()), keys.keySet().stream().map(values::get).toList())) {
       statistics.recordPuts(keys.size());
       statistics.recordPutTime(start);
       return;
@@ -230,7 +245,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     for (K key : written.done()) {
       V value = entries.get(key);
       byte[] v = values.get(key);
-      if (engine.compute("putAll", keys.get(key), entry -> entry.store(key, value, v))) {
+      if (engine().compute("putAll", keys.get(key), entry -> entry.store(key, value, v))) {
         stored++;
       }
     }
@@ -256,7 +271,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public boolean remove(K key) {
     requireOpen();
     checks.key(key);
-    return changes.run(ChangeKind.REMOVE, key, null, (k, v) -> engine.removeDirect(k), (entry, v) -> {
+    return changes.run(ChangeKind.REMOVE, key, null, (k, v) -> engine().removeDirect(k), (entry, v) -> {
       writer.delete(key);
       return entry.erase(key);
     }, Boolean::booleanValue);
@@ -335,7 +350,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public void removeAll() {
     requireOpen();
     long start = System.nanoTime();
-    OptionalLong removed = engine.removeAllDirect();
+    OptionalLong removed = engine().removeAllDirect();
     if (removed.isPresent()) {
       statistics.recordRemovals(removed.getAsLong());
       statistics.recordRemoveTime(start);
@@ -343,14 +358,14 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
     // Writers and listeners must see every entry: remove them one by one, page after page.
     List<K> keys = new ArrayList<>();
-    new EntryIterator<>(resources, engine, null, this::remove).forEachRemaining(entry -> keys.add(entry.getKey()));
+    new EntryIterator<>(resources, engine(), null, this::remove).forEachRemaining(entry -> keys.add(entry.getKey()));
     removeKeys(keys);
   }
 
   @Override
   public void clear() {
     requireOpen();
-    engine.clear();
+    engine().clear();
   }
 
   private void removeKeys(List<K> keys) {
@@ -358,7 +373,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     EntryWriter.Batch<K> deleted = writer.deleteAll(keys);
     long removed = 0;
     for (K key : deleted.done()) {
-      if (engine.compute("removeAll", codec.encodeKey(key), entry -> entry.erase(key))) {
+      if (engine().compute("removeAll", codec.encodeKey(key), entry -> entry.erase(key))) {
         removed++;
       }
     }
@@ -376,7 +391,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     Objects.requireNonNull(processor, "processor");
     EncodedKey k = codec.encodeKey(key);
     long start = System.nanoTime();
-    Invocation<T> invocation = engine.compute("invoke", k, entry -> {
+    Invocation<T> invocation = engine().compute("invoke", k, entry -> {
       PgMutableEntry<K, V> mutable = new PgMutableEntry<>(key, entry.value(), readThrough, Function.identity());
       T result;
       try {
@@ -475,7 +490,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Stores a loaded value without calling the writer (it came from the system of record). */
   private void storeLoaded(K key, EncodedKey k, V value, boolean replaceExisting) {
     byte[] v = codec.encodeValue(value, k);
-    if (engine.compute("load", k, entry -> (replaceExisting || !entry.isLive()) && entry.store(key, value, v))) {
+    if (engine().compute("load", k, entry -> (replaceExisting || !entry.isLive()) && entry.store(key, value, v))) {
       statistics.recordPuts(1);
     }
   }
@@ -551,7 +566,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   @Override
   public Iterator<Cache.Entry<K, V>> iterator() {
     requireOpen();
-    return new EntryIterator<>(resources, engine, () -> statistics.recordHits(1), this::remove);
+    return new EntryIterator<>(resources, engine(), () -> statistics.recordHits(1), this::remove);
   }
 
   void setStatisticsEnabled(boolean enabled) {
@@ -577,7 +592,16 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Deletes expired rows in bounded batches; called by the manager's sweeper. Returns rows removed. */
   @Override
   public long sweepExpired(long now, int batchSize, int maxBatches) {
-    return engine.sweep(now, batchSize, maxBatches);
+    return engine().sweep(now, batchSize, maxBatches);
+  }
+
+  /** The cache's engine; binds the cache to its table first if it was made while the database was down. */
+  private EntryEngine<K, V> engine() {
+    return resources.engine();
+  }
+
+  private EntryReader<K, V> reader() {
+    return engine().reader();
   }
 
   private void requireOpen() {
@@ -602,6 +626,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   @Override
   public String toString() {
-    return "PgCache[" + manager.getURI() + " " + name + " -> " + getTableName() + "]";
+    OptionalInt id = resources.boundId();
+    return "PgCache[" + manager.getURI() + " " + name + " -> "
+        + (id.isPresent() ? resources.table().qualifiedName() : "(not bound yet)") + "]";
   }
 }

@@ -11,6 +11,7 @@ import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.db.ConnectionPools;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.db.DatabaseErrors;
+import io.pgjcache.internal.db.DatabaseOutage;
 import io.pgjcache.internal.expiry.ExpirySweeper;
 import io.pgjcache.internal.expiry.PortableExpiry;
 import io.pgjcache.internal.notify.InvalidationListener;
@@ -26,8 +27,10 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -37,6 +40,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -59,6 +63,13 @@ import javax.sql.DataSource;
  * table for every node; another node notices when it next asks for the cache by name ({@link #getCache},
  * {@link #createCache}) or its sweeper finds the table gone, closes its copy and answers as if it had
  * never opened it.
+ *
+ * <p><b>Starting while PostgreSQL is down.</b> Nothing here needs the database to be made: the schema is set up
+ * on the registry's first use, and a cache opened during an outage binds to its table on its first use once the
+ * database is back (the sweeper's next round counts as one). Meanwhile operations fail at once with a
+ * {@link CacheException}; {@link #getCache} and {@link #getCacheNames} answer from the caches open here, so
+ * that frameworks that look a cache up before creating it start too. Failures that waiting will not cure (a
+ * login refused, a privilege missing) still fail the call that met them.
  *
  * <p><b>Threading.</b> Thread-safe. It owns daemon threads: {@code pgjcache-<manager>-sweeper},
  * {@code pgjcache-<manager>-events} (asynchronous listeners and {@code loadAll}) and, once a cache has a near
@@ -105,13 +116,8 @@ public final class PgCacheManager implements CacheManager {
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " starting with " + settings);
     this.pool = ConnectionPools.open(managerName, settings, classLoader);
     this.database = new Database(pool.dataSource());
-    this.registry = new Registry(database, settings.schema());
-    try {
-      registry.initialize();
-    } catch (RuntimeException e) {
-      pool.closeIfOwned();
-      throw e;
-    }
+    this.registry = new Registry(database, settings.schema(), settings.connectionTimeout());
+    setUpSchemaUnlessDown();
     this.executor = Executors.newCachedThreadPool(daemonThreads(managerName, "events"));
     // The node id tells this node's published events apart from other nodes' ones.
     String nodeId = Long.toHexString(new SecureRandom().nextLong());
@@ -139,7 +145,8 @@ public final class PgCacheManager implements CacheManager {
       requireOpen();
       OpenCache open = caches.get(cacheName);
       if (open != null) {
-        if (open.isRegisteredAs(registry.find(cacheName))) {
+        Optional<Registry.CacheRecord> registered = findUnlessDown(cacheName);
+        if (registered == null || open.isRegisteredAs(registered)) {
           throw new CacheException("Cache '" + cacheName + "' already exists in cache manager " + uri);
         }
         closeDestroyed(open);
@@ -175,6 +182,12 @@ public final class PgCacheManager implements CacheManager {
    * the expiry policy when it is one of the JCache API's) and a default configuration otherwise (listeners,
    * loaders, writers and custom expiry policies belong to the node that configured them).
    * Every call reads the registry, so that a cache another node destroyed is not handed out.
+   *
+   * <p><b>While the database is down</b> the registry cannot be read: the answer is then the cache open here, or
+   * null when there is none, without an exception. That is what lets an application start during an outage:
+   * Hibernate's {@code JCacheRegionFactory} and the Spring starter ask {@code getCache} first and call
+   * {@link #createCache} on null, which hands out a cache that binds to its table (the one another node
+   * registered, if any) once the database is back.
    */
   @Override
   @SuppressWarnings("unchecked")
@@ -182,8 +195,11 @@ public final class PgCacheManager implements CacheManager {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
     Identifiers.requireValidCacheName(cacheName);
-    Optional<Registry.CacheRecord> registered = registry.find(cacheName);
+    Optional<Registry.CacheRecord> registered = findUnlessDown(cacheName);
     OpenCache open = caches.get(cacheName);
+    if (registered == null) {
+      return open == null ? null : (Cache<K, V>) open.cache();
+    }
     if (open != null && open.isRegisteredAs(registered)) {
       return (Cache<K, V>) open.cache();
     }
@@ -194,8 +210,11 @@ public final class PgCacheManager implements CacheManager {
     lifecycle.lock();
     try {
       requireOpen();
-      registered = registry.find(cacheName);
+      registered = findUnlessDown(cacheName);
       open = caches.get(cacheName);
+      if (registered == null) {
+        return open == null ? null : (Cache<K, V>) open.cache();
+      }
       if (open != null) {
         if (open.isRegisteredAs(registered)) {
           return (Cache<K, V>) open.cache();
@@ -220,11 +239,31 @@ public final class PgCacheManager implements CacheManager {
   /**
    * Every cache registered in the database, whichever node created it. A cache open here that
    * another node destroyed is not among them.
+   *
+   * <p>While the database is down: the caches open here, those made during the outage included. Frameworks list
+   * the names at start-up (the Spring starter serves each one), and an application must be able to start then.
    */
   @Override
   public Iterable<String> getCacheNames() {
     requireOpen();
-    return Collections.unmodifiableSet(new LinkedHashSet<>(registry.cacheNames()));
+    List<String> names = DatabaseOutage.orElse(registry::cacheNames, e -> {
+      LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + ": listing the caches open here only: "
+          + e.getMessage());
+      return List.copyOf(caches.keySet());
+    });
+    return Collections.unmodifiableSet(new LinkedHashSet<>(names));
+  }
+
+  /**
+   * What the registry holds for the name, or null when the database is down, in which case the caller goes by
+   * what is open here. Any other failure is thrown.
+   */
+  private Optional<Registry.CacheRecord> findUnlessDown(String cacheName) {
+    return DatabaseOutage.orElse(() -> registry.find(cacheName), e -> {
+      LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + ": cache '" + cacheName
+          + "': going by what is open here: " + e.getMessage());
+      return null;
+    });
   }
 
   /** Closes the cache here and drops its table and entries for every node. */
@@ -351,12 +390,14 @@ public final class PgCacheManager implements CacheManager {
   }
 
   /**
-   * A cache open in this manager and the registry id it was opened under. Destroying a cache removes
-   * its registry row; creating it again makes a row with a new id. Either way the open copy is stale.
+   * A cache open in this manager. Destroying a cache removes its registry row; creating it again makes a row with
+   * a new id. Either way a copy bound to the old id is stale. A copy not bound yet (made during an outage) is never
+   * stale: it binds to whatever the registry holds when it first can.
    */
-  private record OpenCache(PgCache<?, ?> cache, int registryId) {
+  private record OpenCache(PgCache<?, ?> cache) {
     boolean isRegisteredAs(Optional<Registry.CacheRecord> registered) {
-      return registered.isPresent() && registered.get().id() == registryId;
+      OptionalInt boundId = cache.boundId();
+      return boundId.isEmpty() || (registered.isPresent() && registered.get().id() == boundId.getAsInt());
     }
   }
 
@@ -388,7 +429,7 @@ public final class PgCacheManager implements CacheManager {
           }
           // Still registered: an operator dropped the table by hand, which no trigger announces (the event trigger
           // does, where it could be installed). Stop serving copies of what the table held.
-          router.invalidateAll(open.registryId());
+          open.cache().boundId().ifPresent(router::invalidateAll);
         }
         throw e;
       }
@@ -429,17 +470,62 @@ public final class PgCacheManager implements CacheManager {
     open.cache().close();
   }
 
+  /**
+   * Opens the cache here and binds it to its table: registers it and creates the table from this configuration,
+   * or attaches to the table another node registered. While the database is down the cache is handed out all the
+   * same, unbound: it binds, with this configuration, on first use once the database is back (see
+   * {@link CacheResources}), and each operation before that fails at once with a {@link CacheException}. Any
+   * other failure to bind (a privilege missing, say) fails this call, as it always did.
+   */
   private <K, V> PgCache<K, V> open(String cacheName, PgCacheConfiguration<K, V> configuration) {
     applyCacheSettings(cacheName, configuration);
-    Registry.CacheRecord record = registry.findOrCreate(cacheName, new Registry.Shape(
-        configuration.getKeyType().getName(), configuration.getValueType().getName(), configuration.isUnlogged(),
-        portableExpiry(configuration), configuration.isStoreByValue()));
-    CacheTable table = new CacheTable(record.id(), settings.schema(), record.tableName());
-    CacheResources<K, V> resources = factory.create(cacheName, record.id(), table, configuration,
-        wishes(configuration));
+    Registry.Shape shape = new Registry.Shape(configuration.getKeyType().getName(),
+        configuration.getValueType().getName(), configuration.isUnlogged(), portableExpiry(configuration),
+        configuration.isStoreByValue());
+    Supplier<CacheTable> placement = () -> {
+      Registry.CacheRecord record = registry.findOrCreate(cacheName, shape);
+      return new CacheTable(record.id(), settings.schema(), record.tableName());
+    };
+    CacheResources<K, V> resources = factory.create(cacheName, configuration, wishes(configuration), placement,
+        settings.connectionTimeout());
     PgCache<K, V> cache = new PgCache<>(this, this::forget, configuration, resources);
-    caches.put(cacheName, new OpenCache(cache, record.id()));
+    caches.put(cacheName, new OpenCache(cache));
+    try {
+      DatabaseOutage.orElse(() -> {
+        cache.bind();
+        return true;
+      }, e -> {
+        LOG.log(Level.WARNING, () -> "pgjcache: manager " + uri + ": cache '" + cacheName + "' is open but not "
+            + "bound to its table yet; it binds when first used once the database is back: " + e.getMessage());
+        return false;
+      });
+    } catch (RuntimeException e) {
+      cache.close();
+      throw e;
+    }
     return cache;
+  }
+
+  /**
+   * Sets the schema up now if the database answers. While it is down the manager starts all the same (an
+   * application must be able to start during an outage, and every operation recovers by itself): the registry sets
+   * the schema up on its first use once the database is back. Any other failure (a login refused, a privilege
+   * missing) fails the manager at once, as it would fail every operation.
+   */
+  private void setUpSchemaUnlessDown() {
+    try {
+      DatabaseOutage.orElse(() -> {
+        registry.setUp();
+        return true;
+      }, e -> {
+        LOG.log(Level.WARNING, () -> "pgjcache: manager " + uri + " starts without its database; schema "
+            + settings.schema() + " is set up when it is back: " + e.getMessage());
+        return false;
+      });
+    } catch (RuntimeException e) {
+      pool.closeIfOwned();
+      throw e;
+    }
   }
 
   /** What the cache asks for beyond the JCache configuration, its own settings winning over the manager's. */

@@ -103,7 +103,7 @@ class OutageIT {
   }
 
   @Test
-  void managerLifecycle_failsOrFinishesFast_whileDatabaseIsDown() {
+  void managerLifecycle_finishesFast_whileDatabaseIsDown_andAManagerMadeThenWorksOnceItIsBack() {
     try (PrivatePostgres server = PrivatePostgres.start(dataDirectory)) {
       CacheManager running = manager(server, "running");
       running.createCache("c", stringCache()).put("k", "v");
@@ -112,20 +112,24 @@ class OutageIT {
       assertTimeoutPreemptively(FAIL_WITHIN, running::close, "close hung");
       assertThat(running.isClosed()).isTrue();
 
+      // An application starting now gets its manager and caches; they work once the database is back.
       String name = "late-" + UUID.randomUUID().toString().substring(0, 8);
-      assertFailedFastWithSqlCause(attemptAlone("getCacheManager", () -> manager(server, name)));
-      await().atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(threadsNamedAfter(name)).as("threads of the failed manager").isEmpty());
+      CacheManager late = assertTimeoutPreemptively(FAIL_WITHIN, () -> manager(server, name), "getCacheManager hung");
+      try (late) {
+        Cache<String, String> cache = assertTimeoutPreemptively(FAIL_WITHIN,
+            () -> late.createCache("late", stringCache()), "createCache hung");
+        assertFailedFastWithSqlCause(attemptAlone("put before the database is back", () -> cache.put("k", "v")));
 
-      server.start();
+        server.start();
 
-      try (CacheManager late = manager(server, name)) {
-        Cache<String, String> cache = late.createCache("late", stringCache());
-        cache.put("k", "v");
+        await().atMost(RECOVER_WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            .untilAsserted(() -> cache.put("k", "v"));
         assertThat(cache.get("k")).isEqualTo("v");
         assertThat(late.getCache("c", String.class, String.class).get("k"))
             .as("entry written before the clean shutdown").isEqualTo("v");
       }
+      await().atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(threadsNamedAfter(name)).as("threads of the closed manager").isEmpty());
     }
   }
 

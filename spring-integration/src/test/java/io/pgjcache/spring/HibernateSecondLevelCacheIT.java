@@ -60,7 +60,7 @@ class HibernateSecondLevelCacheIT {
     });
   }
 
-  private static void inTransaction(EntityManagerFactory entityManagers, Consumer<EntityManager> work) {
+  static void inTransaction(EntityManagerFactory entityManagers, Consumer<EntityManager> work) {
     EntityManager em = entityManagers.createEntityManager();
     try {
       em.getTransaction().begin();

@@ -10,6 +10,7 @@ import java.util.Properties;
  * mvn -q -Pnearcache -Dnearcache=invalidation -pl benchmarks -am package -DskipTests  # {@link InvalidationLatency}
  * mvn -q -Pnearcache -Dnearcache=write-cost -pl benchmarks -am package -DskipTests    # {@link WriteCost}
  * mvn -q -Pnearcache -Dnearcache=trigger-cost -pl benchmarks -am package -DskipTests  # {@link TriggerCost}
+ * mvn -q -Pnearcache -Dnearcache=hit-ratio -pl benchmarks -am package -DskipTests     # {@link HitRatio}
  * </pre>
  * {@code -Dnearcache.rounds=N} repeats each measurement N times (default 2) and reports medians;
  * {@code -Dnearcache.quick=true} makes a smoke run of a few seconds per measurement, whose numbers mean nothing.
@@ -27,8 +28,9 @@ public final class NearCacheBenchmarks {
       case "invalidation" -> InvalidationLatency.run();
       case "write-cost" -> WriteCost.run();
       case "trigger-cost" -> TriggerCost.run();
+      case "hit-ratio" -> HitRatio.run();
       default -> throw new IllegalArgumentException("unknown measurement '" + which
-          + "'; choose hits, invalidation, write-cost or trigger-cost");
+          + "'; choose hits, invalidation, write-cost, trigger-cost or hit-ratio");
     };
     String environment;
     try (Nodes nodes = new Nodes()) {

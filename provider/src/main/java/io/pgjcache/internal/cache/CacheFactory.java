@@ -8,8 +8,10 @@ import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.EncodedKeys;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import javax.cache.configuration.CompleteConfiguration;
 
@@ -51,9 +53,15 @@ public final class CacheFactory {
     this.eventsChannel = Objects.requireNonNull(eventsChannel, "eventsChannel");
   }
 
-  /** The resources of the cache registered under {@code cacheId} with this table and configuration. */
-  public <K, V> CacheResources<K, V> create(String name, int cacheId, CacheTable table,
-      CompleteConfiguration<K, V> configuration, Wishes wishes) {
+  /**
+   * The resources of a cache with this configuration, not bound to a table yet.
+   *
+   * @param placement   finds or creates the cache's registry entry and table; needs the database, so it runs
+   *                    when the cache binds (see {@link CacheResources})
+   * @param quietPeriod how long after a binding attempt found the database down the next one waits
+   */
+  public <K, V> CacheResources<K, V> create(String name, CompleteConfiguration<K, V> configuration, Wishes wishes,
+      Supplier<CacheTable> placement, Duration quietPeriod) {
     ExpiryRules expiry = new ExpiryRules(configuration.getExpiryPolicyFactory().create());
     EntryLoader<K, V> loader = EntryLoader.of(configuration.getCacheLoaderFactory());
     EntryWriter<K, V> writer = EntryWriter.of(configuration.isWriteThrough(), configuration.getCacheWriterFactory());
@@ -64,9 +72,9 @@ public final class CacheFactory {
     // Remembering key encodings pays off where hits are served from memory.
     CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, classLoader, configuration.getKeyType(),
         configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
-    ClusterEvents clusterEvents = wishes.clusterEvents() && stream.get() != null
-        ? new ClusterEvents(cacheId, nodeId, eventsChannel) : null;
-    return new CacheResources<>(name, cacheId, database, table, cacheCodec, expiry, loader, writer, near,
+    IntFunction<ClusterEvents> clusterEvents = wishes.clusterEvents() && stream.get() != null
+        ? cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel) : null;
+    return new CacheResources<>(name, database, placement, quietPeriod, cacheCodec, expiry, loader, writer, near,
         byReference, clusterEvents, executor, router);
   }
 

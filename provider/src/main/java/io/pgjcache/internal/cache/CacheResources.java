@@ -4,26 +4,38 @@ import static io.pgjcache.internal.Closeables.closeQuietly;
 
 import io.pgjcache.internal.codec.CacheCodec;
 import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.db.DeferredSetUp;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.Executor;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 
 /**
- * Everything one open cache owns besides its JCache rules, as {@link CacheFactory} decided it: table, codec,
- * expiry rules, loader, writer, listeners, near cache (or none) and cluster-event publisher (or none). The cache
- * {@linkplain #bind binds} it to itself when it opens, which makes its {@link EntryEngine} and subscribes it to
- * notifications, and {@linkplain #close closes} it once, which releases all of it.
+ * Everything one open cache owns besides its JCache rules, as {@link CacheFactory} decided it: codec, expiry rules,
+ * loader, writer, listeners, near cache (or none) and cluster-event publisher (or none); and, once bound, its table
+ * and {@link EntryEngine}. It is {@linkplain #close closed} once, which releases all of it.
+ *
+ * <p><b>Binding.</b> Where the entries live (the registry id and the table) is known only once the registry has
+ * been read or written, which needs the database. A cache made while PostgreSQL is down must still be handed to
+ * the application, so the binding is a {@link DeferredSetUp}: the manager tries it when it opens the cache, and
+ * otherwise the first use that needs the table ({@link #engine}: any operation, or the sweeper's round) makes it
+ * once the database is back. The binding creates the table from the configuration given, or attaches to the one
+ * another node registered, as {@code createCache} does. Only then does the cache subscribe to the notifications
+ * for its registry id, before any read could fill its near cache: nothing a notification would have invalidated
+ * can be in it yet, since no read or write has succeeded before the binding did.
  */
 public final class CacheResources<K, V> {
   private final String name;
-  private final int cacheId;
   private final Database database;
-  private final CacheTable table;
   private final CacheCodec<K, V> codec;
   private final ExpiryRules expiry;
   private final EntryLoader<K, V> loader;
@@ -31,19 +43,23 @@ public final class CacheResources<K, V> {
   private final EventDispatcher<K, V> events;
   private final NearCache near;
   private final boolean byReference;
-  private final ClusterEvents clusterEvents;
+  /** Makes the publisher of entry events for other nodes once the registry id is known; null when none. */
+  private final IntFunction<ClusterEvents> clusterEvents;
   private final Executor executor;
   private final NotificationRouter router;
-  private EntryEngine<K, V> engine;
+  private final DeferredSetUp<EntryEngine<K, V>> binding;
+  /** The source of the cache's events; set once by {@link #attach}. */
+  private volatile Cache<K, V> source;
+  /** Guarded by this. */
   private CacheSubscriber<K, V> subscriber;
+  private int subscribedId;
+  private boolean closed;
 
-  CacheResources(String name, int cacheId, Database database, CacheTable table, CacheCodec<K, V> codec,
-      ExpiryRules expiry, EntryLoader<K, V> loader, EntryWriter<K, V> writer, NearCache near, boolean byReference,
-      ClusterEvents clusterEvents, Executor executor, NotificationRouter router) {
+  CacheResources(String name, Database database, Supplier<CacheTable> placement, Duration quietPeriod,
+      CacheCodec<K, V> codec, ExpiryRules expiry, EntryLoader<K, V> loader, EntryWriter<K, V> writer, NearCache near,
+      boolean byReference, IntFunction<ClusterEvents> clusterEvents, Executor executor, NotificationRouter router) {
     this.name = Objects.requireNonNull(name, "name");
-    this.cacheId = cacheId;
     this.database = Objects.requireNonNull(database, "database");
-    this.table = Objects.requireNonNull(table, "table");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.expiry = Objects.requireNonNull(expiry, "expiry");
     this.loader = Objects.requireNonNull(loader, "loader");
@@ -54,24 +70,74 @@ public final class CacheResources<K, V> {
     this.near = near;
     this.byReference = byReference;
     this.clusterEvents = clusterEvents;
+    Objects.requireNonNull(placement, "placement");
+    this.binding = new DeferredSetUp<>(() -> bind(placement.get()), quietPeriod);
   }
 
-  /** Makes the cache's engine, with {@code source} as the source of its events, and subscribes to notifications. */
-  public synchronized EntryEngine<K, V> bind(Cache<K, V> source) {
-    if (engine != null) {
-      throw new IllegalStateException("Cache '" + name + "' is already bound");
+  /** Makes {@code source} the source of the cache's events; the cache calls it once, as it is made. */
+  public void attach(Cache<K, V> source) {
+    if (this.source != null) {
+      throw new IllegalStateException("Cache '" + name + "' is already attached");
     }
-    engine = new EntryEngine<>(source, this, events);
-    subscriber = new CacheSubscriber<>(source, this, events, executor);
-    router.subscribe(cacheId, subscriber);
+    this.source = Objects.requireNonNull(source, "source");
+  }
+
+  /**
+   * The cache's engine, binding the cache to its table first if that has not happened yet.
+   *
+   * @throws CacheException when it cannot be bound now (the message says why, the database's error is its cause)
+   */
+  public EntryEngine<K, V> engine() {
+    EntryEngine<K, V> engine = binding.ifDone();
+    if (engine != null) {
+      return engine;
+    }
+    try {
+      return binding.get();
+    } catch (CacheException e) {
+      throw new CacheException("pgjcache: cache '" + name + "' is not bound to its table yet: " + e.getMessage(), e);
+    }
+  }
+
+  /** The registry id the cache is bound to, or empty while it is not bound yet. */
+  public OptionalInt boundId() {
+    EntryEngine<K, V> engine = binding.ifDone();
+    return engine == null ? OptionalInt.empty() : OptionalInt.of(engine.table().cacheId());
+  }
+
+  /** The cache's table, binding the cache first if needed (see {@link #engine}). */
+  public CacheTable table() {
+    return engine().table();
+  }
+
+  private EntryEngine<K, V> bind(CacheTable table) {
+    Cache<K, V> cache = Objects.requireNonNull(source, "source: attach() first");
+    ClusterEvents published = clusterEvents == null ? null : clusterEvents.apply(table.cacheId());
+    EntryEngine<K, V> engine = new EntryEngine<>(cache, this, table, published, events);
+    CacheSubscriber<K, V> made = new CacheSubscriber<>(cache, this, table, events, executor);
+    synchronized (this) {
+      if (closed) {
+        // Closed while the binding was under way: there is nothing left to subscribe.
+        engine.close();
+      } else {
+        subscriber = made;
+        subscribedId = table.cacheId();
+        router.subscribe(subscribedId, subscriber);
+      }
+    }
     return engine;
   }
 
   /** Unsubscribes and closes what the application handed in (listeners, loader, writer, expiry policy). */
-  public synchronized void close() {
-    if (subscriber != null) {
-      router.unsubscribe(cacheId, subscriber);
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      if (subscriber != null) {
+        router.unsubscribe(subscribedId, subscriber);
+        subscriber = null;
+      }
     }
+    EntryEngine<K, V> engine = binding.ifDone();
     if (engine != null) {
       engine.close();
     }
@@ -83,10 +149,6 @@ public final class CacheResources<K, V> {
 
   public String name() {
     return name;
-  }
-
-  public CacheTable table() {
-    return table;
   }
 
   public CacheCodec<K, V> codec() {
@@ -123,9 +185,5 @@ public final class CacheResources<K, V> {
 
   boolean byReference() {
     return byReference;
-  }
-
-  ClusterEvents clusterEvents() {
-    return clusterEvents;
   }
 }

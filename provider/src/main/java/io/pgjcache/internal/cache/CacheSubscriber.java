@@ -26,12 +26,15 @@ final class CacheSubscriber<K, V> implements NotificationRouter.Subscriber {
 
   private final Cache<K, V> source;
   private final CacheResources<K, V> parts;
+  private final CacheTable table;
   private final EventDispatcher<K, V> events;
   private final Executor lane;
 
-  CacheSubscriber(Cache<K, V> source, CacheResources<K, V> parts, EventDispatcher<K, V> events, Executor executor) {
+  CacheSubscriber(Cache<K, V> source, CacheResources<K, V> parts, CacheTable table, EventDispatcher<K, V> events,
+      Executor executor) {
     this.source = source;
     this.parts = parts;
+    this.table = table;
     this.events = events;
     this.lane = new OrderedExecutor(executor);
   }
@@ -78,7 +81,6 @@ final class CacheSubscriber<K, V> implements NotificationRouter.Subscriber {
     boolean gone = incoming.type() == EventType.REMOVED || incoming.type() == EventType.EXPIRED;
     if (valueBytes == null && !gone) {
       Database database = parts.database();
-      CacheTable table = parts.table();
       StoredEntry row = database.autoCommit(EntryEngine.describe(parts.name(), "event"), c -> table.read(c, digest));
       valueBytes = row == null ? null : row.valueBytes();
     }

@@ -54,15 +54,16 @@ public final class EntryEngine<K, V> {
   private final EntryReader<K, V> reader;
   private volatile boolean closed;
 
-  EntryEngine(Cache<K, V> source, CacheResources<K, V> parts, EventDispatcher<K, V> events) {
+  EntryEngine(Cache<K, V> source, CacheResources<K, V> parts, CacheTable table, ClusterEvents clusterEvents,
+      EventDispatcher<K, V> events) {
     this.source = Objects.requireNonNull(source, "source");
     this.name = source.getName();
     this.database = parts.database();
-    this.table = parts.table();
+    this.table = Objects.requireNonNull(table, "table");
     this.codec = parts.codec();
     this.expiry = parts.expiry();
     this.events = Objects.requireNonNull(events, "events");
-    this.clusterEvents = parts.clusterEvents();
+    this.clusterEvents = clusterEvents;
     this.near = parts.near();
     this.byReference = parts.byReference();
     this.writesThrough = parts.writer().isConfigured();

@@ -41,7 +41,7 @@ public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       Consumer<K> remover) {
     this.name = resources.name();
     this.database = resources.database();
-    this.table = resources.table();
+    this.table = engine.table();
     this.codec = resources.codec();
     this.reader = engine.reader();
     this.onAccess = onAccess;

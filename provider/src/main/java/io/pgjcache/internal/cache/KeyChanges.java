@@ -6,6 +6,7 @@ import io.pgjcache.internal.management.CacheStatistics;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The skeleton every single-key change of the JCache API shares: encode the key and value, try the single-statement
@@ -37,10 +38,11 @@ public final class KeyChanges<K, V> {
   public enum Outcome { MISS, HIT, CHANGED }
 
   private final CacheCodec<K, V> codec;
-  private final EntryEngine<K, V> engine;
+  /** The cache's engine, asked on each change: a cache made during an outage binds to its table on first use. */
+  private final Supplier<EntryEngine<K, V>> engine;
   private final CacheStatistics statistics;
 
-  public KeyChanges(CacheCodec<K, V> codec, EntryEngine<K, V> engine, CacheStatistics statistics) {
+  public KeyChanges(CacheCodec<K, V> codec, Supplier<EntryEngine<K, V>> engine, CacheStatistics statistics) {
     this.codec = codec;
     this.engine = engine;
     this.statistics = statistics;
@@ -63,7 +65,7 @@ public final class KeyChanges<K, V> {
     EncodedKey k = codec.encodeKey(key);
     byte[] v = value == null ? null : codec.encodeValue(value, k);
     boolean[] found = new boolean[1];
-    R result = fastPath.tryRun(k, v).orElseGet(() -> engine.compute(kind.operation(), k, entry -> {
+    R result = fastPath.tryRun(k, v).orElseGet(() -> engine.get().compute(kind.operation(), k, entry -> {
       found[0] = entry.isLive();
       return change.run(entry, v);
     }));

@@ -4,7 +4,10 @@
  * <ul>
  *   <li>{@link io.pgjcache.internal.cache.CacheFactory} decides what a cache gets (expiry rules, loader and writer
  *       or their null objects, near cache, store-by-reference, cluster events) and hands it over as
- *       {@link io.pgjcache.internal.cache.CacheResources}, which the cache binds to itself and closes once.</li>
+ *       {@link io.pgjcache.internal.cache.CacheResources}, which the cache attaches to itself and closes once. The
+ *       resources bind to the cache's table (registry id and table name) when the manager opens the cache, or, if
+ *       the database was down then, on first use once it is back; only then is there an
+ *       {@link io.pgjcache.internal.cache.EntryEngine}, and only then does the cache subscribe to notifications.</li>
  *   <li>Reads go through {@link io.pgjcache.internal.cache.EntryReader}: near copy first, then the table.</li>
  *   <li>Single-key changes share {@link io.pgjcache.internal.cache.KeyChanges} (encode, fast path or locked change,
  *       count as the {@link io.pgjcache.internal.cache.ChangeKind} says); the locked change is

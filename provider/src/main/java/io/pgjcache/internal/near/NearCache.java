@@ -1,14 +1,15 @@
 package io.pgjcache.internal.near;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.EncodedKeys;
 import io.pgjcache.internal.store.ImmutableTypes;
 import io.pgjcache.internal.store.StoredEntry;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.LongFunction;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,10 +24,18 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Bypass.</b> While the invalidation stream is down nothing is served or installed, and a read that
  * began under another generation of the stream installs nothing; the owner clears the map whenever the
- * stream goes down or comes back, since messages may have been lost in between.
+ * stream goes down or comes back, since messages may have been lost in between. A read or write that began
+ * before {@link #invalidateAll} installs nothing either.
  *
- * <p><b>Bound.</b> At most {@code maxEntries} entries; past that, arbitrary entries are dropped (a near
- * cache holds copies: dropping one costs a round trip, never correctness).
+ * <p><b>Storage and bound.</b> Copies live in a Caffeine cache bounded to {@code maxEntries} by its W-TinyLFU
+ * policy, which keeps the entries a Zipf-like workload asks for most (a near cache holds copies: dropping one
+ * costs a round trip, never correctness). Reads and writes in flight (tokens and pending writes) are kept
+ * beside it, in a map of their own, so that they neither count against the bound nor look like accesses to the
+ * policy: a miss reaches Caffeine as one insert, as it would in a plain Caffeine cache. For each key, at most
+ * one of the two maps holds something, and every step that changes what a key holds runs inside Caffeine's
+ * atomic {@code asMap().compute} of that key: a token or pending write is checked and taken in the same step
+ * that installs the copy, and every invalidation takes both out in one step. Caffeine's maintenance
+ * (eviction) runs on the thread that triggered it, so the bound holds when a write returns.
  *
  * <p><b>Own writes.</b> A store-by-reference cache keeps the instance a write stored, so this node's own
  * notification of that write must not evict it. The write {@linkplain #beginWrite places a pending write}
@@ -35,19 +44,20 @@ import java.util.function.LongSupplier;
  * session's backend (its own commit, announced at most once); otherwise nothing. An installed copy still
  * awaiting its own announcement lets exactly one notification from that backend pass; any other
  * notification evicts it. Notifications arrive in commit order, so a change committed after the write is
- * always heard after the write's own announcement and always evicts. Notifications and installs on one key
- * are atomic with each other ({@link ConcurrentHashMap#compute} on the key).
+ * always heard after the write's own announcement and always evicts.
  *
  * <p>Values are held encoded and decoded on every hit, so callers never share an instance (store by value);
  * only a value of an {@linkplain ImmutableTypes immutable type}, which no caller can change, or any value of a
  * store-by-reference cache, is decoded once and {@linkplain #share shared}.
  *
  * <p><b>Index by key.</b> A shared copy whose caller key is remembered (see {@link EncodedKeys}) is also
- * reachable {@linkplain #getShared by that key}, so that such a hit costs one map lookup, not an encoding
- * lookup plus a digest lookup. The index only ever holds copies the digest map holds: a copy enters and
- * leaves the index only inside a {@link ConcurrentHashMap#compute} of its digest key, the same step that puts
- * it into or takes it out of the digest map, so no removal can pass an index entry by. Thread-safe; the
- * only locks are the maps' own, per key.
+ * reachable {@linkplain #getShared by that key}, so that such a hit needs no encoding lookup. The index maps
+ * the caller's key to its digest key, and a hit by key still reads the copy from the Caffeine cache, which
+ * both records the access for the policy and makes the copy there the only source of truth: an index entry
+ * that outlived its copy finds nothing. Index entries are added and taken out inside the compute of their
+ * digest key that installs or removes the copy, evictions included (Caffeine calls its eviction listener
+ * inside the atomic removal), so the index stays bounded with the copies. Thread-safe; the only locks are the
+ * maps' own, per key.
  */
 public final class NearCache {
   /**
@@ -87,24 +97,28 @@ public final class NearCache {
     long generation();
   }
 
+  /** The stream's generation and this cache's clear count when a read or write began. */
+  private record Epoch(long generation, long clears) {
+  }
+
   /** Marks a read in flight; identity is what matters. */
   public static final class Token {
-    private final long generation;
+    private final Epoch epoch;
 
-    private Token(long generation) {
-      this.generation = generation;
+    private Token(Epoch epoch) {
+      this.epoch = epoch;
     }
   }
 
   /** Marks a write in flight on this node; collects the senders of the notifications heard meanwhile. */
   public static final class PendingWrite {
     private static final int SEVERAL = -1;
-    private final long generation;
+    private final Epoch epoch;
     /** 0 until a notification is heard, then its sender, or {@link #SEVERAL}; changed only under compute. */
     private int heard;
 
-    private PendingWrite(long generation) {
-      this.generation = generation;
+    private PendingWrite(Epoch epoch) {
+      this.epoch = epoch;
     }
 
     private void hear(int senderPid) {
@@ -112,9 +126,15 @@ public final class NearCache {
     }
   }
 
-  private final ConcurrentMap<DigestKey, Object> entries = new ConcurrentHashMap<>();
-  /** Shared copies by the caller's key; a subset of {@link #entries} (see "Index by key"). */
-  private final ConcurrentMap<Object, Entry> byKey = new ConcurrentHashMap<>();
+  /** The copies, bounded; changed only through {@link #copies}' atomic operations. */
+  private final Cache<DigestKey, Entry> cache;
+  private final ConcurrentMap<DigestKey, Entry> copies;
+  /** Reads ({@link Token}) and writes ({@link PendingWrite}) in flight, by key; changed only inside a compute. */
+  private final ConcurrentMap<DigestKey, Object> inFlight = new ConcurrentHashMap<>();
+  /** The digest key of each shared copy by the caller's key (see "Index by key"). */
+  private final ConcurrentMap<Object, DigestKey> byKey = new ConcurrentHashMap<>();
+  /** How many times {@link #invalidateAll} began. */
+  private final AtomicLong clears = new AtomicLong();
   private final int maxEntries;
   private final Stream stream;
 
@@ -124,6 +144,14 @@ public final class NearCache {
     }
     this.maxEntries = maxEntries;
     this.stream = Objects.requireNonNull(stream, "stream");
+    // Maintenance on the calling thread: no pool thread per cache, and the bound holds when a write returns.
+    // It runs only when an install overflows the bound or a full read buffer is drained.
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .executor(Runnable::run)
+        .<DigestKey, Entry>evictionListener((key, copy, cause) -> unindex(key, copy))
+        .build();
+    this.copies = cache.asMap();
   }
 
   /** The unexpired copy of a key, or null. */
@@ -139,8 +167,8 @@ public final class NearCache {
     if (!stream.isLive()) {
       return null;
     }
-    Object held = entries.get(key);
-    if (held instanceof Entry entry) {
+    Entry entry = cache.getIfPresent(key);
+    if (entry != null) {
       if (isLiveAt(entry, clock)) {
         return entry;
       }
@@ -157,8 +185,17 @@ public final class NearCache {
     if (!stream.isLive()) {
       return null;
     }
-    Entry entry = byKey.get(callerKey);
-    return entry != null && isLiveAt(entry, clock) ? entry.shared() : null;
+    DigestKey key = byKey.get(callerKey);
+    if (key == null) {
+      return null;
+    }
+    Entry entry = cache.getIfPresent(key);
+    if (entry == null) {
+      // The copy left by a way that could not reach the index (a clear racing with an install).
+      byKey.remove(callerKey, key);
+      return null;
+    }
+    return entry.shared() != null && isLiveAt(entry, clock) ? entry.shared() : null;
   }
 
   private static boolean isLiveAt(Entry entry, LongSupplier clock) {
@@ -167,7 +204,8 @@ public final class NearCache {
 
   /** Announces a read of the store for this key; null when nothing may be installed now. */
   public Token begin(DigestKey key) {
-    return place(key, Token::new);
+    Epoch epoch = epoch();
+    return epoch == null ? null : place(key, new Token(epoch));
   }
 
   /**
@@ -178,12 +216,13 @@ public final class NearCache {
     if (token == null) {
       return null;
     }
-    if (valueBytes == null || token.generation != stream.generation()) {
-      entries.remove(key, token);
+    if (valueBytes == null || !isCurrent(token.epoch)) {
+      inFlight.remove(key, token);
       return null;
     }
     Entry entry = new Entry(valueBytes, expiresAt);
-    return entries.replace(key, token, entry) ? kept(key, entry, token.generation) : null;
+    Entry installed = copies.compute(key, (k, held) -> inFlight.remove(k, token) ? swap(k, held, entry) : held);
+    return installed == entry ? kept(key, entry, token.epoch) : null;
   }
 
   /**
@@ -191,21 +230,23 @@ public final class NearCache {
    * Whatever the key held is gone.
    */
   public PendingWrite beginWrite(DigestKey key) {
-    return place(key, PendingWrite::new);
+    Epoch epoch = epoch();
+    return epoch == null ? null : place(key, new PendingWrite(epoch));
   }
 
-  /** Puts a marker of the stream's current generation in the key's place, unless the stream is down. */
-  private <T> T place(DigestKey key, LongFunction<T> marker) {
+  /** The epoch a read or write begins in, or null while the stream is down. */
+  private Epoch epoch() {
     long generation = stream.generation();
-    if (!stream.isLive()) {
-      return null;
-    }
-    T placed = marker.apply(generation);
-    entries.compute(key, (k, held) -> {
-      unindex(held);
-      return placed;
+    return stream.isLive() ? new Epoch(generation, clears.get()) : null;
+  }
+
+  /** Puts a marker in the key's place: whatever the key held, copy or marker, is gone. */
+  private <T> T place(DigestKey key, T marker) {
+    copies.compute(key, (k, held) -> {
+      inFlight.put(k, marker);
+      return swap(k, held, null);
     });
-    return placed;
+    return marker;
   }
 
   /**
@@ -221,35 +262,38 @@ public final class NearCache {
       return;
     }
     Entry[] installed = new Entry[1];
-    entries.computeIfPresent(key, (k, held) -> {
-      if (held != pending) {
-        // Something replaced the pending write: a read that may have fetched the value from before the
-        // commit, or another write of this node. Dropping it is always safe.
-        unindex(held);
-        return null;
+    copies.compute(key, (k, held) -> {
+      // Something that replaced the pending write goes too: a read that may have fetched the value from before
+      // the commit, or another write of this node. Dropping it is always safe.
+      boolean ours = inFlight.remove(k) == pending;
+      if (!ours || !isCurrent(pending.epoch) || (pending.heard != 0 && pending.heard != writerPid)) {
+        return swap(k, held, null);
       }
-      if (pending.generation != stream.generation() || (pending.heard != 0 && pending.heard != writerPid)) {
-        return null;
-      }
-      installed[0] = index(new Entry(valueBytes, expiresAt, value, pending.heard == 0 ? writerPid : 0, indexKey));
-      return installed[0];
+      installed[0] = new Entry(valueBytes, expiresAt, value, pending.heard == 0 ? writerPid : 0, indexKey);
+      return swap(k, held, installed[0]);
     });
     if (installed[0] != null) {
-      kept(key, installed[0], pending.generation);
+      kept(key, installed[0], pending.epoch);
     }
   }
 
   /**
-   * An install that succeeded: the stream changes generation before it clears the map, so if it changed after
-   * the check, the clear may have run before the install, and the install is taken back.
+   * Whether nothing dropped every copy since the epoch began: the stream keeps its generation, and no
+   * {@link #invalidateAll} began.
    */
-  private Entry kept(DigestKey key, Entry entry, long generation) {
-    if (generation != stream.generation()) {
+  private boolean isCurrent(Epoch epoch) {
+    return epoch.generation() == stream.generation() && epoch.clears() == clears.get();
+  }
+
+  /**
+   * An install that succeeded: the stream changes generation before it clears the map, and
+   * {@link #invalidateAll} counts itself before it clears, so if either happened after the check, the clear
+   * may have passed the key before the install, and the install is taken back.
+   */
+  private Entry kept(DigestKey key, Entry entry, Epoch epoch) {
+    if (!isCurrent(epoch)) {
       removeCopy(key, entry);
       return null;
-    }
-    if (entries.size() > maxEntries) {
-      shrink();
     }
     return entry;
   }
@@ -262,54 +306,46 @@ public final class NearCache {
    * @param indexKey the caller's key to index the shared copy under, or null
    */
   public void share(DigestKey key, Entry copy, Object value, Object indexKey) {
-    entries.computeIfPresent(key, (k, held) -> held instanceof Entry entry && entry.equals(copy)
-        ? index(new Entry(entry.valueBytes(), entry.expiresAt(), value, entry.ownWriter(), indexKey)) : held);
+    copies.computeIfPresent(key, (k, held) -> held.equals(copy)
+        ? swap(k, held, new Entry(held.valueBytes(), held.expiresAt(), value, held.ownWriter(), indexKey)) : held);
   }
 
-  /** Takes a copy out of the digest map, and so out of the index, if it is still there. */
+  /** Takes a copy out of the cache, and so out of the index, if it is still there. */
   private void removeCopy(DigestKey key, Entry copy) {
-    entries.computeIfPresent(key, (k, held) -> {
-      if (held instanceof Entry entry && entry.equals(copy)) {
-        unindex(entry);
-        return null;
-      }
-      return held;
-    });
+    copies.computeIfPresent(key, (k, held) -> held.equals(copy) ? swap(k, held, null) : held);
   }
 
   /**
-   * Makes a shared copy reachable by its caller key. Only inside a compute of its digest key that puts it into
-   * the digest map.
+   * What a compute of {@code key} returns to replace {@code held} by {@code next} (null: nothing), with the
+   * index following: only inside that compute.
    */
-  private Entry index(Entry entry) {
-    if (entry.indexKey() != null && entry.shared() != null) {
-      byKey.put(entry.indexKey(), entry);
+  private Entry swap(DigestKey key, Entry held, Entry next) {
+    unindex(key, held);
+    if (next != null && next.indexKey() != null && next.shared() != null) {
+      byKey.put(next.indexKey(), key);
     }
-    return entry;
+    return next;
   }
 
-  /**
-   * Takes what the digest map held out of the index, if it is an indexed copy. Only inside a compute of its
-   * digest key that takes it out of the digest map.
-   */
-  private void unindex(Object held) {
-    if (held instanceof Entry entry && entry.indexKey() != null) {
-      byKey.remove(entry.indexKey(), entry);
+  /** Takes a copy that leaves the cache out of the index, if it is indexed. */
+  private void unindex(DigestKey key, Entry copy) {
+    if (copy != null && copy.indexKey() != null) {
+      byKey.remove(copy.indexKey(), key);
     }
   }
 
   /** Abandons a read that failed. */
   public void abandon(DigestKey key, Token token) {
     if (token != null) {
-      entries.remove(key, token);
+      inFlight.remove(key, token);
     }
   }
 
   /** Drops the key's copy after a change this node made, and any read or write of it in flight. */
   public void invalidate(DigestKey key) {
-    entries.computeIfPresent(key, (k, held) -> {
-      unindex(held);
-      return null;
+    copies.compute(key, (k, held) -> {
+      inFlight.remove(k);
+      return swap(k, held, null);
     });
   }
 
@@ -318,25 +354,27 @@ public final class NearCache {
    * only notes the sender, and a copy awaiting its own write's announcement outlives that one announcement.
    */
   public void onNotification(DigestKey key, int senderPid) {
-    entries.computeIfPresent(key, (k, held) -> {
-      if (held instanceof PendingWrite pending) {
+    copies.compute(key, (k, held) -> {
+      Object marker = inFlight.get(k);
+      if (marker instanceof PendingWrite pending) {
         pending.hear(senderPid);
-        return pending;
+        return held;
       }
-      Entry kept = held instanceof Entry entry ? entry.afterNotification(senderPid) : null;
-      if (kept == null) {
-        unindex(held);
+      if (marker != null) {
+        inFlight.remove(k, marker);
       }
-      return kept;
+      return swap(k, held, held == null ? null : held.afterNotification(senderPid));
     });
   }
 
   /**
-   * Drops every copy. Order matters: a compute that indexes a copy runs on a key the first clear has not
-   * reached yet, so the second clear removes its index entry.
+   * Drops every copy, and every read and write in flight: those that passed their check before the count
+   * changed take their install back (see {@link #kept}).
    */
   public void invalidateAll() {
-    entries.clear();
+    clears.incrementAndGet();
+    inFlight.clear();
+    cache.invalidateAll();
     byKey.clear();
   }
 
@@ -344,24 +382,15 @@ public final class NearCache {
     return maxEntries;
   }
 
-  public int size() {
-    return entries.size();
+  /** The number of caller keys indexed; never more than {@link #size()} once evictions have run. */
+  int indexed() {
+    cache.cleanUp();
+    return byKey.size();
   }
 
-  /**
-   * Drops about a tenth of the bound so that shrinking is rare. Each copy goes through {@link #removeCopy}: an
-   * iterator's own removal would take out whatever the key holds by then, perhaps a newer, indexed copy.
-   */
-  private void shrink() {
-    int excess = entries.size() - maxEntries + Math.max(1, maxEntries / 10);
-    for (Map.Entry<DigestKey, Object> held : entries.entrySet()) {
-      if (excess <= 0) {
-        break;
-      }
-      if (held.getValue() instanceof Entry entry) {
-        removeCopy(held.getKey(), entry);
-        excess--;
-      }
-    }
+  /** The number of copies held, after any pending eviction has run. */
+  public int size() {
+    cache.cleanUp();
+    return (int) cache.estimatedSize();
   }
 }

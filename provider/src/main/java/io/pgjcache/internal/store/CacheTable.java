@@ -31,6 +31,11 @@ public final class CacheTable {
     this.sql = new Sql.Table(schema, tableName);
   }
 
+  /** The cache's registry id, which its notifications and key locks carry. */
+  public int cacheId() {
+    return cacheId;
+  }
+
   /** The quoted, schema-qualified table name, for people and tools that want to look at it. */
   public String qualifiedName() {
     return qualifiedName;

@@ -1,19 +1,20 @@
 package io.pgjcache.internal.store;
 
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * What recently used keys encode to (their bytes and SHA-256 digest), so that a near-cache hit need not encode
  * and hash its key again: the digest alone takes longer than the rest of a hit. Only keys of
  * {@linkplain ImmutableTypes immutable types} are remembered, since a key that can change under the map could
- * stand for another key's encoding. At most {@code bound} keys; when full, everything is forgotten at once
- * (forgetting costs a digest, never correctness). Thread-safe.
+ * stand for another key's encoding. At most {@code bound} keys, the size of the near cache whose hits this
+ * serves, chosen by the same policy as the near cache's copies (Caffeine's W-TinyLFU): the keys asked for most
+ * stay remembered (forgetting costs a digest, never correctness). Thread-safe.
  *
  * @param <E> the encoding of a key
  */
 public final class EncodedKeys<E> {
-  private final ConcurrentHashMap<Object, E> encodings = new ConcurrentHashMap<>();
-  private final int bound;
+  private final Cache<Object, E> encodings;
   private final boolean anyKey;
 
   /**
@@ -24,13 +25,14 @@ public final class EncodedKeys<E> {
     if (bound <= 0) {
       throw new IllegalArgumentException("bound must be positive, got " + bound);
     }
-    this.bound = bound;
+    // Maintenance on the calling thread, as in the near cache: no pool thread, and the bound holds on return.
+    this.encodings = Caffeine.newBuilder().maximumSize(bound).executor(Runnable::run).build();
     this.anyKey = anyKey;
   }
 
   /** The remembered encoding of a key, or null. */
   public E get(Object key) {
-    return remembers(key) ? encodings.get(key) : null;
+    return remembers(key) ? encodings.getIfPresent(key) : null;
   }
 
   /** Whether keys of this one's type are remembered. */
@@ -43,13 +45,12 @@ public final class EncodedKeys<E> {
     if (!remembers(key)) {
       return;
     }
-    if (encodings.size() >= bound) {
-      encodings.clear();
-    }
     encodings.put(key, encoding);
   }
 
+  /** The number of keys remembered, after any pending eviction has run. */
   public int size() {
-    return encodings.size();
+    encodings.cleanUp();
+    return (int) encodings.estimatedSize();
   }
 }

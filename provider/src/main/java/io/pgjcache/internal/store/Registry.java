@@ -2,6 +2,7 @@ package io.pgjcache.internal.store;
 
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.db.DatabaseErrors;
+import io.pgjcache.internal.db.DeferredSetUp;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +23,10 @@ import java.util.Set;
  * The registry table {@code <schema>.caches}, which every node reads to learn which caches exist
  * and where their entries live, and the DDL that creates and drops cache tables. DDL runs under one
  * advisory lock so that nodes starting together do not race on {@code CREATE ... IF NOT EXISTS}.
+ *
+ * <p>The schema is set up on first use, not when the registry is made: a manager can start while PostgreSQL is
+ * down. Every method below that reads or changes the registry first makes sure the schema is there
+ * ({@link DeferredSetUp}: one attempt at a time, retried by the next use until it succeeds).
  */
 public final class Registry {
   private static final System.Logger LOG = System.getLogger(Registry.class.getName());
@@ -40,11 +46,17 @@ public final class Registry {
   private final Database database;
   private final String schema;
   private final String channel;
+  private final DeferredSetUp<Boolean> schemaSetUp;
 
-  public Registry(Database database, String schema) {
+  /** @param quietPeriod how long after a set-up attempt found the database down the next one waits */
+  public Registry(Database database, String schema, Duration quietPeriod) {
     this.database = Objects.requireNonNull(database, "database");
     this.schema = Objects.requireNonNull(schema, "schema");
     this.channel = Identifiers.channel(schema);
+    this.schemaSetUp = new DeferredSetUp<>(() -> {
+      initialize();
+      return true;
+    }, quietPeriod);
   }
 
   /** The notification channel every change of every cache table in this schema is announced on. */
@@ -56,8 +68,19 @@ public final class Registry {
     return schema;
   }
 
+  /**
+   * Sets the schema up now unless that was done already (or an attempt found the database down a moment ago).
+   *
+   * @throws javax.cache.CacheException when it cannot be set up;
+   *                                    {@link io.pgjcache.internal.db.DatabaseOutage#isOutage} tells whether the
+   *                                    database was unreachable
+   */
+  public void setUp() {
+    schemaSetUp.get();
+  }
+
   /** Creates the schema, the registry, the version sequence and the statistics view if they do not exist. */
-  public void initialize() {
+  private void initialize() {
     database.transaction(() -> "pgjcache: creating schema " + schema, connection -> {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.ddlLock());
@@ -118,11 +141,13 @@ public final class Registry {
   }
 
   public Optional<CacheRecord> find(String cacheName) {
+    setUp();
     return database.autoCommit(() -> "pgjcache: looking up cache '" + cacheName + "'",
         connection -> find(connection, cacheName));
   }
 
   public List<String> cacheNames() {
+    setUp();
     return database.autoCommit(() -> "pgjcache: listing caches", connection -> {
       List<String> names = new ArrayList<>();
       try (Statement statement = connection.createStatement();
@@ -140,6 +165,7 @@ public final class Registry {
    * is none. The boolean-free result keeps "who created it" irrelevant: every node may call this.
    */
   public CacheRecord findOrCreate(String cacheName, Shape shape) {
+    setUp();
     return database.transaction(() -> "pgjcache: creating cache '" + cacheName + "'", connection -> {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.ddlLock());
@@ -176,6 +202,7 @@ public final class Registry {
 
   /** Drops the cache's table and forgets it; false if there was no such cache. */
   public boolean destroy(String cacheName) {
+    setUp();
     return database.transaction(() -> "pgjcache: destroying cache '" + cacheName + "'", connection -> {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.ddlLock());

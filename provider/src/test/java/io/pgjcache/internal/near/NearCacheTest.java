@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgjcache.internal.store.DigestKey;
 import io.pgjcache.internal.store.StoredEntry;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -277,6 +276,7 @@ class NearCacheTest {
       NearCache.Entry installed = small.complete(digest, small.begin(digest), bytes("v" + i), StoredEntry.ETERNAL);
       small.share(digest, installed, "v" + i, "k" + i);
     }
+    assertThat(small.indexed()).as("caller keys indexed").isLessThanOrEqualTo(small.size());
     int reachable = 0;
     for (int i = 0; i < 100; i++) {
       if (small.getShared("k" + i, () -> 0) != null) {
@@ -289,48 +289,88 @@ class NearCacheTest {
 
   // ---- races between the index and removals --------------------------------------------------------
 
-  /** A caller key whose hash code, once armed, blocks the thread that asks for it until released. */
-  private static final class BlockingKey {
-    final AtomicBoolean armed = new AtomicBoolean();
-    final CountDownLatch blocked = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public int hashCode() {
-      if (armed.compareAndSet(true, false)) {
-        blocked.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+  @Test
+  void evictions_racingWithInstallsAndNotifications_neverLeaveAnOlderValueReachableByKey() throws Exception {
+    NearCache small = new NearCache(4, liveStream(new AtomicLong(1)));
+    DigestKey hot = new DigestKey(new byte[] {0, 0, 0, 0, 7, 7, 7, 7});
+    AtomicInteger committed = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    // Readers install the hot key and a stream of other keys into a cache too small for them, so that evictions
+    // of hot copies (and of their index entries) interleave with the writer's notifications.
+    Runnable reader = () -> {
+      int i = 0;
+      while (!stop.get()) {
+        DigestKey other = new DigestKey(new byte[] {0, 0, 1, (byte) (i++ % 64), 7, 7, 7, 7});
+        installShared(small, other, "other", other);
+        NearCache.Token token = small.begin(hot);
+        int read = committed.get(); // what a read of PostgreSQL would return now
+        NearCache.Entry installed = small.complete(hot, token, bytes("v" + read), StoredEntry.ETERNAL);
+        if (installed != null) {
+          small.share(hot, installed, read, "hot");
         }
       }
-      return 42;
+    };
+    List<Thread> readers = List.of(new Thread(reader), new Thread(reader));
+    readers.forEach(Thread::start);
+    long stale = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    try {
+      while (System.nanoTime() < deadline) {
+        int written = committed.incrementAndGet();
+        small.onNotification(hot, OTHER);
+        Object seen = small.getShared("hot", () -> 0);
+        if (seen != null && (Integer) seen < written) {
+          stale++;
+        }
+      }
+    } finally {
+      stop.set(true);
+      for (Thread thread : readers) {
+        thread.join();
+      }
     }
+    assertThat(stale).as("reads by key older than the last announced change").isZero();
+    assertThat(small.size()).isLessThanOrEqualTo(4);
+  }
+
+  // ---- the bound keeps what is used --------------------------------------------------------------
+
+  @Test
+  void theBound_keepsFrequentlyReadCopies_throughAScanOfKeysReadOnce() {
+    NearCache bounded = new NearCache(100, liveStream(new AtomicLong(1)));
+    List<DigestKey> hot = java.util.stream.IntStream.range(0, 50).mapToObj(i -> digest(i, 1)).toList();
+    for (int pass = 0; pass < 5; pass++) {
+      for (DigestKey digest : hot) {
+        if (bounded.get(digest, 0) == null) {
+          bounded.complete(digest, bounded.begin(digest), bytes("hot"), StoredEntry.ETERNAL);
+        }
+      }
+    }
+    for (int i = 0; i < 1_000; i++) {
+      DigestKey once = digest(i, 2);
+      bounded.complete(once, bounded.begin(once), bytes("once"), StoredEntry.ETERNAL);
+    }
+
+    long kept = hot.stream().filter(digest -> bounded.get(digest, 0) != null).count();
+    assertThat(kept).as("hot copies left after the scan").isGreaterThanOrEqualTo(45);
+    assertThat(bounded.size()).isLessThanOrEqualTo(100);
   }
 
   @Test
-  void aShrinkThatFallsBehind_neverDropsANewerCopy_thatANotificationThenCouldNotReach() throws Exception {
-    NearCache small = new NearCache(2, liveStream(new AtomicLong(1)));
-    DigestKey first = new DigestKey(new byte[] {0, 0, 0, 1, 9, 9, 9, 9});
-    DigestKey hot = new DigestKey(new byte[] {0, 0, 0, 2, 9, 9, 9, 9});
-    DigestKey third = new DigestKey(new byte[] {0, 0, 0, 3, 9, 9, 9, 9});
-    BlockingKey firstKey = new BlockingKey();
-    installShared(small, first, "first", firstKey);
-    installShared(small, hot, "v1", "hot");
-    firstKey.armed.set(true);
-    // A third copy makes the cache shrink; the shrink stops while dropping the first copy, before hot's.
-    Thread shrinker = new Thread(() -> small.complete(third, small.begin(third), bytes("third"), StoredEntry.ETERNAL));
-    shrinker.start();
-    assertThat(firstKey.blocked.await(10, TimeUnit.SECONDS)).isTrue();
+  void aReadThatBeganBeforeInvalidateAll_installsNothing() {
+    NearCache.Token token = near.begin(key);
+    NearCache.PendingWrite pending = near.beginWrite(new DigestKey(new byte[] {9, 9, 9, 9}));
 
-    small.onNotification(hot, OTHER);
-    installShared(small, hot, "v2", "hot");
-    firstKey.release.countDown();
-    shrinker.join();
-    small.onNotification(hot, OTHER);
+    near.invalidateAll();
 
-    assertThat(small.getShared("hot", () -> 0)).as("hot after its last change was announced").isNull();
+    assertThat(near.complete(key, token, bytes("v"), StoredEntry.ETERNAL)).isNull();
+    near.completeWrite(new DigestKey(new byte[] {9, 9, 9, 9}), pending, WRITER, bytes("v"), StoredEntry.ETERNAL,
+        "instance", null);
+    assertThat(near.size()).isZero();
+  }
+
+  private static DigestKey digest(int i, int space) {
+    return new DigestKey(new byte[] {(byte) (i >>> 8), (byte) i, (byte) space, 0, 5, 5, 5, 5});
   }
 
   @Test

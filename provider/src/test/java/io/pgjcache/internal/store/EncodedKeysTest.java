@@ -46,15 +46,21 @@ class EncodedKeysTest {
   }
 
   @Test
-  void whenFull_forgetsEverything_andStartsOver() {
-    keys.put("a", "A");
-    keys.put("b", "B");
-    keys.put("c", "C");
+  void whenFull_keepsTheKeysUsedMost_throughAScanOfKeysUsedOnce() {
+    EncodedKeys<String> bounded = new EncodedKeys<>(100, false);
+    for (int pass = 0; pass < 5; pass++) {
+      for (int i = 0; i < 50; i++) {
+        if (bounded.get("hot" + i) == null) {
+          bounded.put("hot" + i, "encoding");
+        }
+      }
+    }
+    for (int i = 0; i < 1_000; i++) {
+      bounded.put("once" + i, "encoding");
+    }
 
-    keys.put("d", "D");
-
-    assertThat(keys.size()).isEqualTo(1);
-    assertThat(keys.get("a")).isNull();
-    assertThat(keys.get("d")).isEqualTo("D");
+    long kept = java.util.stream.IntStream.range(0, 50).filter(i -> bounded.get("hot" + i) != null).count();
+    assertThat(kept).as("hot keys still remembered").isGreaterThanOrEqualTo(45);
+    assertThat(bounded.size()).isLessThanOrEqualTo(100);
   }
 }
