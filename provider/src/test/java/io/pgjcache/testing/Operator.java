@@ -2,7 +2,7 @@ package io.pgjcache.testing;
 
 import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.codec.DefaultCodec;
-import io.pgjcache.internal.store.KeyDigest;
+import io.pgjcache.internal.codec.KeyDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -4,7 +4,7 @@ import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheManager;
 import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.codec.DefaultCodec;
-import io.pgjcache.internal.store.KeyDigest;
+import io.pgjcache.internal.codec.KeyDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

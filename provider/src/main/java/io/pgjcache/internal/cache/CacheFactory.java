@@ -7,7 +7,7 @@ import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
-import io.pgjcache.internal.store.EncodedKeys;
+import io.pgjcache.internal.codec.EncodedKeys;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;

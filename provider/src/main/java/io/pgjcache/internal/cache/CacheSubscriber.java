@@ -8,7 +8,7 @@ import io.pgjcache.internal.event.OrderedExecutor;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
-import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.store.StoredEntry;
 import java.lang.System.Logger.Level;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.pgjcache.internal.cache;
 
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.notify.InvalidationListener;
-import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.codec.DigestKey;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,9 +1,6 @@
 package io.pgjcache.internal.codec;
 
 import io.pgjcache.configuration.Setting;
-import io.pgjcache.internal.store.DigestKey;
-import io.pgjcache.internal.store.EncodedKeys;
-import io.pgjcache.internal.store.KeyDigest;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -1,6 +1,5 @@
 package io.pgjcache.internal.codec;
 
-import io.pgjcache.internal.store.DigestKey;
 
 /**
  * A key as stored: its stored encoding (signed when signing is on) and the digest that is the row's primary key

@@ -2,9 +2,9 @@ package io.pgjcache.internal.near;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.pgjcache.internal.store.DigestKey;
-import io.pgjcache.internal.store.EncodedKeys;
-import io.pgjcache.internal.store.ImmutableTypes;
+import io.pgjcache.internal.codec.DigestKey;
+import io.pgjcache.internal.codec.EncodedKeys;
+import io.pgjcache.internal.codec.ImmutableTypes;
 import io.pgjcache.internal.store.StoredEntry;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package io.pgjcache.internal.notify;
 
-import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.codec.DigestKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

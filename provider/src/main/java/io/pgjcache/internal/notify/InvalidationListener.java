@@ -1,7 +1,7 @@
 package io.pgjcache.internal.notify;
 
 import io.pgjcache.internal.near.NearCache;
-import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.codec.DigestKey;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

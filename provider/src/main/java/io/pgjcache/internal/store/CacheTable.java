@@ -1,5 +1,7 @@
 package io.pgjcache.internal.store;
 
+import io.pgjcache.internal.codec.DigestKey;
+import io.pgjcache.internal.codec.KeyDigest;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgjcache.configuration.Setting;
-import io.pgjcache.internal.store.KeyDigest;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;

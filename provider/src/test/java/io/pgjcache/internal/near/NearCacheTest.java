@@ -2,7 +2,7 @@ package io.pgjcache.internal.near;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgjcache.internal.store.DigestKey;
+import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.store.StoredEntry;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -3,8 +3,8 @@ package io.pgjcache.internal.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgjcache.internal.store.DigestKey;
-import io.pgjcache.internal.store.KeyDigest;
+import io.pgjcache.internal.codec.DigestKey;
+import io.pgjcache.internal.codec.KeyDigest;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

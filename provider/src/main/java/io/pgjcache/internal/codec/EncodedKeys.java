@@ -1,4 +1,4 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

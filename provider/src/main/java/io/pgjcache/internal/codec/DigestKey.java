@@ -1,4 +1,4 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.pgjcache.internal.store;
+package io.pgjcache.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
