@@ -37,6 +37,8 @@ public final class DeferredSetUp<T> {
   /** The attempt in flight, or null; guarded by {@link #lock}. */
   private CompletableFuture<T> inFlight;
   /** The last attempt's outage and when it ended; guarded by {@link #lock}. */
+  private static final String RETRY_NOTE = "retried when next used after";
+
   private CacheException lastOutage;
   private long lastOutageAt;
 
@@ -74,8 +76,12 @@ public final class DeferredSetUp<T> {
         return done;
       }
       if (lastOutage != null && System.nanoTime() - lastOutageAt < quietNanos) {
-        throw new CacheException(lastOutage.getMessage() + " (retried when next used after "
-            + Duration.ofNanos(quietNanos).toMillis() + " ms)", lastOutage);
+        String message = lastOutage.getMessage();
+        // A set-up that waits on another (a cache's binding on the schema's) already says when it retries.
+        if (!message.contains(RETRY_NOTE)) {
+          message += " (" + RETRY_NOTE + " " + Duration.ofNanos(quietNanos).toMillis() + " ms)";
+        }
+        throw new CacheException(message, lastOutage);
       }
       if (inFlight == null) {
         inFlight = new CompletableFuture<>();
