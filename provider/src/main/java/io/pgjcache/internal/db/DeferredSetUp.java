@@ -30,6 +30,8 @@ import javax.cache.CacheException;
  * <p>Thread-safe; the lock guards only the bookkeeping, never the attempt's I/O.
  */
 public final class DeferredSetUp<T> {
+  private static final String RETRY_NOTE = "retried when next used after";
+
   private final Supplier<T> attempt;
   private final long quietNanos;
   private final ReentrantLock lock = new ReentrantLock();
@@ -37,8 +39,6 @@ public final class DeferredSetUp<T> {
   /** The attempt in flight, or null; guarded by {@link #lock}. */
   private CompletableFuture<T> inFlight;
   /** The last attempt's outage and when it ended; guarded by {@link #lock}. */
-  private static final String RETRY_NOTE = "retried when next used after";
-
   private CacheException lastOutage;
   private long lastOutageAt;
 
