@@ -1,5 +1,6 @@
 package io.pgjcache;
 
+import io.pgjcache.configuration.Setting;
 import java.util.Objects;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
@@ -18,6 +19,7 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Boolean nearCacheEnabled;
   private int nearCacheMaxEntries;
   private boolean clusterEvents;
+  private String codec;
 
   public PgCacheConfiguration() {
   }
@@ -30,6 +32,7 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.nearCacheEnabled = ours.nearCacheEnabled;
       this.nearCacheMaxEntries = ours.nearCacheMaxEntries;
       this.clusterEvents = ours.clusterEvents;
+      this.codec = ours.codec;
     }
   }
 
@@ -88,15 +91,29 @@ public class PgCacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /**
+   * How this cache's keys and values are stored: {@code java}, {@code json} or {@code kryo}; null (the default)
+   * follows {@code pgjcache.cache.<name>.codec}, else the manager's {@code pgjcache.codec}. The choice is recorded
+   * with the cache when its table is created: a node that opens the cache with another codec fails.
+   */
+  public String getCodec() {
+    return codec;
+  }
+
+  public PgCacheConfiguration<K, V> setCodec(String codec) {
+    this.codec = codec == null ? null : Setting.CODEC.parseCodec(codec);
+    return this;
+  }
+
   @Override
   public boolean equals(Object other) {
     return super.equals(other) && other instanceof PgCacheConfiguration<?, ?> that && unlogged == that.unlogged
         && Objects.equals(nearCacheEnabled, that.nearCacheEnabled) && nearCacheMaxEntries == that.nearCacheMaxEntries
-        && clusterEvents == that.clusterEvents;
+        && clusterEvents == that.clusterEvents && Objects.equals(codec, that.codec);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), unlogged, nearCacheEnabled, nearCacheMaxEntries, clusterEvents);
+    return Objects.hash(super.hashCode(), unlogged, nearCacheEnabled, nearCacheMaxEntries, clusterEvents, codec);
   }
 }

@@ -4,7 +4,7 @@ import io.pgjcache.configuration.Setting;
 import io.pgjcache.internal.cache.CacheFactory;
 import io.pgjcache.internal.cache.CacheResources;
 import io.pgjcache.internal.cache.NotificationRouter;
-import io.pgjcache.internal.codec.DefaultCodec;
+import io.pgjcache.internal.codec.Codecs;
 import io.pgjcache.internal.codec.ManagerCodec;
 import io.pgjcache.internal.config.CacheSettings;
 import io.pgjcache.internal.config.ManagerSettings;
@@ -18,6 +18,7 @@ import io.pgjcache.internal.notify.InvalidationListener;
 import io.pgjcache.internal.notify.ListenTarget;
 import io.pgjcache.internal.notify.ListenTargets;
 import io.pgjcache.internal.store.CacheTable;
+import io.pgjcache.internal.store.ValueColumn;
 import io.pgjcache.internal.store.Identifiers;
 import io.pgjcache.internal.store.Registry;
 import java.lang.System.Logger.Level;
@@ -123,8 +124,8 @@ public final class PgCacheManager implements CacheManager {
     String nodeId = Long.toHexString(new SecureRandom().nextLong());
     this.router = new NotificationRouter(nodeId);
     this.factory = new CacheFactory(database,
-        new ManagerCodec(new DefaultCodec(settings.serialFilter()), settings.maxKeySize(), settings.maxValueSize(),
-            settings.signer()), this::decodingClassLoader,
+        new ManagerCodec(new Codecs(settings.serialFilter(), settings.jsonMapper(), settings.codec()),
+            settings.maxKeySize(), settings.maxValueSize(), settings.signer()), this::decodingClassLoader,
         executor, router, this::invalidationListener, nodeId, Identifiers.eventsChannel(settings.schema()));
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
         () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));
@@ -229,7 +230,8 @@ public final class PgCacheManager implements CacheManager {
       configuration.setTypes((Class<Object>) resolve(shape.keyType()), (Class<Object>) resolve(shape.valueType()));
       configuration.setStoreByValue(shape.storeByValue());
       PortableExpiry.factoryOf(shape.expiry()).ifPresent(configuration::setExpiryPolicyFactory);
-      cache = (Cache<K, V>) open(cacheName, new PgCacheConfiguration<>(configuration).setUnlogged(shape.unlogged()));
+      cache = (Cache<K, V>) open(cacheName, new PgCacheConfiguration<>(configuration).setUnlogged(shape.unlogged())
+          .setCodec(shape.codec()));
     } finally {
       unlockAndAwaitListener();
     }
@@ -479,15 +481,22 @@ public final class PgCacheManager implements CacheManager {
    */
   private <K, V> PgCache<K, V> open(String cacheName, PgCacheConfiguration<K, V> configuration) {
     applyCacheSettings(cacheName, configuration);
+    CacheFactory.Wishes wishes = wishes(configuration);
     Registry.Shape shape = new Registry.Shape(configuration.getKeyType().getName(),
         configuration.getValueType().getName(), configuration.isUnlogged(), portableExpiry(configuration),
-        configuration.isStoreByValue());
+        configuration.isStoreByValue(), wishes.codec());
     Supplier<CacheTable> placement = () -> {
       Registry.CacheRecord record = registry.findOrCreate(cacheName, shape);
-      return new CacheTable(record.id(), settings.schema(), record.tableName());
+      requireSameCodec(cacheName, record.shape().codec(), shape.codec());
+      return new CacheTable(record.id(), settings.schema(), record.tableName(), ValueColumn.of(record.shape().codec()));
     };
-    CacheResources<K, V> resources = factory.create(cacheName, configuration, wishes(configuration), placement,
-        settings.connectionTimeout());
+    CacheResources<K, V> resources;
+    try {
+      resources = factory.create(cacheName, configuration, wishes, placement, settings.connectionTimeout());
+    } catch (IllegalArgumentException e) {
+      // A codec whose library is missing, or that cannot be signed: this cache's configuration is at fault.
+      throw new CacheException(e.getMessage(), e);
+    }
     PgCache<K, V> cache = new PgCache<>(this, this::forget, configuration, resources);
     caches.put(cacheName, new OpenCache(cache));
     try {
@@ -534,7 +543,21 @@ public final class PgCacheManager implements CacheManager {
         ? configuration.getNearCacheEnabled() : settings.nearCacheEnabled();
     int maxEntries = configuration.getNearCacheMaxEntries() > 0
         ? configuration.getNearCacheMaxEntries() : settings.nearCacheMaxEntries();
-    return new CacheFactory.Wishes(nearCache, maxEntries, configuration.isClusterEvents());
+    String codec = configuration.getCodec() != null ? configuration.getCodec() : settings.codec();
+    return new CacheFactory.Wishes(nearCache, maxEntries, configuration.isClusterEvents(), codec);
+  }
+
+  /**
+   * Every node must read and write a cache's entries with the codec it was created with: one configured otherwise
+   * fails rather than store what the others cannot read.
+   */
+  private static void requireSameCodec(String cacheName, String registered, String configured) {
+    if (!registered.equals(configured)) {
+      throw new CacheException("Cache '" + cacheName + "' was created with the " + registered + " codec, but this "
+          + "node is configured to use the " + configured + " codec for it (" + Setting.CACHE_PREFIX + cacheName + "."
+          + Setting.CACHE_CODEC.key() + ", " + Setting.CODEC.key() + " or PgCacheConfiguration.setCodec); every node "
+          + "must use the codec the cache was created with");
+    }
   }
 
   /**
@@ -585,6 +608,7 @@ public final class PgCacheManager implements CacheManager {
     CacheSettings.nearCache(given).ifPresent(configuration::setNearCacheEnabled);
     CacheSettings.nearCacheMaxEntries(given).ifPresent(configuration::setNearCacheMaxEntries);
     CacheSettings.clusterEvents(given).ifPresent(configuration::setClusterEvents);
+    CacheSettings.codec(given).ifPresent(configuration::setCodec);
     CacheSettings.expiryAfterWrite(given).ifPresent(ttl -> {
       if (CacheSettings.mustNeverExpire(cacheName)) {
         // Hibernate treats a missing update timestamp as "no table changed", so an expired one would make

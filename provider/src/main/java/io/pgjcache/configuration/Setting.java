@@ -3,6 +3,7 @@ package io.pgjcache.configuration;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -71,6 +72,14 @@ public enum Setting {
   PREVIOUS_SIGNING_KEY("pgjcache.previous-signing-key", Scope.MANAGER, null,
       "During a key rotation, the former `pgjcache.signing-key`: still accepted when verifying, never used to sign. "
           + "Never logged."),
+  CODEC("pgjcache.codec", Scope.MANAGER, "java",
+      "How keys and values are stored, for every cache that does not choose its own: `java` (compact forms for "
+          + "strings and numbers, Java serialization for the rest), `json` (values as `jsonb` documents, readable in "
+          + "SQL; needs `com.fasterxml.jackson.core:jackson-databind`) or `kryo` (compact binary, no `Serializable` "
+          + "needed; needs `com.esotericsoftware:kryo`). Recorded with each cache: every node must use the same one."),
+  JSON_MAPPER("pgjcache.json-mapper", Scope.MANAGER, null,
+      "A live Jackson 2 `ObjectMapper` (Properties only) for the `json` codec, e.g. the application's; by default "
+          + "one of the codec's own."),
 
   CACHE_UNLOGGED("unlogged", Scope.CACHE, "true",
       "Per cache: keep entries in an UNLOGGED table (fast, emptied after a crash, not replicated). "
@@ -82,6 +91,8 @@ public enum Setting {
   CACHE_CLUSTER_EVENTS("cluster-events", Scope.CACHE, "false",
       "Per cache: entry listeners on every node hear changes made on any node (events travel as NOTIFY "
           + "in the writer's transaction). Every write then reads before it writes. Set it on every node."),
+  CACHE_CODEC("codec", Scope.CACHE, null,
+      "Per cache: `java`, `json` or `kryo`, overriding `pgjcache.codec` for this cache."),
   CACHE_EXPIRY_AFTER_WRITE("expiry-after-write", Scope.CACHE, null,
       "Per cache: time to live after each create or update (ISO-8601 duration), overriding the cache's "
           + "expiry policy with a `ModifiedExpiryPolicy`. Ignored, with a warning, for Hibernate's "
@@ -91,6 +102,9 @@ public enum Setting {
   public static final String PREFIX = "pgjcache.";
   /** Per-cache settings are written {@code pgjcache.cache.<cache name>.<setting>}. */
   public static final String CACHE_PREFIX = "pgjcache.cache.";
+
+  /** The names {@link #CODEC} and {@link #CACHE_CODEC} accept. */
+  public static final List<String> CODECS = List.of("java", "json", "kryo");
 
   /** Whether a setting applies to a whole manager or to one cache. */
   public enum Scope { MANAGER, CACHE }
@@ -114,7 +128,9 @@ public enum Setting {
     DURATION,
     POSITIVE_DURATION,
     /** A live object, given only through {@code Properties}. */
-    OBJECT
+    OBJECT,
+    /** One of {@link #CODECS}. */
+    CODEC_NAME
   }
 
   // A switch rather than a constructor argument, so that a new setting is plain text unless it says otherwise.
@@ -126,7 +142,8 @@ public enum Setting {
           Type.POSITIVE_INT;
       case STATEMENT_TIMEOUT, SWEEP_INTERVAL -> Type.DURATION;
       case CONNECTION_TIMEOUT, CACHE_EXPIRY_AFTER_WRITE -> Type.POSITIVE_DURATION;
-      case DATASOURCE -> Type.OBJECT;
+      case DATASOURCE, JSON_MAPPER -> Type.OBJECT;
+      case CODEC, CACHE_CODEC -> Type.CODEC_NAME;
       default -> Type.TEXT;
     };
   }
@@ -227,7 +244,23 @@ public enum Setting {
       case DURATION -> toDuration(propertyName, text, true);
       case POSITIVE_DURATION -> toDuration(propertyName, text, false);
       case TEXT, OBJECT -> text;
+      case CODEC_NAME -> toCodecName(propertyName, text);
     };
+  }
+
+  /** Parses a value of a codec setting; errors name {@link #key()}. */
+  public String parseCodec(String text) {
+    requireType(Type.CODEC_NAME);
+    return (String) parse(key, text);
+  }
+
+  private static String toCodecName(String propertyName, String text) {
+    String name = text.toLowerCase(Locale.ROOT);
+    if (!CODECS.contains(name)) {
+      throw new IllegalArgumentException(propertyName + " must be one of " + String.join(", ", CODECS) + ", got '"
+          + text + "'");
+    }
+    return name;
   }
 
   private static boolean toBoolean(String propertyName, String text) {

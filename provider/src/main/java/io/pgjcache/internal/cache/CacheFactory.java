@@ -17,13 +17,17 @@ import javax.cache.configuration.CompleteConfiguration;
 
 /**
  * Decides what a cache gets, the same way for a cache this node creates and one it opens from the registry:
- * its expiry rules, loader and writer (or their null objects), a near cache if it wants one and one can be kept
+ * its codec (the one it chose, or the manager's), its expiry rules, loader and writer (or their null objects), a near cache if it wants one and one can be kept
  * coherent, store-by-reference on top of that near cache, remembered key encodings, and a publisher of entry
  * events for other nodes if it asked for cluster-wide events.
  */
 public final class CacheFactory {
-  /** What the cache's configuration and the manager's settings ask for beyond the JCache configuration. */
-  public record Wishes(boolean nearCache, int nearCacheMaxEntries, boolean clusterEvents) {
+  /**
+   * What the cache's configuration and the manager's settings ask for beyond the JCache configuration.
+   *
+   * @param codec the name of the codec of the cache's keys and values
+   */
+  public record Wishes(boolean nearCache, int nearCacheMaxEntries, boolean clusterEvents, String codec) {
   }
 
   private final Database database;
@@ -70,7 +74,7 @@ public final class CacheFactory {
     // hands out the instances this node stored or decoded. PostgreSQL, and so every other node, gets encodings.
     boolean byReference = near != null && !configuration.isStoreByValue();
     // Remembering key encodings pays off where hits are served from memory.
-    CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, classLoader, configuration.getKeyType(),
+    CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, wishes.codec(), classLoader, configuration.getKeyType(),
         configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
     IntFunction<ClusterEvents> clusterEvents = wishes.clusterEvents() && stream.get() != null
         ? cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel) : null;

@@ -65,9 +65,10 @@ public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       }
       StoredEntry row = page.get(position++);
       long now = EntryReader.now();
-      if (!row.isExpiredAt(now)) {
-        next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes(), row.digest()),
-            codec.decodeValue(row.valueBytes(), row.digest()));
+      // A value the classes here cannot read any more is skipped, as a get would miss it.
+      V value = row.isExpiredAt(now) ? null : codec.decodeValue(row.valueBytes(), row.digest());
+      if (value != null) {
+        next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes(), row.digest()), value);
         if (onAccess != null) {
           onAccess.run();
           reader.touch(EncodedKey.ofStored(row.keyBytes(), row.digest()), row.expiresAt(), now);

@@ -87,9 +87,20 @@ public final class EntryReader<K, V> {
       return null;
     }
     V value = codec.decodeValue(row.valueBytes(), k.digest());
+    if (value == null) {
+      return forgetStale(k.digestKey());
+    }
     share(k, installed, value);
     touch(k, row.expiresAt(), now);
     return value;
+  }
+
+  /** A stored value the classes here cannot read any more is a miss: its near copy must not serve it either. */
+  private V forgetStale(DigestKey key) {
+    if (near != null) {
+      near.invalidate(key);
+    }
+    return null;
   }
 
   /**
@@ -102,8 +113,9 @@ public final class EntryReader<K, V> {
     Map<K, EncodedKey> toRead = new LinkedHashMap<>();
     for (Map.Entry<K, EncodedKey> entry : keys.entrySet()) {
       NearCache.Entry copy = near == null ? null : near.get(entry.getValue().digestKey(), now);
-      if (copy != null) {
-        result.put(entry.getKey(), nearValue(entry.getValue(), copy));
+      V value = copy == null ? null : nearValue(entry.getValue(), copy);
+      if (value != null) {
+        result.put(entry.getKey(), value);
       } else {
         toRead.put(entry.getKey(), entry.getValue());
       }
@@ -126,10 +138,13 @@ public final class EntryReader<K, V> {
       boolean live = row != null && !row.isExpiredAt(now);
       NearCache.Entry installed = near == null ? null
           : near.complete(digestKey, tokens.get(digestKey), live ? row.valueBytes() : null, live ? row.expiresAt() : 0);
-      if (!live) {
+      V value = live ? codec.decodeValue(row.valueBytes(), row.digest()) : null;
+      if (value == null) {
+        if (live) {
+          forgetStale(digestKey);
+        }
         missing.add(entry.getKey());
       } else {
-        V value = codec.decodeValue(row.valueBytes(), row.digest());
         share(entry.getValue(), installed, value);
         result.put(entry.getKey(), value);
         touch(entry.getValue(), row.expiresAt(), now);
@@ -163,8 +178,8 @@ public final class EntryReader<K, V> {
   }
 
   /**
-   * The value of a row read under the key's lock. A store-by-reference cache gives the instance its near cache
-   * holds for exactly these bytes.
+   * The value of a row read under the key's lock, or null if the classes here cannot read it any more. A
+   * store-by-reference cache gives the instance its near cache holds for exactly these bytes.
    */
   @SuppressWarnings("unchecked")
   V valueOf(EncodedKey k, StoredEntry row) {
@@ -173,13 +188,19 @@ public final class EntryReader<K, V> {
         ? (V) held.shared() : codec.decodeValue(row.valueBytes(), k.digest());
   }
 
-  /** The value of a near copy: the instance it shares, else a fresh decoding (shared from now on if it may be). */
+  /**
+   * The value of a near copy: the instance it shares, else a fresh decoding (shared from now on if it may be); null
+   * if the classes here cannot read it any more.
+   */
   @SuppressWarnings("unchecked")
   private V nearValue(EncodedKey k, NearCache.Entry copy) {
     if (copy.shared() != null) {
       return (V) copy.shared();
     }
     V value = codec.decodeValue(copy.valueBytes(), k.digest());
+    if (value == null) {
+      return forgetStale(k.digestKey());
+    }
     share(k, copy, value);
     return value;
   }

@@ -22,7 +22,7 @@ public final class LockedEntry<K, V> {
   private final EncodedKey k;
   private final StoredEntry row;
   private final long now;
-  private final boolean live;
+  private boolean live;
   private V value;
 
   final List<PgCacheEntryEvent<K, V>> events = new ArrayList<>(1);
@@ -52,10 +52,14 @@ public final class LockedEntry<K, V> {
     return row != null;
   }
 
-  /** The live value, decoded on first use; null when absent or expired. */
+  /**
+   * The live value, decoded on first use; null when absent or expired, or when the classes here cannot read it any
+   * more: such an entry is not live from then on, and a write replaces it as a create.
+   */
   public V value() {
     if (live && value == null) {
       value = engine.reader().valueOf(k, row);
+      live = value != null;
     }
     return value;
   }

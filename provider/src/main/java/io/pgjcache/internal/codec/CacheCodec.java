@@ -1,19 +1,24 @@
 package io.pgjcache.internal.codec;
 
 import io.pgjcache.configuration.Setting;
+import java.lang.System.Logger.Level;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 
 /**
- * One cache's keys and values to and from their stored bytes, through the manager's {@link Codec} (narrowed to
- * the cache's declared types) and class loader. Encodings larger than the manager's bounds are refused before
- * anything is sent. Every failure, whatever a codec throws on bytes it cannot read, becomes a
- * {@link CacheException} that names the cache and, when reading, the row's key digest. Keys whose encodings are
- * remembered ({@link EncodedKeys}) skip the encoding and the digest.
+ * One cache's keys and values to and from their stored bytes, through the {@link Codec} the cache chose (narrowed
+ * to the cache's declared types) and the manager's class loader. Encodings larger than the manager's bounds are
+ * refused before anything is sent. Every failure, whatever a codec throws on bytes it cannot read, becomes a
+ * {@link CacheException} that names the cache and, when reading, the row's key digest; except a stored value that
+ * is a well-formed encoding the current classes cannot take any more ({@link StaleEncodingException}), which
+ * decodes to null (a miss, replaced by the next write of its key), counted and logged once per cache. Keys whose
+ * encodings are remembered ({@link EncodedKeys}) skip the encoding and the digest.
  *
  * <p>With {@code pgjcache.signing-key}, stored keys and values (in rows and in cluster events alike) carry a
  * {@link Signer} tag, checked before a byte of them is decoded. A key's digest, the row's primary key, is always
@@ -23,26 +28,64 @@ import javax.cache.CacheException;
  * @param <V> the value type
  */
 public final class CacheCodec<K, V> {
+  private static final System.Logger LOG = System.getLogger(CacheCodec.class.getName());
+
   private final String cacheName;
+  /** Encodes values; keys go through {@link #keyCodec}, which is the same codec but for json. */
   private final Codec codec;
+  private final Codec keyCodec;
+  private final String codecName;
+  private final ValueForm valueForm;
   private final int maxKeySize;
   private final int maxValueSize;
   /** Asked on every decoding: the manager holds its class loader weakly, and so must we. */
   private final Supplier<ClassLoader> classLoader;
   private final EncodedKeys<EncodedKey> encodedKeys;
+  private final LongAdder staleValues = new LongAdder();
+  private final AtomicBoolean staleLogged = new AtomicBoolean();
   /** Bound to this cache's name, so that rows copied from another cache's table do not verify. */
   private final Signer signer;
 
-  /** @param encodedKeys the remembered key encodings, or null to remember none */
+  /** A cache with the manager's default codec. */
   public CacheCodec(String cacheName, ManagerCodec managerCodec, Supplier<ClassLoader> classLoader, Class<K> keyType,
       Class<V> valueType, EncodedKeys<EncodedKey> encodedKeys) {
+    this(cacheName, managerCodec, managerCodec.codecs().defaultName(), classLoader, keyType, valueType, encodedKeys);
+  }
+
+  /**
+   * @param codecName   the cache's codec ({@link io.pgjcache.configuration.Setting#CODECS})
+   * @param encodedKeys the remembered key encodings, or null to remember none
+   * @throws IllegalArgumentException if the codec is unknown, its library is missing, or it cannot be signed
+   */
+  public CacheCodec(String cacheName, ManagerCodec managerCodec, String codecName, Supplier<ClassLoader> classLoader,
+      Class<K> keyType, Class<V> valueType, EncodedKeys<EncodedKey> encodedKeys) {
     this.cacheName = Objects.requireNonNull(cacheName, "cacheName");
-    this.codec = managerCodec.codec().forTypes(keyType, valueType);
+    Codec chosen = managerCodec.codecs().named(codecName);
+    if (chosen.valueForm() == ValueForm.JSON && managerCodec.signer().isEnabled()) {
+      // A signature covers exact bytes, and jsonb keeps a document's meaning, not its bytes.
+      throw new IllegalArgumentException("Cache '" + cacheName + "': the " + codecName + " codec cannot be combined "
+          + "with " + Setting.SIGNING_KEY.key() + ": PostgreSQL normalizes jsonb documents, so their signatures "
+          + "could not be checked; choose the java or kryo codec for signed caches");
+    }
+    this.codecName = codecName;
+    this.valueForm = chosen.valueForm();
+    this.codec = chosen.forTypes(keyType, valueType);
+    this.keyCodec = chosen.keyCodec().forTypes(keyType, valueType);
     this.maxKeySize = managerCodec.maxKeySize();
     this.maxValueSize = managerCodec.maxValueSize();
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.encodedKeys = encodedKeys;
     this.signer = managerCodec.signer().forCache(cacheName);
+  }
+
+  /** The name of this cache's codec, as the registry records it. */
+  public String codecName() {
+    return codecName;
+  }
+
+  /** What the value encodings are, which decides the table's value column. */
+  public ValueForm valueForm() {
+    return valueForm;
   }
 
   /** Whether this key's encoding may be remembered, and so its near copy be indexed under it. */
@@ -74,7 +117,7 @@ public final class CacheCodec<K, V> {
   private byte[] encode(Object object, String role) {
     byte[] bytes;
     try {
-      bytes = codec.encode(object);
+      bytes = (role.equals("key") ? keyCodec : codec).encode(object);
     } catch (IllegalArgumentException e) {
       throw new CacheException("Cache '" + cacheName + "': cannot store this " + role + ": " + e.getMessage(), e);
     }
@@ -91,12 +134,30 @@ public final class CacheCodec<K, V> {
 
   /**
    * Decodes the value of the row whose key has this digest (named if the value cannot be read), once its signature
-   * is checked.
+   * is checked; null if it is a value the current classes cannot take any more, which callers treat as absent.
    */
   @SuppressWarnings("unchecked")
   public V decodeValue(byte[] bytes, byte[] digest) {
     Objects.requireNonNull(digest, "digest");
-    return (V) decode(verified(bytes, "value", digest), "value", digest);
+    byte[] unsigned = verified(bytes, "value", digest);
+    try {
+      return (V) codec.decode(unsigned, classLoader.get());
+    } catch (StaleEncodingException e) {
+      staleValues.increment();
+      if (staleLogged.compareAndSet(false, true)) {
+        LOG.log(Level.WARNING, () -> "pgjcache: cache '" + cacheName + "' holds entries its classes cannot read any "
+            + "more (changed since they were written); each is a miss until it is written again. First one, key "
+            + "digest " + HexFormat.of().formatHex(digest) + ": " + e.getMessage() + " (said once per cache)");
+      }
+      return null;
+    } catch (RuntimeException e) {
+      throw unreadable("value", digest, e);
+    }
+  }
+
+  /** How many stored values could not be read any more ({@link StaleEncodingException}) and were misses. */
+  public long staleValues() {
+    return staleValues.sum();
   }
 
   /**
@@ -110,7 +171,7 @@ public final class CacheCodec<K, V> {
     if (signer.isEnabled() && !MessageDigest.isEqual(KeyDigest.of(unsigned), digest)) {
       throw refused("key", digest, "its signature is invalid for this row: it is the key of another row");
     }
-    return (K) decode(unsigned, "key", digest);
+    return (K) decodeStoredKey(unsigned, digest);
   }
 
   /** The digest of a key received in its stored form (in a message), once its signature is checked. */
@@ -138,13 +199,17 @@ public final class CacheCodec<K, V> {
         + HexFormat.of().formatHex(digest) + " before decoding it: " + why);
   }
 
-  private Object decode(byte[] bytes, String role, byte[] digest) {
+  private Object decodeStoredKey(byte[] bytes, byte[] digest) {
     try {
-      return codec.decode(bytes, classLoader.get());
+      return keyCodec.decode(bytes, classLoader.get());
     } catch (RuntimeException e) {
-      // Stored bytes are untrusted: whatever a codec throws on them is the row's fault, not the caller's.
-      throw new CacheException("Cache '" + cacheName + "': cannot read the stored " + role + " of the row with key "
-          + "digest " + HexFormat.of().formatHex(digest) + ": " + e.getMessage(), e);
+      throw unreadable("key", digest, e);
     }
+  }
+
+  /** Stored bytes are untrusted: whatever a codec throws on them is the row's fault, not the caller's. */
+  private CacheException unreadable(String role, byte[] digest, RuntimeException e) {
+    return new CacheException("Cache '" + cacheName + "': cannot read the stored " + role + " of the row with key "
+        + "digest " + HexFormat.of().formatHex(digest) + ": " + e.getMessage(), e);
   }
 }

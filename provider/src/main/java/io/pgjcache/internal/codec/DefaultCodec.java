@@ -62,6 +62,14 @@ public final class DefaultCodec implements Codec {
     this.allowList = allowList;
   }
 
+  /** This codec's name in settings and in the registry. */
+  public static final String NAME = "java";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
   /** This codec, also admitting the cache's declared key and value types (see {@link SerialAllowList}). */
   @Override
   public Codec forTypes(Class<?> keyType, Class<?> valueType) {
@@ -157,10 +165,17 @@ public final class DefaultCodec implements Codec {
       in.setObjectInputFilter(streamFilter);
       return in.readObject();
     } catch (InvalidClassException e) {
+      if (!streamFilter.refusedAny()) {
+        // Not our filter: the class's serialVersionUID or form changed since the entry was written.
+        throw new StaleEncodingException("Cannot deserialize a stored object any more: " + e.getMessage(), e);
+      }
       throw new IllegalArgumentException("Refused to deserialize a stored object: " + streamFilter.refusal(e)
           + ". Only the classes a cache is configured to hold are read; to read it, add the class to "
           + Setting.SERIAL_FILTER.key() + " (e.g. com.example.Order or com.example.**)", e);
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+    } catch (ClassNotFoundException e) {
+      // A class that is not here cannot be instantiated: renamed or removed since the entry was written.
+      throw new StaleEncodingException("Cannot deserialize a stored object any more: no class " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
       // A damaged stream makes ObjectInputStream (and readObject methods) throw all sorts of runtime exceptions.
       throw new IllegalArgumentException("Cannot deserialize a stored object: " + e, e);
     } catch (InternalError e) {
@@ -211,6 +226,10 @@ public final class DefaultCodec implements Codec {
         refused = what;
       }
       return Status.REJECTED;
+    }
+
+    boolean refusedAny() {
+      return refused != null;
     }
 
     String refusal(InvalidClassException e) {

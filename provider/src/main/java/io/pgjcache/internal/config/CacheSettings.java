@@ -32,6 +32,10 @@ public final class CacheSettings {
     return given(settings, Setting.CACHE_NEAR_CACHE_MAX_ENTRIES).map(Setting.CACHE_NEAR_CACHE_MAX_ENTRIES::parseInt);
   }
 
+  public static Optional<String> codec(Map<Setting, String> settings) {
+    return given(settings, Setting.CACHE_CODEC).map(Setting.CACHE_CODEC::parseCodec);
+  }
+
   public static Optional<Duration> expiryAfterWrite(Map<Setting, String> settings) {
     return given(settings, Setting.CACHE_EXPIRY_AFTER_WRITE).map(Setting.CACHE_EXPIRY_AFTER_WRITE::parseDuration);
   }

@@ -26,6 +26,8 @@ import javax.sql.DataSource;
  * @param maxValueSize     most bytes of an encoded value
  * @param signer           signs and verifies stored bytes with {@code pgjcache.signing-key} (and checks with the
  *                         previous key); {@link Signer#NONE} without one. Holds the keys, never prints them
+ * @param codec            the codec of caches that do not choose their own ({@code pgjcache.codec})
+ * @param jsonMapper       the application's Jackson {@code ObjectMapper} for the json codec, or null
  * @param listenUrl        direct JDBC URL for the LISTEN connection, or null to derive it
  * @param nearCacheEnabled whether caches keep near caches unless configured otherwise
  * @param nearCacheMaxEntries default bound of a near cache
@@ -46,6 +48,8 @@ public record ManagerSettings(
     int maxKeySize,
     int maxValueSize,
     Signer signer,
+    String codec,
+    Object jsonMapper,
     String listenUrl,
     boolean nearCacheEnabled,
     int nearCacheMaxEntries,
@@ -58,6 +62,7 @@ public record ManagerSettings(
     Objects.requireNonNull(sweepInterval, "sweepInterval");
     Objects.requireNonNull(serialFilter, "serialFilter");
     Objects.requireNonNull(signer, "signer");
+    Objects.requireNonNull(codec, "codec");
     cacheSettings = Map.copyOf(cacheSettings);
   }
 
@@ -88,6 +93,8 @@ public record ManagerSettings(
         + ", maxKeySize=" + maxKeySize
         + ", maxValueSize=" + maxValueSize
         + ", signer=" + signer
+        + ", codec=" + codec
+        + ", jsonMapper=" + (jsonMapper == null ? null : jsonMapper.getClass().getName())
         + ", listenUrl=" + Secrets.maskUrl(listenUrl)
         + ", nearCacheEnabled=" + nearCacheEnabled
         + ", nearCacheMaxEntries=" + nearCacheMaxEntries

@@ -46,7 +46,8 @@ public final class SettingsResolver {
     Map<String, Map<Setting, String>> perCache = new HashMap<>();
 
     for (Setting setting : Setting.values()) {
-      if (setting.scope() == Setting.Scope.MANAGER && setting != Setting.DATASOURCE) {
+      if (setting.scope() == Setting.Scope.MANAGER && setting != Setting.DATASOURCE
+          && setting != Setting.JSON_MAPPER) {
         String fromEnv = environment.get(setting.environmentVariable());
         if (fromEnv != null) {
           merged.setProperty(setting.key(), fromEnv);
@@ -109,6 +110,8 @@ public final class SettingsResolver {
         Setting.MAX_KEY_SIZE.getInt(merged),
         Setting.MAX_VALUE_SIZE.getInt(merged),
         Signer.of(Setting.SIGNING_KEY.get(merged), Setting.PREVIOUS_SIGNING_KEY.get(merged)),
+        Setting.CODEC.parseCodec(Setting.CODEC.get(merged)),
+        merged.get(Setting.JSON_MAPPER.key()),
         url(merged, Setting.LISTEN_URL),
         Setting.NEAR_CACHE_ENABLED.getBoolean(merged),
         Setting.NEAR_CACHE_MAX_ENTRIES.getInt(merged),

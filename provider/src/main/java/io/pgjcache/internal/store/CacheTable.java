@@ -26,9 +26,16 @@ public final class CacheTable {
   private final int cacheId;
   private final String qualifiedName;
   private final Sql.Table sql;
+  private final ValueColumn valueColumn;
 
   public CacheTable(int cacheId, String schema, String tableName) {
+    this(cacheId, schema, tableName, ValueColumn.BYTEA);
+  }
+
+  /** @param valueColumn the type of the table's value column, which decides how values are bound */
+  public CacheTable(int cacheId, String schema, String tableName, ValueColumn valueColumn) {
     this.cacheId = cacheId;
+    this.valueColumn = Objects.requireNonNull(valueColumn, "valueColumn");
     this.qualifiedName = Identifiers.qualified(schema, tableName);
     this.sql = new Sql.Table(schema, tableName);
   }
@@ -262,11 +269,11 @@ public final class CacheTable {
     setExpiresAt(ps, 9, updateExpiry);
   }
 
-  private static void bindWrite(PreparedStatement ps, byte[] digest, byte[] keyBytes, byte[] valueBytes,
+  private void bindWrite(PreparedStatement ps, byte[] digest, byte[] keyBytes, byte[] valueBytes,
       long expiresAt) throws SQLException {
     ps.setBytes(1, digest);
     ps.setBytes(2, Objects.requireNonNull(keyBytes));
-    ps.setBytes(3, Objects.requireNonNull(valueBytes));
+    valueColumn.bind(ps, 3, Objects.requireNonNull(valueBytes));
     setExpiresAt(ps, 4, expiresAt);
   }
 

@@ -39,8 +39,10 @@ public final class Registry {
    * What the creating node configured and every node opening the cache by name alone should apply.
    *
    * @param expiry the expiry policy as {@code PortableExpiry} text, or null when it cannot be written down
+   * @param codec  the name of the codec of its keys and values, which every node must use
    */
-  public record Shape(String keyType, String valueType, boolean unlogged, String expiry, boolean storeByValue) {
+  public record Shape(String keyType, String valueType, boolean unlogged, String expiry, boolean storeByValue,
+      String codec) {
   }
 
   private final Database database;
@@ -184,13 +186,14 @@ public final class Registry {
         insert.setBoolean(5, shape.unlogged());
         insert.setString(6, shape.expiry());
         insert.setBoolean(7, shape.storeByValue());
+        insert.setString(8, shape.codec());
         try (ResultSet rs = insert.executeQuery()) {
           rs.next();
           id = rs.getInt(1);
         }
       }
       try (Statement statement = connection.createStatement()) {
-        statement.execute(Sql.createCacheTable(schema, table, shape.unlogged()));
+        statement.execute(Sql.createCacheTable(schema, table, shape.unlogged(), ValueColumn.of(shape.codec())));
         statement.execute(Sql.createExpiryIndex(schema, table));
         for (String trigger : Sql.createNotifyTriggers(schema, table, channel, id)) {
           statement.execute(trigger);
@@ -239,7 +242,8 @@ public final class Registry {
           return Optional.empty();
         }
         return Optional.of(new CacheRecord(rs.getInt(1), cacheName, rs.getString(2),
-            new Shape(rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getString(6), rs.getBoolean(7))));
+            new Shape(rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getString(6), rs.getBoolean(7),
+                rs.getString(8))));
       }
     }
   }

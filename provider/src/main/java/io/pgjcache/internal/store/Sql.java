@@ -39,6 +39,7 @@ public final class Sql {
         + " created_at timestamptz NOT NULL DEFAULT now(),"
         + " expiry text,"
         + " store_by_value boolean NOT NULL DEFAULT true,"
+        + " codec text NOT NULL DEFAULT 'java',"
         + " CONSTRAINT caches_name_unique EXCLUDE USING hash (name WITH =))";
   }
 
@@ -53,6 +54,8 @@ public final class Sql {
     upgrades.put("expiry", "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS expiry text");
     upgrades.put("store_by_value",
         "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS store_by_value boolean NOT NULL DEFAULT true");
+    // Caches registered before codecs could be chosen were all written by the java codec.
+    upgrades.put("codec", "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS codec text NOT NULL DEFAULT 'java'");
     return upgrades;
   }
 
@@ -213,7 +216,7 @@ public final class Sql {
   }
 
   static String findCache(String schema) {
-    return "SELECT id, table_name, key_type, value_type, unlogged, expiry, store_by_value FROM "
+    return "SELECT id, table_name, key_type, value_type, unlogged, expiry, store_by_value, codec FROM "
         + qualified(schema, "caches")
         + " WHERE name = ?";
   }
@@ -224,8 +227,8 @@ public final class Sql {
 
   static String registerCache(String schema) {
     return "INSERT INTO " + qualified(schema, "caches")
-        + " (name, table_name, key_type, value_type, unlogged, expiry, store_by_value)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+        + " (name, table_name, key_type, value_type, unlogged, expiry, store_by_value, codec)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
   }
 
   static String unregisterCache(String schema) {
@@ -245,13 +248,14 @@ public final class Sql {
     return "SELECT pg_notify(?, payload) FROM unnest(?::text[]) AS payload";
   }
 
-  static String createCacheTable(String schema, String table, boolean unlogged) {
+  /** @param valueColumn the type of {@code value_bytes}, which keeps its name whatever it holds */
+  static String createCacheTable(String schema, String table, boolean unlogged, ValueColumn valueColumn) {
     // fillfactor leaves room in each page so that value updates are HOT (no index write) when
     // expires_at does not change; autovacuum runs early because a cache churns.
     return "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE IF NOT EXISTS " + qualified(schema, table) + " ("
         + " key_digest bytea PRIMARY KEY,"
         + " key_bytes bytea NOT NULL,"
-        + " value_bytes bytea NOT NULL,"
+        + " value_bytes " + valueColumn.sqlType() + " NOT NULL,"
         + " expires_at bigint,"
         + " version bigint NOT NULL)"
         + " WITH (fillfactor = 80, autovacuum_vacuum_scale_factor = 0.02,"

@@ -74,7 +74,7 @@ class SecretsTest {
     ManagerSettings settings = new ManagerSettings(
         "jdbc:postgresql://localhost/app?user=app&password=" + PASSWORD, "app", PASSWORD, null, "jcache", 8,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
-        Signer.of(signingKey, previousKey), "jdbc:postgresql://db/app?password=" + PASSWORD, true, 100, Map.of());
+        Signer.of(signingKey, previousKey), "java", null, "jdbc:postgresql://db/app?password=" + PASSWORD, true, 100, Map.of());
 
     String text = settings.toString();
 
@@ -86,7 +86,7 @@ class SecretsTest {
   void managerSettingsToString_showsNoPassword_whenNoneIsSet() {
     ManagerSettings settings = new ManagerSettings(null, null, null, null, "jcache", 8,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
-        Signer.NONE, null, true, 100, Map.of());
+        Signer.NONE, "java", null, null, true, 100, Map.of());
 
     assertThat(settings.toString()).contains("password=null").doesNotContain(Secrets.MASK);
   }
