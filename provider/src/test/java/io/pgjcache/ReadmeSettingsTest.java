@@ -22,7 +22,7 @@ class ReadmeSettingsTest {
     for (Setting setting : Setting.values()) {
       String name = setting.scope() == Setting.Scope.CACHE
           ? Setting.CACHE_PREFIX + "<name>." + setting.key() : setting.key();
-      String env = setting.scope() == Setting.Scope.MANAGER && setting != Setting.DATASOURCE
+      String env = setting.fromEnvironment()
           ? " (`" + setting.environmentVariable() + "`)" : "";
       String value = setting.defaultValue().map(v -> "`" + v + "`").orElse("—");
       rows.add("| `" + name + "`" + env + " | " + value + " | " + setting.description() + " |");

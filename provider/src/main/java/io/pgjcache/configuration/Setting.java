@@ -306,6 +306,11 @@ public enum Setting {
     return this == JDBC_PASSWORD || this == SIGNING_KEY || this == PREVIOUS_SIGNING_KEY;
   }
 
+  /** Whether an environment variable may supply this setting: a manager setting that is not a live object. */
+  public boolean fromEnvironment() {
+    return scope == Scope.MANAGER && type() != Type.OBJECT;
+  }
+
   /** The environment variable that may supply a manager setting: {@code pgjcache.jdbc.url} → {@code PGJCACHE_JDBC_URL}. */
   public String environmentVariable() {
     return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

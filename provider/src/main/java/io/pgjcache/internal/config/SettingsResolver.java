@@ -46,8 +46,7 @@ public final class SettingsResolver {
     Map<String, Map<Setting, String>> perCache = new HashMap<>();
 
     for (Setting setting : Setting.values()) {
-      if (setting.scope() == Setting.Scope.MANAGER && setting != Setting.DATASOURCE
-          && setting != Setting.JSON_MAPPER) {
+      if (setting.fromEnvironment()) {
         String fromEnv = environment.get(setting.environmentVariable());
         if (fromEnv != null) {
           merged.setProperty(setting.key(), fromEnv);
