@@ -2,13 +2,16 @@ package io.pgjcache.internal.codec;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
-import com.esotericsoftware.kryo.SerializerFactory.CompatibleFieldSerializerFactory;
+import com.esotericsoftware.kryo.SerializerFactory.BaseSerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
+import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer.CompatibleFieldSerializerConfig;
+import com.esotericsoftware.kryo.serializers.FieldSerializer.CachedField;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
+import java.lang.reflect.Field;
 import java.util.Objects;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
@@ -55,11 +58,15 @@ final class KryoCodec implements Codec {
     kryo.setReferences(true);
     kryo.setMaxDepth(MAX_DEPTH);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-    CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
-        new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
+    CompatibleFieldSerializerConfig config = new CompatibleFieldSerializerConfig();
     // Chunks let a reader skip the data of a field its class no longer has.
     config.setChunkedEncoding(true);
-    kryo.setDefaultSerializer(new CompatibleFieldSerializerFactory(config));
+    kryo.setDefaultSerializer(new BaseSerializerFactory<CheckedFieldSerializer<?>>() {
+      @Override
+      public CheckedFieldSerializer<?> newSerializer(Kryo owner, Class type) {
+        return new CheckedFieldSerializer<>(owner, type, config);
+      }
+    });
     return kryo;
   }
 
@@ -163,6 +170,39 @@ final class KryoCodec implements Codec {
         throw new Refused(e.getMessage());
       }
       return type;
+    }
+  }
+
+  /**
+   * Kryo's field serializer, which also checks that each field read holds a value of the field's type: when a field's
+   * type changed since the entry was written, Kryo puts the old value into it whatever its type (an Integer into a
+   * List), which would fail far from here, in the application. Such an entry is stale instead.
+   */
+  private static final class CheckedFieldSerializer<T> extends CompatibleFieldSerializer<T> {
+    CheckedFieldSerializer(Kryo kryo, Class<T> type, CompatibleFieldSerializerConfig config) {
+      super(kryo, type, config);
+    }
+
+    @Override
+    public T read(Kryo kryo, Input input, Class<? extends T> type) {
+      T object = super.read(kryo, input, type);
+      for (CachedField cached : getFields()) {
+        Field field = cached.getField();
+        if (field.getType().isPrimitive()) {
+          continue;
+        }
+        Object value;
+        try {
+          value = field.get(object);
+        } catch (IllegalAccessException e) {
+          throw new KryoException("Cannot check field " + field, e);
+        }
+        if (value != null && !field.getType().isInstance(value)) {
+          throw new KryoException("The stored " + field + " holds a " + value.getClass().getName(),
+              new ClassCastException(value.getClass().getName()));
+        }
+      }
+      return object;
     }
   }
 
