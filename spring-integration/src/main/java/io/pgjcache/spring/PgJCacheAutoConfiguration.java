@@ -1,6 +1,7 @@
 package io.pgjcache.spring;
 
 import io.pgjcache.PgCachingProvider;
+import io.pgjcache.configuration.Setting;
 import java.net.URI;
 import java.util.List;
 import java.util.Properties;
@@ -81,6 +82,8 @@ public class PgJCacheAutoConfiguration {
     Properties settings = ProviderProperties.of(properties, dataSource);
     ProviderProperties.allowPackages(settings,
         AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of());
+    JsonMappers.applicationMapper(beanFactory, classLoader)
+        .ifPresent(mapper -> settings.put(Setting.JSON_MAPPER.key(), mapper));
     javax.cache.CacheManager manager = provider.getCacheManager(uri, classLoader,
         customizers.customizeProperties(settings));
     List<String> cacheNames = Binder.get(environment)

@@ -63,6 +63,12 @@ public class PgJCacheProperties {
    */
   private String signingKey;
 
+  /**
+   * How keys and values are stored: java (the provider's default), json (values as jsonb documents, written with
+   * the application's ObjectMapper; needs jackson-databind) or kryo (needs com.esotericsoftware:kryo).
+   */
+  private String codec;
+
   /** During a key rotation, the former signing key: still accepted when verifying, never used to sign. */
   private String previousSigningKey;
 
@@ -150,6 +156,14 @@ public class PgJCacheProperties {
 
   public String getSigningKey() {
     return signingKey;
+  }
+
+  public String getCodec() {
+    return codec;
+  }
+
+  public void setCodec(String codec) {
+    this.codec = codec;
   }
 
   public void setSigningKey(String signingKey) {
@@ -327,6 +341,9 @@ public class PgJCacheProperties {
      */
     private Boolean unlogged;
 
+    /** The codec of this cache (java, json or kryo); defaults to {@code pgjcache.codec}. */
+    private String codec;
+
     /** Whether this cache keeps a near cache; defaults to {@code pgjcache.near-cache.enabled}. */
     private Boolean nearCache;
 
@@ -374,6 +391,14 @@ public class PgJCacheProperties {
 
     public void setUnlogged(Boolean unlogged) {
       this.unlogged = unlogged;
+    }
+
+    public String getCodec() {
+      return codec;
+    }
+
+    public void setCodec(String codec) {
+      this.codec = codec;
     }
   }
 }

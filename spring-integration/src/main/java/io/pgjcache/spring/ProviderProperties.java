@@ -45,6 +45,7 @@ final class ProviderProperties {
     put(properties, Setting.MAX_VALUE_SIZE, settings.getMaxValueSize());
     put(properties, Setting.SIGNING_KEY, settings.getSigningKey());
     put(properties, Setting.PREVIOUS_SIGNING_KEY, settings.getPreviousSigningKey());
+    put(properties, Setting.CODEC, settings.getCodec());
     put(properties, Setting.LISTEN_URL, settings.getListen().getUrl());
     put(properties, Setting.NEAR_CACHE_ENABLED, settings.getNearCache().getEnabled());
     put(properties, Setting.NEAR_CACHE_MAX_ENTRIES, settings.getNearCache().getMaxEntries());
@@ -54,6 +55,7 @@ final class ProviderProperties {
       putForCache(properties, name, Setting.CACHE_CLUSTER_EVENTS, cache.getClusterEvents());
       putForCache(properties, name, Setting.CACHE_EXPIRY_AFTER_WRITE, iso(cache.getExpiryAfterWrite()));
       putForCache(properties, name, Setting.CACHE_UNLOGGED, cache.getUnlogged());
+      putForCache(properties, name, Setting.CACHE_CODEC, cache.getCodec());
     });
     return properties;
   }

@@ -21,14 +21,14 @@ class ProviderPropertiesTest {
   void everyProviderSetting_canBeGivenAsASpringProperty() {
     Map<String, String> spring = new HashMap<>();
     for (Setting setting : Setting.values()) {
-      if (setting == Setting.DATASOURCE) {
+      if (setting == Setting.DATASOURCE || setting == Setting.JSON_MAPPER) {
         continue;
       }
       spring.put(springName(setting), sample(setting));
     }
     Properties provider = ProviderProperties.of(bind(spring), APPLICATION_DATA_SOURCE);
     for (Setting setting : Setting.values()) {
-      if (setting == Setting.DATASOURCE) {
+      if (setting == Setting.DATASOURCE || setting == Setting.JSON_MAPPER) {
         continue;
       }
       String key = providerName(setting);
@@ -117,7 +117,9 @@ class ProviderPropertiesTest {
       case CACHE_NEAR_CACHE_MAX_ENTRIES -> "20";
       case CACHE_CLUSTER_EVENTS -> "true";
       case CACHE_EXPIRY_AFTER_WRITE -> "PT10M";
-      case DATASOURCE -> throw new IllegalArgumentException("not a text setting");
+      case CODEC -> "kryo";
+      case CACHE_CODEC -> "json";
+      case DATASOURCE, JSON_MAPPER -> throw new IllegalArgumentException("not a text setting");
     };
   }
 }

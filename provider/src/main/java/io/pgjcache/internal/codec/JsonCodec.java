@@ -1,11 +1,12 @@
 package io.pgjcache.internal.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -130,18 +131,28 @@ final class JsonCodec implements Codec {
       if (typed) {
         return mapper.readValue(bytes, valueType);
       }
-      JsonNode envelope = mapper.readTree(bytes);
-      JsonNode typeName = envelope == null ? null : envelope.get(TYPE_FIELD);
-      if (typeName == null || !typeName.isTextual() || !envelope.has(VALUE_FIELD)) {
-        throw new IllegalArgumentException("The stored document is no {\"" + TYPE_FIELD + "\": ..., \"" + VALUE_FIELD
-            + "\": ...} envelope of the json codec");
+      // Streamed rather than read as a tree: a tree would keep numbers as doubles (12.50 would come back 12.5).
+      // jsonb keeps "@type" before "value" (keys of one length sort bytewise), as this codec writes them.
+      try (JsonParser parser = mapper.createParser(bytes)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT || !TYPE_FIELD.equals(parser.nextFieldName())
+            || parser.nextToken() != JsonToken.VALUE_STRING) {
+          throw notAnEnvelope();
+        }
+        Class<?> type = admission.require(load(parser.getText(), classLoader));
+        if (!valueType.isAssignableFrom(type)) {
+          throw new IllegalArgumentException("The stored document is a " + type.getName() + ", which is not a "
+              + valueType.getName());
+        }
+        if (!VALUE_FIELD.equals(parser.nextFieldName())) {
+          throw notAnEnvelope();
+        }
+        parser.nextToken();
+        Object value = mapper.readValue(parser, type);
+        if (parser.nextToken() != JsonToken.END_OBJECT) {
+          throw notAnEnvelope();
+        }
+        return value;
       }
-      Class<?> type = admission.require(load(typeName.asText(), classLoader));
-      if (!valueType.isAssignableFrom(type)) {
-        throw new IllegalArgumentException("The stored document is a " + type.getName() + ", which is not a "
-            + valueType.getName());
-      }
-      return mapper.treeToValue(envelope.get(VALUE_FIELD), type);
     } catch (StreamReadException | InvalidDefinitionException e) {
       // Not JSON, or a class Jackson cannot build at all: a fresh value would not decode either.
       throw new IllegalArgumentException("Cannot read the stored document: " + e.getOriginalMessage(), e);
@@ -152,6 +163,11 @@ final class JsonCodec implements Codec {
     } catch (IOException e) {
       throw new IllegalArgumentException("Cannot read the stored document: " + e.getMessage(), e);
     }
+  }
+
+  private static IllegalArgumentException notAnEnvelope() {
+    return new IllegalArgumentException("The stored document is no {\"" + TYPE_FIELD + "\": ..., \"" + VALUE_FIELD
+        + "\": ...} envelope of the json codec");
   }
 
   private static Class<?> load(String name, ClassLoader classLoader) {
