@@ -105,7 +105,8 @@ class CodecChoiceIT {
         .containsExactly("jsonb");
     // A concrete declared type: the document is the value itself, no type information in it.
     assertThat(query("SELECT status || ' ' || n FROM (SELECT value_bytes->>'status' AS status, count(*) AS n FROM "
-        + Tables.tableName(caches.get(0)) + " GROUP BY 1) AS counted ORDER BY 1")).containsExactly("open 1", "shipped 2");
+        + Tables.tableName(caches.get(0)) + " GROUP BY 1) AS counted ORDER BY 1"))
+        .containsExactly("open 1", "shipped 2");
     assertThat(query("SELECT sum((line->>'quantity')::int)::text FROM " + Tables.tableName(caches.get(0))
         + ", jsonb_array_elements(value_bytes->'lines') AS line WHERE value_bytes @> '{\"status\": \"shipped\"}'"))
         .containsExactly("8");

@@ -73,10 +73,10 @@ class StaleEntriesIT {
   @ParameterizedTest
   @ValueSource(strings = {"java", "json", "kryo"})
   void aValueOfARenamedClass_isAMiss_replacedByTheLoader_countedAndLoggedOnce(String codec) throws Exception {
-    Cache<String, Object> cache = cluster.node(0).createCache("stale-" + codec, new PgCacheConfiguration<String, Object>()
-        .setCodec(codec).setNearCacheEnabled(false).setTypes(String.class, Object.class)
-        .setReadThrough(true).setCacheLoaderFactory(FactoryBuilder.factoryOf(OrderLoader.class))
-        .setStatisticsEnabled(true));
+    Cache<String, Object> cache = cluster.node(0).createCache("stale-" + codec,
+        new PgCacheConfiguration<String, Object>().setCodec(codec).setNearCacheEnabled(false)
+            .setTypes(String.class, Object.class).setReadThrough(true)
+            .setCacheLoaderFactory(FactoryBuilder.factoryOf(OrderLoader.class)).setStatisticsEnabled(true));
     cache.put("a", new Order("a"));
     cache.put("b", new Order("b"));
     renameStoredClass(cache);

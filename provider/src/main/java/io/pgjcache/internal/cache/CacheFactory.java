@@ -17,9 +17,9 @@ import javax.cache.configuration.CompleteConfiguration;
 
 /**
  * Decides what a cache gets, the same way for a cache this node creates and one it opens from the registry:
- * its codec (the one it chose, or the manager's), its expiry rules, loader and writer (or their null objects), a near cache if it wants one and one can be kept
- * coherent, store-by-reference on top of that near cache, remembered key encodings, and a publisher of entry
- * events for other nodes if it asked for cluster-wide events.
+ * its codec (the one it chose, or the manager's), its expiry rules, loader and writer (or their null objects), a
+ * near cache if it wants one and one can be kept coherent, store-by-reference on top of that near cache,
+ * remembered key encodings, and a publisher of entry events for other nodes if it asked for cluster-wide events.
  */
 public final class CacheFactory {
   /**

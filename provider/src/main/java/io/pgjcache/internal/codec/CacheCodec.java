@@ -31,11 +31,9 @@ public final class CacheCodec<K, V> {
   private static final System.Logger LOG = System.getLogger(CacheCodec.class.getName());
 
   private final String cacheName;
-  /** Encodes values; keys go through {@link #keyCodec}, which is the same codec but for json. */
+  /** Encodes values; keys go through {@link #keyCodec}, the same codec except for json. */
   private final Codec codec;
   private final Codec keyCodec;
-  private final String codecName;
-  private final ValueForm valueForm;
   private final int maxKeySize;
   private final int maxValueSize;
   /** Asked on every decoding: the manager holds its class loader weakly, and so must we. */
@@ -53,7 +51,7 @@ public final class CacheCodec<K, V> {
   }
 
   /**
-   * @param codecName   the cache's codec ({@link io.pgjcache.configuration.Setting#CODECS})
+   * @param codecName   the cache's codec ({@link Setting#CODECS})
    * @param encodedKeys the remembered key encodings, or null to remember none
    * @throws IllegalArgumentException if the codec is unknown, its library is missing, or it cannot be signed
    */
@@ -67,8 +65,6 @@ public final class CacheCodec<K, V> {
           + "with " + Setting.SIGNING_KEY.key() + ": PostgreSQL normalizes jsonb documents, so their signatures "
           + "could not be checked; choose the java or kryo codec for signed caches");
     }
-    this.codecName = codecName;
-    this.valueForm = chosen.valueForm();
     this.codec = chosen.forTypes(keyType, valueType);
     this.keyCodec = chosen.keyCodec().forTypes(keyType, valueType);
     this.maxKeySize = managerCodec.maxKeySize();
@@ -76,16 +72,6 @@ public final class CacheCodec<K, V> {
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.encodedKeys = encodedKeys;
     this.signer = managerCodec.signer().forCache(cacheName);
-  }
-
-  /** The name of this cache's codec, as the registry records it. */
-  public String codecName() {
-    return codecName;
-  }
-
-  /** What the value encodings are, which decides the table's value column. */
-  public ValueForm valueForm() {
-    return valueForm;
   }
 
   /** Whether this key's encoding may be remembered, and so its near copy be indexed under it. */

@@ -74,7 +74,8 @@ class SecretsTest {
     ManagerSettings settings = new ManagerSettings(
         "jdbc:postgresql://localhost/app?user=app&password=" + PASSWORD, "app", PASSWORD, null, "jcache", 8,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
-        Signer.of(signingKey, previousKey), "java", null, "jdbc:postgresql://db/app?password=" + PASSWORD, true, 100, Map.of());
+        Signer.of(signingKey, previousKey), "java", null, "jdbc:postgresql://db/app?password=" + PASSWORD, true, 100,
+        Map.of());
 
     String text = settings.toString();
 
