@@ -313,7 +313,7 @@ public final class EntryEngine<K, V> {
     clusterEvents.publish(c, outgoing);
   }
 
-  /** The operation's name for an error message, built only if one is needed. */
+  /** The operation, named in an error message (built only if one is needed) and in the cache's round-trip counts. */
   static Database.Operation describe(String cacheName, String operation) {
     return new Database.Operation(cacheName, operation);
   }

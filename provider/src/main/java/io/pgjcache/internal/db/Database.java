@@ -36,10 +36,6 @@ public final class Database {
   /** Told of every unit of work that names its {@link Operation}, before it runs. */
   private final Consumer<Operation> calls;
 
-  public Database(DataSource dataSource) {
-    this(dataSource, operation -> { });
-  }
-
   public Database(DataSource dataSource, Consumer<Operation> calls) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.calls = Objects.requireNonNull(calls, "calls");

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
+import javax.cache.CacheException;
 import javax.management.ObjectName;
 import javax.sql.DataSource;
 
@@ -31,6 +32,8 @@ import javax.sql.DataSource;
  * of work a cache sends ({@link #called}); everything else is read from its source when asked.
  */
 public final class ManagerMetrics implements ManagerMetricsMXBean {
+  private static final System.Logger LOG = System.getLogger(ManagerMetrics.class.getName());
+
   private final URI managerUri;
   private final DataSource dataSource;
   private final boolean poolOwned;
@@ -45,7 +48,7 @@ public final class ManagerMetrics implements ManagerMetricsMXBean {
     this.managerUri = Objects.requireNonNull(managerUri, "managerUri");
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.poolOwned = poolOwned;
-    MBeans.register(this, MBeans.metricsName(managerUri, null));
+    register(this, MBeans.metricsName(managerUri, null));
   }
 
   /** The manager's LISTEN connection, once it started one. */
@@ -64,17 +67,15 @@ public final class ManagerMetrics implements ManagerMetricsMXBean {
     CacheMetrics[] made = new CacheMetrics[1];
     made[0] = new CacheMetrics(cacheName, near, () -> {
       if (caches.remove(cacheName, made[0])) {
-        MBeans.unregister(name);
+        unregister(name);
       }
     }, swept);
     CacheMetrics previous = caches.put(cacheName, made[0]);
-    if (previous == null) {
-      MBeans.register(made[0], name);
-    } else {
+    if (previous != null) {
       // The copy of a destroyed cache, closing: the bean now shows the new one.
-      MBeans.unregister(name);
-      MBeans.register(made[0], name);
+      unregister(name);
     }
+    register(made[0], name);
     watchers.forEach(watcher -> watcher.accept(made[0]));
     return made[0];
   }
@@ -104,7 +105,27 @@ public final class ManagerMetrics implements ManagerMetricsMXBean {
     closed = true;
     caches.values().forEach(CacheMetrics::close);
     watchers.clear();
-    MBeans.unregister(MBeans.metricsName(managerUri, null));
+    unregister(MBeans.metricsName(managerUri, null));
+  }
+
+  /**
+   * Figures are a convenience, never a reason for a cache to fail: a bean that cannot be registered (a manager of
+   * the same name in another class loader registering at the same moment, a server that refuses) is only logged.
+   */
+  private void register(Object bean, ObjectName name) {
+    try {
+      MBeans.register(bean, name);
+    } catch (CacheException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "pgjcache: manager " + managerUri + ": " + e.getMessage());
+    }
+  }
+
+  private void unregister(ObjectName name) {
+    try {
+      MBeans.unregister(name);
+    } catch (CacheException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "pgjcache: manager " + managerUri + ": " + e.getMessage());
+    }
   }
 
   @Override
