@@ -177,16 +177,18 @@ public final class NearCache {
       bypassed.increment();
       return null;
     }
-    Entry entry = peek(key, clock);
+    Entry entry = liveCopy(key, clock);
     (entry != null ? hits : misses).increment();
     return entry;
   }
 
   /** As {@link #get}, but not counted as a read: for a look at the copy that a read under lock already made. */
   public Entry peek(DigestKey key, LongSupplier clock) {
-    if (!stream.isLive()) {
-      return null;
-    }
+    return stream.isLive() ? liveCopy(key, clock) : null;
+  }
+
+  /** The unexpired copy of a key, or null; an expired one is taken out. */
+  private Entry liveCopy(DigestKey key, LongSupplier clock) {
     Entry entry = cache.getIfPresent(key);
     if (entry != null) {
       if (isLiveAt(entry, clock)) {
