@@ -7,8 +7,6 @@ import io.pgjcache.PgCacheManager;
 import io.pgjcache.benchmarks.CacheTableCopy;
 import io.pgjcache.benchmarks.PlainTable;
 import io.pgjcache.benchmarks.RawStatements;
-import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -99,9 +97,13 @@ final class ListenerScaling {
         for (ChildJvm writer : writers) {
           writer.await("ok", SLOW);
         }
+        // Fresh JVMs: one unrecorded pass of each contender, so that no recorded cell pays for class loading and JIT.
+        for (String contender : CONTENDERS) {
+          measure(writers, contender, 0);
+        }
         for (int listeners : listenerCounts) {
           openListeners(listenerHosts, listeners, listenerJvms);
-          listenSeen.put(listeners, listenConnections(setup.getDataSource()));
+          listenSeen.put(listeners, awaitListenConnections(setup.getDataSource(), listeners));
           for (int round = 1; round <= rounds; round++) {
             for (int writerCount : writerCounts) {
               for (int c = 0; c < CONTENDERS.size(); c++) {
@@ -141,26 +143,20 @@ final class ListenerScaling {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       PlainTable.create(s, plain);
       CacheTableCopy.create(c, cache.unwrap(PgCache.class).getTableName(), copy, true);
-      for (RawStatements table : List.of(PlainTable.statements(plain), CacheTableCopy.statements(copy))) {
-        try (PreparedStatement ps = c.prepareStatement(table.putAll())) {
-          Array keys = c.createArrayOf("bytea", utf8(data.keys));
-          Array values = c.createArrayOf("bytea", utf8(data.values));
-          ps.setArray(1, keys);
-          ps.setArray(2, values);
-          ps.executeUpdate();
-        }
-      }
+      // The copy is keyed by the digests of the listening nodes' keys, so its notifications name keys they hold.
+      fill(c, PlainTable.statements(plain), data.plainKeys, data.plainValues);
+      fill(c, CacheTableCopy.statements(copy), data.digests, data.valueBytes);
       s.execute("VACUUM ANALYZE " + plain);
       s.execute("VACUUM ANALYZE " + copy);
     }
   }
 
-  private static byte[][] utf8(String[] texts) {
-    byte[][] bytes = new byte[texts.length][];
-    for (int i = 0; i < texts.length; i++) {
-      bytes[i] = texts[i].getBytes(StandardCharsets.UTF_8);
+  private static void fill(Connection c, RawStatements table, byte[][] keys, byte[][] values) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(table.putAll())) {
+      ps.setArray(1, c.createArrayOf("bytea", keys));
+      ps.setArray(2, c.createArrayOf("bytea", values));
+      ps.executeUpdate();
     }
-    return bytes;
   }
 
   /** The database the children connect to: this JVM's, even the embedded one it started. */
@@ -192,13 +188,24 @@ final class ListenerScaling {
     }
   }
 
-  /** Connections whose last statement was a LISTEN: the listening nodes' (writers and this JVM hold none). */
-  private static int listenConnections(DataSource dataSource) throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            + " AND query ILIKE 'LISTEN %'")) {
-      rs.next();
-      return rs.getInt(1);
+  /**
+   * Connections whose last statement was a LISTEN (the listening nodes': writers and this JVM hold none), once there
+   * are {@code expected} of them or half a minute has passed (a node opens its LISTEN connection in the background).
+   */
+  private static int awaitListenConnections(DataSource dataSource, int expected)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+              + " AND query ILIKE 'LISTEN %'")) {
+        rs.next();
+        int seen = rs.getInt(1);
+        if (seen >= expected || System.nanoTime() > deadline) {
+          return seen;
+        }
+      }
+      Thread.sleep(100);
     }
   }
 
@@ -247,7 +254,8 @@ final class ListenerScaling {
         + ". *LISTEN seen*: connections whose last statement was a LISTEN in `pg_stat_activity` before the cell. "
         + "*Raw, plain table*: `INSERT ... ON CONFLICT DO UPDATE` on `(k bytea PRIMARY KEY, v bytea, expires_at "
         + "bigint)` without triggers; *raw, cache table + notify triggers*: the same upsert on a copy of the cache "
-        + "table with pgjcache's triggers (whose notifications reach the listening nodes); *µs per put*: writer "
+        + "table with pgjcache's triggers, keyed by the digests of the listening nodes' keys (so its notifications "
+        + "reach them and name keys they hold); *µs per put*: writer "
         + "threads / throughput, the mean time of one put. " + WARM_UP.toSeconds() + " s warm-up, "
         + MEASURED.toSeconds() + " s measured per cell, the writers' throughputs summed; medians of " + rounds
         + " run(s).\n\n"

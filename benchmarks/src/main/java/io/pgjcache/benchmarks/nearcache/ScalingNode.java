@@ -72,8 +72,10 @@ public final class ScalingNode {
       Duration measured = Duration.ofMillis(Long.parseLong(command[4]));
       long seed = Long.parseLong(command[5]);
       ThroughputProbe.WorkerFactory workers = switch (command[1]) {
-        case "plain" -> t -> new StatementPut(dataSource, plainPut, data, zipf.sequence(1 << 16, seed + t));
-        case "triggers" -> t -> new StatementPut(dataSource, copyPut, data, zipf.sequence(1 << 16, seed + t));
+        case "plain" -> t -> new StatementPut(dataSource, plainPut, data.plainKeys, data.plainValues,
+            zipf.sequence(1 << 16, seed + t));
+        case "triggers" -> t -> new StatementPut(dataSource, copyPut, data.digests, data.valueBytes,
+            zipf.sequence(1 << 16, seed + t));
         case "pgjcache" -> t -> cachePut(cache, data, zipf.sequence(1 << 16, seed + t));
         default -> throw new IllegalArgumentException("unknown contender " + command[1]);
       };
@@ -121,26 +123,31 @@ public final class ScalingNode {
     };
   }
 
-  /** One thread's raw writer: a put statement of {@link io.pgjcache.benchmarks.RawStatements} on a kept connection. */
+  /**
+   * One thread's raw writer: a put statement of {@link io.pgjcache.benchmarks.RawStatements} on a connection it
+   * keeps, binding prepared key and value bytes.
+   */
   private static final class StatementPut implements ThroughputProbe.Worker {
     private final Connection connection;
     private final PreparedStatement put;
-    private final WriteKeys data;
+    private final byte[][] keys;
+    private final byte[][] values;
     private final int[] order;
     private int position;
 
-    StatementPut(DataSource dataSource, String sql, WriteKeys data, int[] order) throws SQLException {
+    StatementPut(DataSource dataSource, String sql, byte[][] keys, byte[][] values, int[] order) throws SQLException {
       this.connection = dataSource.getConnection();
       this.put = connection.prepareStatement(sql);
-      this.data = data;
+      this.keys = keys;
+      this.values = values;
       this.order = order;
     }
 
     @Override
     public void runOnce() throws SQLException {
       int key = order[position++ % order.length];
-      put.setBytes(1, data.keys[key].getBytes(StandardCharsets.UTF_8));
-      put.setBytes(2, data.values[key].getBytes(StandardCharsets.UTF_8));
+      put.setBytes(1, keys[key]);
+      put.setBytes(2, values[key]);
       put.executeUpdate();
     }
 
