@@ -159,7 +159,8 @@ public final class LoadDriver {
       for (int threads : settings.threads()) {
         for (int round = 0; round < settings.rounds(); round++) {
           StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s %2d %-7s round %d/%d:",
-              workload.label(settings.batch()), threads, threads == 1 ? "thread," : "threads,", round + 1, settings.rounds()));
+              workload.label(settings.batch()), threads, threads == 1 ? "thread," : "threads,", round + 1,
+              settings.rounds()));
           for (int i = 0; i < contenders.size(); i++) {
             // Alternate who goes first, so that slow drift on a shared machine does not favour one side.
             Contender contender = contenders.get((i + round) % contenders.size());

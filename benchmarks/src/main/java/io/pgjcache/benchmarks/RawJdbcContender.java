@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -52,7 +53,7 @@ final class RawJdbcContender implements Contender {
       ps.setBytes(1, utf8(key));
       ps.setLong(2, System.currentTimeMillis());
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new String(rs.getBytes(1), StandardCharsets.UTF_8) : null;
+        return rs.next() ? text(rs.getBytes(1)) : null;
       }
     } catch (SQLException e) {
       throw failed("get", e);
@@ -73,13 +74,13 @@ final class RawJdbcContender implements Contender {
   @Override
   public Map<String, String> getAll(SortedSet<String> keys) {
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.getAll())) {
-      Array array = c.createArrayOf("bytea", keys.stream().map(RawJdbcContender::utf8).toArray(byte[][]::new));
+      Array array = c.createArrayOf("bytea", utf8(keys));
       ps.setArray(1, array);
       ps.setLong(2, System.currentTimeMillis());
       Map<String, String> found = new HashMap<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          found.put(new String(rs.getBytes(1), StandardCharsets.UTF_8), new String(rs.getBytes(2), StandardCharsets.UTF_8));
+          found.put(text(rs.getBytes(1)), text(rs.getBytes(2)));
         }
       }
       array.free();
@@ -92,8 +93,8 @@ final class RawJdbcContender implements Contender {
   @Override
   public void putAll(SortedMap<String, String> entries) {
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.putAll())) {
-      Array keys = c.createArrayOf("bytea", entries.keySet().stream().map(RawJdbcContender::utf8).toArray(byte[][]::new));
-      Array values = c.createArrayOf("bytea", entries.values().stream().map(RawJdbcContender::utf8).toArray(byte[][]::new));
+      Array keys = c.createArrayOf("bytea", utf8(entries.keySet()));
+      Array values = c.createArrayOf("bytea", utf8(entries.values()));
       ps.setArray(1, keys);
       ps.setArray(2, values);
       ps.executeUpdate();
@@ -111,6 +112,14 @@ final class RawJdbcContender implements Contender {
 
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[][] utf8(Collection<String> texts) {
+    return texts.stream().map(RawJdbcContender::utf8).toArray(byte[][]::new);
+  }
+
+  private static String text(byte[] utf8) {
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   private IllegalStateException failed(String operation, SQLException e) {

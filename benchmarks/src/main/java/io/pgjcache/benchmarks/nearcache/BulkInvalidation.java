@@ -54,7 +54,8 @@ final class BulkInvalidation {
       throw new IllegalArgumentException("nearcache.bulk.keys and nearcache.bulk.sizes must be >= 1");
     }
     MarkdownTable table = new MarkdownTable("A's call", "keys", "B's hit ratio before", "B's hit ratio after",
-        "B's PostgreSQL reads for its " + MarkdownTable.count(ownKeys) + " gets after", "B heard the marker after (ms)");
+        "B's PostgreSQL reads for its " + MarkdownTable.count(ownKeys) + " gets after",
+        "B heard the marker after (ms)");
     try (Nodes nodes = new Nodes()) {
       PgCacheManager a = nodes.node("a", Nodes.settings("pgjcache.pool.size", "1",
           "pgjcache.near-cache.enabled", "false"));

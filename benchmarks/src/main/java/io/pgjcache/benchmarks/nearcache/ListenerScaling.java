@@ -189,8 +189,9 @@ final class ListenerScaling {
   }
 
   /**
-   * Connections whose last statement was a LISTEN (the listening nodes': writers and this JVM hold none), once there
-   * are {@code expected} of them or half a minute has passed (a node opens its LISTEN connection in the background).
+   * The listening nodes' LISTEN connections (writers and this JVM hold none), once there are {@code expected} of them
+   * or half a minute has passed (a node opens its LISTEN connection in the background): connections named
+   * {@code pgjcache-listener}, or whose last statement was a LISTEN (an idle one's is its empty liveness query).
    */
   private static int awaitListenConnections(DataSource dataSource, int expected)
       throws SQLException, InterruptedException {
@@ -198,7 +199,7 @@ final class ListenerScaling {
     while (true) {
       try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-              + " AND query ILIKE 'LISTEN %'")) {
+              + " AND (application_name = 'pgjcache-listener' OR query ILIKE 'LISTEN %')")) {
         rs.next();
         int seen = rs.getInt(1);
         if (seen >= expected || System.nanoTime() > deadline) {
@@ -240,18 +241,21 @@ final class ListenerScaling {
         medians.row(writers + " x " + threads, listeners + " (" + listenSeen.get(listeners) + ")",
             MarkdownTable.count(plain), MarkdownTable.count(triggers), MarkdownTable.count(pgjcache),
             MarkdownTable.decimal(triggers / plain, 2), MarkdownTable.decimal(pgjcache / plain, 2),
-            MarkdownTable.decimal(writerThreads * 1e6 / pgjcache, 0), MarkdownTable.decimal(writerThreads * 1e6 / plain, 0));
+            MarkdownTable.decimal(writerThreads * 1e6 / pgjcache, 0),
+            MarkdownTable.decimal(writerThreads * 1e6 / plain, 0));
         runs.row(writers, listeners, each(results, new Cell(listeners, writers, "plain")),
-            each(results, new Cell(listeners, writers, "triggers")), each(results, new Cell(listeners, writers, "pgjcache")));
+            each(results, new Cell(listeners, writers, "triggers")),
+            each(results, new Cell(listeners, writers, "pgjcache")));
       }
     }
     return "### Put throughput as the cluster grows\n\n"
         + "Writing nodes are JVMs of their own (near cache off, pool of " + threads + ", " + threads + " threads each, "
         + "closed loop, " + WriteKeys.KEYS + " prepopulated keys in Zipf order, s = " + ZipfKeys.DEFAULT_EXPONENT + ", "
-        + WriteKeys.VALUE_LENGTH + "-character values). Listening nodes are pgjcache managers with their near cache on, "
+        + WriteKeys.VALUE_LENGTH + "-character values). Listening nodes are pgjcache managers with their near cache "
+        + "on, "
         + "each with its own LISTEN connection, that near-cached every key when they opened; "
         + (listenerJvms ? "each in a JVM of its own" : "all in one JVM of their own, apart from the writers")
-        + ". *LISTEN seen*: connections whose last statement was a LISTEN in `pg_stat_activity` before the cell. "
+        + ". *LISTEN seen*: the LISTEN connections `pg_stat_activity` showed before the cell. "
         + "*Raw, plain table*: `INSERT ... ON CONFLICT DO UPDATE` on `(k bytea PRIMARY KEY, v bytea, expires_at "
         + "bigint)` without triggers; *raw, cache table + notify triggers*: the same upsert on a copy of the cache "
         + "table with pgjcache's triggers, keyed by the digests of the listening nodes' keys (so its notifications "

@@ -34,6 +34,12 @@ import javax.sql.DataSource;
  * {@code quit} (or the end of the input) closes every node and ends the JVM.
  */
 public final class ScalingNode {
+  /**
+   * How long a node waits for a connection: JVMs start here side by side on cores that the other JVMs and the
+   * server keep busy, and the default of 5 s has run out before a first connection was made.
+   */
+  private static final String START_UP_PATIENCE = "PT30S";
+
   private ScalingNode() {
   }
 
@@ -56,8 +62,8 @@ public final class ScalingNode {
 
   private static void writer(Nodes nodes, String name, int threads, BufferedReader in) throws Exception {
     PgCacheManager node = nodes.node(name, Nodes.settings("pgjcache.pool.size", String.valueOf(threads),
-        "pgjcache.near-cache.enabled", "false"));
-    Cache<String, String> cache = node.getCache(ListenerScaling.CACHE, String.class, String.class);
+        "pgjcache.near-cache.enabled", "false", "pgjcache.connection-timeout", START_UP_PATIENCE));
+    Cache<String, String> cache = existingCache(node);
     DataSource dataSource = node.getDataSource();
     String schema = "\"" + nodes.schema() + "\".";
     String plainPut = PlainTable.statements(schema + ListenerScaling.PLAIN_TABLE).put();
@@ -93,8 +99,8 @@ public final class ScalingNode {
       int wanted = Integer.parseInt(line.split(" ")[1]);
       while (open.size() < wanted) {
         PgCacheManager node = nodes.node(name + "-" + opened++, Nodes.settings("pgjcache.pool.size", "1",
-            "pgjcache.near-cache.enabled", "true"));
-        nearCacheEveryKey(node.getCache(ListenerScaling.CACHE, String.class, String.class), data);
+            "pgjcache.near-cache.enabled", "true", "pgjcache.connection-timeout", START_UP_PATIENCE));
+        nearCacheEveryKey(existingCache(node), data);
         open.add(node);
       }
       while (open.size() > wanted) {
@@ -102,6 +108,15 @@ public final class ScalingNode {
       }
       System.out.println("ok " + open.size());
     }
+  }
+
+  /** The cluster's cache, which the first JVM created. */
+  private static Cache<String, String> existingCache(PgCacheManager node) {
+    Cache<String, String> cache = node.getCache(ListenerScaling.CACHE, String.class, String.class);
+    if (cache == null) {
+      throw new IllegalStateException("node " + node.getURI() + " does not see cache " + ListenerScaling.CACHE);
+    }
+    return cache;
   }
 
   private static void nearCacheEveryKey(Cache<String, String> cache, WriteKeys data) {
