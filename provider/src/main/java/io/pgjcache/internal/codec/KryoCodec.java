@@ -6,13 +6,16 @@ import com.esotericsoftware.kryo.SerializerFactory.BaseSerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer.CompatibleFieldSerializerConfig;
 import com.esotericsoftware.kryo.serializers.FieldSerializer.CachedField;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import java.lang.reflect.Field;
+import java.lang.reflect.InaccessibleObjectException;
 import java.util.Objects;
+import java.util.UUID;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -57,6 +60,8 @@ final class KryoCodec implements Codec {
     kryo.setRegistrationRequired(false);
     kryo.setReferences(true);
     kryo.setMaxDepth(MAX_DEPTH);
+    // Kryo has a serializer for UUID but does not use it unless told; its fields are closed to reflection.
+    kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     CompatibleFieldSerializerConfig config = new CompatibleFieldSerializerConfig();
     // Chunks let a reader skip the data of a field its class no longer has.
@@ -87,9 +92,13 @@ final class KryoCodec implements Codec {
     try (Output out = new Output(128, -1)) {
       kryo.writeClassAndObject(out, object);
       return out.toBytes();
-    } catch (KryoException | IllegalArgumentException e) {
+    } catch (InaccessibleObjectException e) {
+      throw new IllegalArgumentException("Cannot store a " + object.getClass().getName() + " with kryo: it holds a "
+          + "JDK class whose fields Java closes to reflection (" + firstLine(e) + "); copy it into a plain "
+          + "collection, or use the java codec", e);
+    } catch (RuntimeException e) {
       throw new IllegalArgumentException("Cannot store a " + object.getClass().getName() + " with kryo: "
-          + e.getMessage(), e);
+          + firstLine(e), e);
     } finally {
       pool.free(kryo);
     }
