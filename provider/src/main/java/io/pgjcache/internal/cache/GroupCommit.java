@@ -115,6 +115,16 @@ final class GroupCommit {
     return calls.sum();
   }
 
+  /** How many calls wait for a batch now. */
+  int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private Call submit(Kind kind, List<EncodedKey> keys, List<byte[]> values) {
     calls.increment();
     Call call = new Call(kind, keys, values, lock.newCondition());
