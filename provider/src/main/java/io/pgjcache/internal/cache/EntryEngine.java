@@ -267,11 +267,6 @@ public final class EntryEngine<K, V> {
         : database.transaction(describe(name, what), work);
   }
 
-  /** The group commit of this cache's plain writes, for tests that look at how writes were grouped. */
-  GroupCommit group() {
-    return group;
-  }
-
   /**
    * Removes every entry with one statement, returning how many live ones went; empty when a writer or listeners
    * must see each entry (the caller then removes them one by one).

@@ -26,9 +26,9 @@ import javax.cache.CacheException;
  *
  * <p><b>Order and failures.</b> A batch never holds a key twice: it ends before the first call that names a key
  * already in it, so that call waits for the next batch, and writes to one key commit in the order they were
- * called. A batch that fails fails exactly its calls, each with a {@link RuntimeException} of its own whose cause
- * is the batch's (see {@link #rethrown}); the queued calls then run as the next batch. Thread-safe; the one lock is never held
- * across I/O.
+ * called. A batch that fails fails exactly its calls, each with a {@link CacheException} of its own (see
+ * {@link #rethrown}); the queued calls then run as the next batch. Thread-safe; the one lock is never held across
+ * I/O.
  */
 final class GroupCommit {
   /** Most rows a batch gathers from several calls; one call's rows always go together, however many. */
@@ -89,7 +89,6 @@ final class GroupCommit {
   /** Whether a batch is in flight or about to be; guarded by {@link #lock}. */
   private boolean running;
   private final LongAdder batches = new LongAdder();
-  private final LongAdder calls = new LongAdder();
 
   GroupCommit(Runner runner) {
     this.runner = Objects.requireNonNull(runner, "runner");
@@ -105,14 +104,9 @@ final class GroupCommit {
     return submit(Kind.REMOVE, keys, null).removedLive;
   }
 
-  /** How many batches ran; with {@link #calls()}, how well calls were grouped. */
+  /** How many batches ran. */
   long batches() {
     return batches.sum();
-  }
-
-  /** How many calls were made. */
-  long calls() {
-    return calls.sum();
   }
 
   /** How many calls wait for a batch now. */
@@ -126,7 +120,6 @@ final class GroupCommit {
   }
 
   private Call submit(Kind kind, List<EncodedKey> keys, List<byte[]> values) {
-    calls.increment();
     Call call = new Call(kind, keys, values, lock.newCondition());
     lock.lock();
     try {
