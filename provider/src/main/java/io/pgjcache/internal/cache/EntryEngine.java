@@ -27,8 +27,9 @@ import javax.cache.event.EventType;
  * Where one cache's entries change. Its primitive is {@link #compute}: a read-modify-write of one key in one
  * transaction that first takes the key's advisory lock, so it is atomic across nodes, not just threads; events
  * it produces go to other nodes inside that transaction and to this node's listeners after the commit. Beside it
- * are the single-statement fast paths, for caches where nothing needs to see an entry before it changes (no
- * writer, no listener, an expiry policy known in advance), and the expiry sweep.
+ * are the fast paths that need no read first, for caches where nothing needs to see an entry before it changes (no
+ * writer, no listener, an expiry policy known in advance), whose concurrent calls commit together
+ * ({@link GroupCommit}), and the expiry sweep.
  *
  * <p>It knows nothing of the JCache API's rules (argument checks, statistics, write-through order): the cache
  * adapter keeps those and calls in here. Thread-safe; holds no lock across I/O.
