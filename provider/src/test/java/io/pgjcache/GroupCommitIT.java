@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.pgjcache.management.CacheMetricsMXBean;
 import io.pgjcache.testing.Cluster;
 import io.pgjcache.testing.NearCaching;
 import io.pgjcache.testing.NotificationTap;
@@ -104,6 +105,9 @@ class GroupCommitIT {
       // The write in flight, then the others together (the first may also have taken some that came early).
       assertThat(notifications).as("notifications announcing " + keys.size() + " puts").isLessThanOrEqualTo(2);
     }
+    CacheMetricsMXBean metrics = writer.unwrap(PgCache.class).getMetrics();
+    assertThat(metrics.getGroupCommits()).as("group commits counted").isPositive();
+    assertThat(metrics.getLargestGroupCommit()).as("largest group commit").isBetween(2L, (long) keys.size());
     for (String key : keys) {
       assertThat(nodes.get(1).get(key)).isEqualTo("value-" + key);
     }

@@ -8,6 +8,7 @@ import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.expiry.ExpiryRules;
+import io.pgjcache.internal.metrics.WriteMetrics;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.StoredEntry;
@@ -56,6 +57,7 @@ public final class EntryEngine<K, V> {
   private final EntryReader<K, V> reader;
   /** Where the single-statement writes of a simple cache meet (see {@link GroupCommit}). */
   private final GroupCommit group = new GroupCommit(this::runBatch);
+  private final WriteMetrics writeMetrics;
   private volatile boolean closed;
 
   EntryEngine(Cache<K, V> source, CacheResources<K, V> parts, CacheTable table, ClusterEvents clusterEvents,
@@ -72,6 +74,7 @@ public final class EntryEngine<K, V> {
     this.byReference = parts.byReference();
     this.writesThrough = parts.writer().isConfigured();
     this.reader = new EntryReader<>(name, database, table, codec, expiry, near, byReference);
+    this.writeMetrics = parts.writeMetrics();
   }
 
   /** The cache's read path (near cache, then table). */
@@ -220,6 +223,9 @@ public final class EntryEngine<K, V> {
     long now = EntryReader.now();
     try {
       Map<DigestKey, Long> removed = writeBatch(putRows, removeDigests, now);
+      if (batch.size() > 1) {
+        writeMetrics.groupCommitted(putRows.size() + removeDigests.size());
+      }
       for (GroupCommit.Call call : batch) {
         if (call.kind() == GroupCommit.Kind.REMOVE) {
           call.removedLive(call.keys().stream().map(k -> removed.get(k.digestKey()))
