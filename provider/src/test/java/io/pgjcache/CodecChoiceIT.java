@@ -96,8 +96,8 @@ class CodecChoiceIT {
     List<Cache<String, Order>> caches = cluster.cache("json-orders",
         new PgCacheConfiguration<String, Order>().setCodec("json").setTypes(String.class, Order.class));
     caches.get(0).put("o1", order("o1", "shipped"));
-    caches.get(0).put("o2", order("o2", "open"));
-    caches.get(0).put("o3", order("o3", "shipped"));
+    // Many rows in one statement too.
+    caches.get(0).putAll(Map.of("o2", order("o2", "open"), "o3", order("o3", "shipped")));
 
     assertThat(caches.get(1).get("o2")).isEqualTo(order("o2", "open"));
     assertThat(query("SELECT data_type FROM information_schema.columns WHERE table_schema = '" + cluster.schema()

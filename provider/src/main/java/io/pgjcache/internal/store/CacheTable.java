@@ -41,7 +41,7 @@ public final class CacheTable {
     this.cacheId = cacheId;
     this.valueColumn = Objects.requireNonNull(valueColumn, "valueColumn");
     this.qualifiedName = Identifiers.qualified(schema, tableName);
-    this.sql = new Sql.Table(schema, tableName, cacheId);
+    this.sql = new Sql.Table(schema, tableName, cacheId, valueColumn);
   }
 
   /** The cache's registry id, which its notifications and key locks carry. */
@@ -170,7 +170,7 @@ public final class CacheTable {
       setExpiresAt(ps, 3, creationExpiry);
       ps.setArray(4, track(arrays, c.createArrayOf("bytea", digests)));
       ps.setArray(5, track(arrays, c.createArrayOf("bytea", keys)));
-      ps.setArray(6, track(arrays, c.createArrayOf("bytea", values)));
+      ps.setArray(6, track(arrays, valueColumn.array(c, values)));
       ps.setLong(7, now);
       ps.setBoolean(8, keepExpiry);
       setExpiresAt(ps, 9, updateExpiry);

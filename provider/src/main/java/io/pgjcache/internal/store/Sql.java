@@ -328,7 +328,8 @@ public final class Sql {
     final String sweep;
     final String count;
 
-    Table(String schema, String table, int cacheId) {
+    /** @param valueColumn the type of the table's value column, which arrays of values are cast to */
+    Table(String schema, String table, int cacheId, ValueColumn valueColumn) {
       String t = qualified(schema, table);
       Announcement notify = new Announcement(literal(Identifiers.channel(schema)), literal(cacheId + " "));
       String sequence = qualified(schema, "entry_version");
@@ -366,7 +367,8 @@ public final class Sql {
           + " FROM unnest(?::int[]) AS l), ";
       String afterLocks = " (SELECT count(*) FROM locked) >= 0";
       upsertMany = locks + "changed AS (" + insert
-          + " SELECT r.d, r.k, r.v, ?, " + version + " FROM unnest(?::bytea[], ?::bytea[], ?::bytea[]) AS r(d, k, v)"
+          + " SELECT r.d, r.k, r.v, ?, " + version + " FROM unnest(?::bytea[], ?::bytea[], ?::"
+          + valueColumn.sqlType() + "[]) AS r(d, k, v)"
           + " WHERE" + afterLocks + onConflict + " RETURNING e.key_digest)" + notify.grouped("changed");
       delete = "WITH changed AS (DELETE FROM " + t + " USING " + flag + " AS flag"
           + " WHERE key_digest = ? RETURNING key_digest, expires_at)" + notify.each("changed", "expires_at, ");

@@ -2,6 +2,8 @@ package io.pgjcache.internal.store;
 
 import io.pgjcache.internal.codec.ValueForm;
 import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import org.postgresql.util.PGobject;
@@ -29,6 +31,18 @@ public enum ValueColumn {
 
   String sqlType() {
     return sqlType;
+  }
+
+  /** An array of values of this column, for statements that write many rows. */
+  Array array(Connection c, byte[][] values) throws SQLException {
+    if (this == BYTEA) {
+      return c.createArrayOf(sqlType, values);
+    }
+    String[] documents = new String[values.length];
+    for (int i = 0; i < values.length; i++) {
+      documents[i] = new String(values[i], StandardCharsets.UTF_8);
+    }
+    return c.createArrayOf(sqlType, documents);
   }
 
   void bind(PreparedStatement ps, int index, byte[] value) throws SQLException {
