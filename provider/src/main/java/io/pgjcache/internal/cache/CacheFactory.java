@@ -72,10 +72,10 @@ public final class CacheFactory {
     // Remembering key encodings pays off where hits are served from memory.
     CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, classLoader, configuration.getKeyType(),
         configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
-    IntFunction<ClusterEvents> clusterEvents = wishes.clusterEvents() && stream.get() != null
-        ? cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel) : null;
+    IntFunction<ClusterEvents> events = stream.get() == null ? null
+        : cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel);
     return new CacheResources<>(name, database, placement, quietPeriod, cacheCodec, expiry, loader, writer, near,
-        byReference, clusterEvents, executor, router);
+        byReference, wishes.clusterEvents() ? events : null, events, executor, router);
   }
 
   /**

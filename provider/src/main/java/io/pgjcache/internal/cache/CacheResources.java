@@ -5,11 +5,13 @@ import static io.pgjcache.internal.Closeables.closeQuietly;
 import io.pgjcache.internal.codec.CacheCodec;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.db.DeferredSetUp;
+import io.pgjcache.internal.db.JoinedTransaction;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -45,6 +47,11 @@ public final class CacheResources<K, V> {
   private final boolean byReference;
   /** Makes the publisher of entry events for other nodes once the registry id is known; null when none. */
   private final IntFunction<ClusterEvents> clusterEvents;
+  /**
+   * Makes a publisher of events once the registry id is known, for changes made in a caller's transaction (see
+   * {@link JoinedEngine}); null when there is no notification stream to hear them by.
+   */
+  private final IntFunction<ClusterEvents> transactionEvents;
   private final Executor executor;
   private final NotificationRouter router;
   private final DeferredSetUp<EntryEngine<K, V>> binding;
@@ -57,7 +64,8 @@ public final class CacheResources<K, V> {
 
   CacheResources(String name, Database database, Supplier<CacheTable> placement, Duration quietPeriod,
       CacheCodec<K, V> codec, ExpiryRules expiry, EntryLoader<K, V> loader, EntryWriter<K, V> writer, NearCache near,
-      boolean byReference, IntFunction<ClusterEvents> clusterEvents, Executor executor, NotificationRouter router) {
+      boolean byReference, IntFunction<ClusterEvents> clusterEvents, IntFunction<ClusterEvents> transactionEvents,
+      Executor executor, NotificationRouter router) {
     this.name = Objects.requireNonNull(name, "name");
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -70,6 +78,7 @@ public final class CacheResources<K, V> {
     this.near = near;
     this.byReference = byReference;
     this.clusterEvents = clusterEvents;
+    this.transactionEvents = transactionEvents;
     Objects.requireNonNull(placement, "placement");
     this.binding = new DeferredSetUp<>(() -> bind(placement.get()), quietPeriod);
   }
@@ -103,6 +112,18 @@ public final class CacheResources<K, V> {
   public OptionalInt boundId() {
     EntryEngine<K, V> engine = binding.ifDone();
     return engine == null ? OptionalInt.empty() : OptionalInt.of(engine.table().cacheId());
+  }
+
+  /**
+   * The cache's primitives run in the transaction open on {@code connection}, binding the cache first if needed.
+   *
+   * @throws IllegalArgumentException when the connection is in auto-commit mode or to another database
+   */
+  public EntryAccess<K, V> joined(Connection connection) {
+    EntryEngine<K, V> engine = engine();
+    JoinedTransaction transaction = JoinedTransaction.join("pgjcache: cache '" + name + "'", connection, database);
+    ClusterEvents events = transactionEvents == null ? null : transactionEvents.apply(engine.table().cacheId());
+    return new JoinedEngine<>(name, engine, transaction, codec, expiry, this.events, events);
   }
 
   /** The cache's table, binding the cache first if needed (see {@link #engine}). */
