@@ -147,9 +147,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    *   <li><b>Visibility.</b> Reads through the view see the transaction's own changes; nobody else sees them
    *   before the commit. Reads through the view always go to PostgreSQL (not to the near cache) and install
    *   nothing in it.
-   *   <li><b>Near caches.</b> This node's and other nodes' copies of a changed key are dropped when the commit's
-   *   notification arrives (PostgreSQL sends it only at commit, never for a rollback); until then every node
-   *   serves the last committed value, as it would for a change made by another node.
+   *   <li><b>Near caches.</b> Other nodes' copies of a changed key are dropped when the commit's notification
+   *   arrives (PostgreSQL sends it only at commit, never for a rollback); until then they serve the last committed
+   *   value, as for any change made elsewhere. This node drops its copy at the change and reads PostgreSQL for that
+   *   key until its own notification arrives (for at most a minute, for a transaction that rolled back), so its
+   *   readers see the committed value before the commit and the new one right after it.
    *   <li><b>Locks.</b> A change takes the key's advisory lock in the transaction: writers of that key elsewhere
    *   (on any node, inside a transaction or not) wait until it commits or rolls back. Keep such transactions short,
    *   and change keys in a consistent order in transactions that may run concurrently (PostgreSQL detects a
@@ -163,8 +165,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    *   caller's one.
    * </ul>
    *
-   * <p>A view belongs to the one thread that uses the connection and to the one transaction: make a new one for
-   * the next transaction. Store-by-reference caches return copies through a view. {@code loadAll} runs on the cache
+   * <p>A view holds nothing but the connection: it serves that connection's later transactions too, on the one
+   * thread that uses the connection. Store-by-reference caches return copies through a view. {@code loadAll} runs on the cache
    * itself (it loads on another thread). {@code close()} on a view only closes the view; listener registration
    * acts on the cache itself.
    *

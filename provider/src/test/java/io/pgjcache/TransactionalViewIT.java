@@ -101,6 +101,17 @@ class TransactionalViewIT {
   }
 
   @Test
+  void thisNode_servesTheCommittedChange_rightAfterTheCommit() throws SQLException {
+    try (Connection c = transaction()) {
+      view(onA, c).put("k1", "new1");
+      assertThat(onA.get("k1")).isEqualTo("old1");
+      c.commit();
+    }
+    // No waiting: this node held the key since the change, so it reads PostgreSQL until the commit is announced.
+    assertThat(onA.get("k1")).isEqualTo("new1");
+  }
+
+  @Test
   void uncommittedWrites_areSeenInTheTransaction_only() throws SQLException {
     try (Connection c = transaction()) {
       Cache<String, String> view = view(onA, c);

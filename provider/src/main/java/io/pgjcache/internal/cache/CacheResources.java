@@ -123,7 +123,7 @@ public final class CacheResources<K, V> {
     EntryEngine<K, V> engine = engine();
     JoinedTransaction transaction = JoinedTransaction.join("pgjcache: cache '" + name + "'", connection, database);
     ClusterEvents events = transactionEvents == null ? null : transactionEvents.apply(engine.table().cacheId());
-    return new JoinedEngine<>(name, engine, transaction, codec, expiry, this.events, events);
+    return new JoinedEngine<>(name, engine, transaction, codec, expiry, near, this.events, events);
   }
 
   /** The cache's table, binding the cache first if needed (see {@link #engine}). */

@@ -6,6 +6,7 @@ import io.pgjcache.internal.db.JoinedTransaction;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.expiry.ExpiryRules;
+import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
 import java.util.Iterator;
 import java.util.List;
@@ -27,9 +28,10 @@ import javax.cache.Cache;
  * <p><b>Reads</b> go to the table on the caller's connection, never to the near cache, and install nothing in it:
  * they see what the transaction sees, its own uncommitted changes included, and those must not reach anyone else.
  *
- * <p><b>Near caches and listeners.</b> Nothing here touches a near cache. The commit's notification, which
- * PostgreSQL sends only when the transaction commits, invalidates this node's copies exactly as it does every other
- * node's; a rollback sends nothing and changes nothing. Entry events go out inside the transaction as notifications
+ * <p><b>Near caches and listeners.</b> The commit's notification, which PostgreSQL sends only when the transaction
+ * commits, invalidates other nodes' copies; a rollback sends nothing and changes nothing there. This node drops its
+ * copy of a changed key at once and {@linkplain NearCache#hold holds} the key until its own notification arrives,
+ * so its readers read PostgreSQL meanwhile: the committed state before the commit, the new one right after it. Entry events go out inside the transaction as notifications
  * that this node hears too, so its listeners hear a change when it commits, never one that rolled back.
  *
  * <p>Every write takes the locked path (no single-statement fast paths): the writes of a transaction are few, and
@@ -43,6 +45,8 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
   private final CacheCodec<K, V> codec;
   private final EventDispatcher<K, V> events;
   private final EntryReader<K, V> reader;
+  /** This node's near cache, or null. */
+  private final NearCache near;
   /** Where the events of a change go: other nodes (if they hear this cache's events) and, when it commits, here. */
   private final ClusterEvents toEveryone;
   private final ClusterEvents toOthers;
@@ -52,13 +56,14 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
    * @param transactionEvents a publisher for this cache's events, or null when there is no notification stream
    */
   JoinedEngine(String name, EntryEngine<K, V> engine, JoinedTransaction transaction, CacheCodec<K, V> codec,
-      ExpiryRules expiry, EventDispatcher<K, V> events, ClusterEvents transactionEvents) {
+      ExpiryRules expiry, NearCache near, EventDispatcher<K, V> events, ClusterEvents transactionEvents) {
     this.name = Objects.requireNonNull(name, "name");
     this.engine = Objects.requireNonNull(engine, "engine");
     this.transaction = Objects.requireNonNull(transaction, "transaction");
     this.table = engine.table();
     this.codec = Objects.requireNonNull(codec, "codec");
     this.events = Objects.requireNonNull(events, "events");
+    this.near = near;
     this.reader = new EntryReader<>(name, transaction, table, codec, expiry, null, false);
     this.toOthers = transactionEvents;
     this.toEveryone = transactionEvents == null ? null : transactionEvents.heardBySender(true);
@@ -68,10 +73,13 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
   @Override
   public <R> R compute(String operation, EncodedKey k, EntryEngine.Work<K, V, R> work) {
     return transaction.run(EntryEngine.describe(name, operation), c -> {
-      table.lock(c, k.digest());
+      int backendPid = table.lock(c, k.digest());
       LockedEntry<K, V> entry = new LockedEntry<>(engine, c, k, table.read(c, k.digest()), EntryReader.now());
       R outcome = work.run(entry);
       engine.publish(c, audience(), entry.events);
+      if (entry.changed && near != null) {
+        near.hold(k.digestKey(), backendPid);
+      }
       return outcome;
     });
   }
