@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 import javax.cache.Cache;
 
 /**
- * Pages through a cache's table in key-digest order, one round trip per page on the cache's {@link Connections}; entries that expire meanwhile are
- * skipped. Not thread-safe, like any iterator.
+ * Pages through a cache's table in key-digest order, one round trip per page on the given {@link Connections};
+ * entries that expire meanwhile are skipped. Not thread-safe, like any iterator.
  */
 public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private static final int PAGE_SIZE = 256;
