@@ -166,9 +166,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    * </ul>
    *
    * <p>A view holds nothing but the connection: it serves that connection's later transactions too, on the one
-   * thread that uses the connection. Store-by-reference caches return copies through a view. {@code loadAll} runs on the cache
-   * itself (it loads on another thread). {@code close()} on a view only closes the view; listener registration
-   * acts on the cache itself.
+   * thread that uses the connection. Store-by-reference caches return copies through a view. {@code loadAll} runs
+   * on the cache itself (it loads on another thread). {@code close()} on a view only closes the view; listener
+   * registration acts on the cache itself.
    *
    * @param connection a connection to the database this cache lives in, with auto-commit off
    * @throws IllegalArgumentException when the connection is in auto-commit mode (there is no transaction to join)

@@ -44,7 +44,8 @@ class PgRegionFactoryIT {
       assertThat(context).hasNotFailed();
       EntityManagerFactory entityManagers = context.getBean(EntityManagerFactory.class);
       assertThat(entityManagers.unwrap(SessionFactoryImplementor.class).getCache().getRegionFactory())
-          .as("region factory on Hibernate " + org.hibernate.Version.getVersionString()).isInstanceOf(PgRegionFactory.class);
+          .as("region factory on Hibernate " + org.hibernate.Version.getVersionString())
+          .isInstanceOf(PgRegionFactory.class);
       inTransaction(entityManagers, em -> em.persist(new Wallet(1L, 100)));
       javax.cache.Cache<Object, Object> region = context.getBean(javax.cache.CacheManager.class)
           .getCache(Wallet.class.getName());

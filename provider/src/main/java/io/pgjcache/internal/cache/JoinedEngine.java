@@ -31,8 +31,9 @@ import javax.cache.Cache;
  * <p><b>Near caches and listeners.</b> The commit's notification, which PostgreSQL sends only when the transaction
  * commits, invalidates other nodes' copies; a rollback sends nothing and changes nothing there. This node drops its
  * copy of a changed key at once and {@linkplain NearCache#hold holds} the key until its own notification arrives,
- * so its readers read PostgreSQL meanwhile: the committed state before the commit, the new one right after it. Entry events go out inside the transaction as notifications
- * that this node hears too, so its listeners hear a change when it commits, never one that rolled back.
+ * so its readers read PostgreSQL meanwhile: the committed state before the commit, the new one right after it.
+ * Entry events go out inside the transaction as notifications that this node hears too, so its listeners hear a
+ * change when it commits, never one that rolled back.
  *
  * <p>Every write takes the locked path (no single-statement fast paths): the writes of a transaction are few, and
  * the lock then guards the key until the commit. Not thread-safe beyond what the caller's connection is.
