@@ -39,14 +39,22 @@ public final class TransactionalStorage extends RegionStorage {
   private final RegionStorage region;
   private final PgCache<Object, Object> cache;
   private final RegionFactory regionFactory;
-  /** A view per physical connection: a view holds nothing but its connection, so it serves each transaction. */
-  private final Map<Connection, Cache<Object, Object>> views = new WeakHashMap<>();
+  /**
+   * The view each session last used, with its connection. Keyed by session, weakly: a view holds its connection
+   * strongly, so a map keyed by connection would never let go; and a session may hold another connection in its
+   * next transaction, so the view is reused only for the very same connection.
+   */
+  private final Map<SharedSessionContractImplementor, Joined> views = new WeakHashMap<>();
   private final AtomicBoolean warned = new AtomicBoolean();
 
-  @SuppressWarnings("unchecked")
+  /** A view of the cache on one connection (or the cache itself, when that connection cannot be joined). */
+  private record Joined(Connection connection, Cache<Object, Object> view) {
+  }
+
   /**
    * @param region the region's storage: its updates are what a test may intercept, and they stay the ones used
    */
+  @SuppressWarnings("unchecked")
   public TransactionalStorage(RegionStorage region, RegionFactory regionFactory) {
     super(region.getUnderlyingCache());
     this.region = region;
@@ -90,9 +98,9 @@ public final class TransactionalStorage extends RegionStorage {
     }
     Connection connection = session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection();
     synchronized (views) {
-      Cache<Object, Object> view = views.get(connection);
-      if (view != null) {
-        return view;
+      Joined joined = views.get(session);
+      if (joined != null && joined.connection() == connection) {
+        return joined.view();
       }
     }
     Cache<Object, Object> view;
@@ -106,7 +114,7 @@ public final class TransactionalStorage extends RegionStorage {
       view = getUnderlyingCache();
     }
     synchronized (views) {
-      views.put(connection, view);
+      views.put(session, new Joined(connection, view));
     }
     return view;
   }
