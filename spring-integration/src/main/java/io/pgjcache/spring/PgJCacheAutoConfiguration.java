@@ -128,10 +128,9 @@ public class PgJCacheAutoConfiguration {
           properties.isCreateMissingCaches(), defaultCacheConfiguration.getIfAvailable());
       boolean transactional = beanFactory.getBeanNamesForType(PlatformTransactionManager.class).length > 0;
       TransactionMode mode = transactionMode(properties, transactional);
+      cacheManager.setTransactionAware(mode != TransactionMode.IMMEDIATE);
       if (mode == TransactionMode.JOIN) {
         cacheManager.joinTransactionsOn(dataSource);
-      } else {
-        cacheManager.setTransactionAware(mode == TransactionMode.DEFER);
       }
       LOG.debug("pgjcache: Spring cache manager over {}, in transactions: {}", pgjcacheCacheManager.getURI(), mode);
       // Last, as Boot does, so that the application's CacheManagerCustomizers have the final word.

@@ -43,7 +43,8 @@ public class PgJCacheCacheManager extends JCacheCacheManager {
 
   /**
    * Makes cache changes made inside a Spring-managed transaction on {@code dataSource} (the one the caches live on)
-   * run in that transaction; set before the caches are first used, instead of {@code setTransactionAware}.
+   * run in that transaction, while the manager is transaction-aware (instead of waiting for the commit); set
+   * before the caches are first used. {@code setTransactionAware(false)} still turns all transaction handling off.
    */
   public void joinTransactionsOn(DataSource dataSource) {
     this.joinedDataSource = dataSource;
@@ -51,7 +52,7 @@ public class PgJCacheCacheManager extends JCacheCacheManager {
 
   @Override
   protected Cache decorateCache(Cache cache) {
-    if (joinedDataSource != null && cache instanceof JCacheCache jcache) {
+    if (joinedDataSource != null && isTransactionAware() && cache instanceof JCacheCache jcache) {
       return new TransactionJoiningCache(jcache, joinedDataSource);
     }
     return super.decorateCache(cache);
