@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.cache.Cache;
 import org.springframework.cache.jcache.JCacheCache;
+import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -18,11 +19,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * a transaction, puts and evictions run on its connection ({@link PgCache#inTransaction}) and commit or roll back
  * with it; outside one, everything goes to the cache as usual.
  *
+ * <p>It is a {@link TransactionAwareCacheDecorator} only so that what looks through such decorators (Boot's cache
+ * metrics) finds the cache behind it; every operation is its own.
+ *
  * <p>Reads in a transaction go to the cache as usual (near copy first) until the transaction changes this cache;
  * from then on they run on the transaction's connection too, so that they see its own changes. The view of the
  * cache in a transaction is kept as a resource of that transaction and dropped when it completes.
  */
-final class TransactionJoiningCache implements Cache {
+final class TransactionJoiningCache extends TransactionAwareCacheDecorator {
   private final JCacheCache target;
   private final PgCache<Object, Object> cache;
   private final DataSource dataSource;
@@ -39,7 +43,8 @@ final class TransactionJoiningCache implements Cache {
 
   @SuppressWarnings("unchecked")
   TransactionJoiningCache(JCacheCache target, DataSource dataSource) {
-    this.target = Objects.requireNonNull(target, "target");
+    super(target);
+    this.target = target;
     this.cache = target.getNativeCache().unwrap(PgCache.class);
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
   }

@@ -68,6 +68,13 @@ public final class TransactionalStorage extends RegionStorage {
     return held instanceof Tombstone ? null : held;
   }
 
+  /** A tombstone is no entry. */
+  @Override
+  public boolean contains(Object key) {
+    Object held = getUnderlyingCache().get(key);
+    return held != null && !(held instanceof Tombstone);
+  }
+
   @Override
   public void putIntoCache(Object key, Object value, SharedSessionContractImplementor session) {
     inTransactionOf(session).put(key, value);
