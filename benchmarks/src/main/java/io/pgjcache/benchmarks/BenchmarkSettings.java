@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param window       timed window of each round ({@code bench.duration}, seconds)
  * @param rounds       timed windows per contender, operation and thread count ({@code bench.rounds})
  * @param threads      thread counts to measure ({@code bench.threads}, comma-separated)
- * @param workloads    operations to measure ({@code bench.workloads}: {@code get,put,mixed})
+ * @param workloads    operations to measure ({@code bench.workloads}: {@code get,put,mixed,getall,putall})
+ * @param batch        keys per {@code getAll}/{@code putAll} call ({@code bench.batch})
  * @param keys         number of distinct keys, all prepopulated ({@code bench.keys})
  * @param zipfExponent skew of the key distribution ({@code bench.zipf})
  * @param valueLength  characters of each value string ({@code bench.value-length})
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * @param quick        whether the short defaults were used ({@code bench.quick})
  */
 public record BenchmarkSettings(Duration warmup, Duration window, int rounds, List<Integer> threads,
-    List<Workload> workloads, int keys, double zipfExponent, int valueLength, int poolSize, String schema,
+    List<Workload> workloads, int batch, int keys, double zipfExponent, int valueLength, int poolSize, String schema,
     boolean quick) {
 
   private static final Pattern SIMPLE_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -40,10 +41,17 @@ public record BenchmarkSettings(Duration warmup, Duration window, int rounds, Li
     }
     requirePositive("bench.rounds", rounds);
     requirePositive("bench.keys", keys);
+    requirePositive("bench.batch", batch);
+    // A batch holds distinct keys drawn from the Zipf distribution: near the key count, the cold tail would take
+    // a very long time to draw.
+    if (batch > keys / 10 && workloads.stream().anyMatch(Workload::batched)) {
+      throw new IllegalArgumentException("bench.batch (" + batch + ") must be at most a tenth of bench.keys ("
+          + keys + ")");
+    }
     requirePositive("bench.value-length", valueLength);
     requirePositive("bench.pool-size", poolSize);
     if (workloads.isEmpty()) {
-      throw new IllegalArgumentException("bench.workloads must name at least one of get, put, mixed");
+      throw new IllegalArgumentException("bench.workloads must name at least one of get, put, mixed, getall, putall");
     }
     if (window.isZero() || window.isNegative() || warmup.isNegative()) {
       throw new IllegalArgumentException("bench.duration must be > 0 and bench.warmup >= 0");
@@ -68,11 +76,12 @@ public record BenchmarkSettings(Duration warmup, Duration window, int rounds, Li
     List<Integer> threads = parseThreads(orDefault(given.apply("bench.threads"), "1,4,16"));
     String poolSize = given.apply("bench.pool-size");
     return new BenchmarkSettings(
-        seconds("bench.warmup", orDefault(given.apply("bench.warmup"), quick ? "1" : "3")),
-        seconds("bench.duration", orDefault(given.apply("bench.duration"), quick ? "2" : "5")),
+        seconds("bench.warmup", orDefault(given.apply("bench.warmup"), quick ? "0.5" : "1")),
+        seconds("bench.duration", orDefault(given.apply("bench.duration"), quick ? "1" : "3")),
         integer("bench.rounds", orDefault(given.apply("bench.rounds"), quick ? "1" : "3")),
         threads,
-        parseWorkloads(orDefault(given.apply("bench.workloads"), "get,put,mixed")),
+        parseWorkloads(orDefault(given.apply("bench.workloads"), "get,put,mixed,getall,putall")),
+        integer("bench.batch", orDefault(given.apply("bench.batch"), "100")),
         integer("bench.keys", orDefault(given.apply("bench.keys"), "10000")),
         number("bench.zipf", orDefault(given.apply("bench.zipf"), "0.99")),
         integer("bench.value-length", orDefault(given.apply("bench.value-length"), "100")),

@@ -21,16 +21,17 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.sql.DataSource;
 
 /**
- * End-to-end throughput of pgjcache next to hand-written JDBC on the same database, in the same run: get,
- * put and a 90/10 get/put mix at 1, 4 and 16 threads, keys drawn from a Zipf distribution over a
- * prepopulated key set. It prints a Markdown table (median ops/s of the rounds and the ratio
- * pgjcache / raw JDBC) followed by the versions and the hardware, ready for the README.
+ * End-to-end throughput of pgjcache next to hand-written JDBC on the same database, in the same run: get, put, a
+ * 90/10 get/put mix, {@code getAll} and {@code putAll} of 100 keys, at 1, 4 and 16 threads, keys drawn from a Zipf
+ * distribution over a prepopulated key set. pgjcache runs with its near cache off, so every call reaches
+ * PostgreSQL. It prints a Markdown table (median throughput of the rounds, the ratio pgjcache / plain table and
+ * the targets) followed by the versions and the hardware, ready for the README.
  *
  * <p>Run it from the repository root; it builds the provider in the same reactor, so nothing needs to be
  * installed first:
  * <pre>
- * mvn -q -Pbench -pl benchmarks -am package -DskipTests                      # full run, about 7 minutes
- * mvn -q -Pbench -pl benchmarks -am package -DskipTests -Dbench.quick=true   # smoke run, under a minute
+ * mvn -q -Pbench -pl benchmarks -am package -DskipTests                      # full run, about 10 minutes
+ * mvn -q -Pbench -pl benchmarks -am package -DskipTests -Dbench.quick=true   # smoke run, about 2 minutes
  * </pre>
  * The {@code bench} profile exists only in the benchmarks module, where it runs this class in a JVM of its own
  * during {@code package}; without the profile no build runs it. It uses the embedded PostgreSQL unless the
@@ -40,28 +41,33 @@ import javax.sql.DataSource;
  *
  * <p>Settings (system properties, given as {@code -D} on the Maven command line): {@code bench.quick},
  * {@code bench.warmup} and {@code bench.duration} (seconds), {@code bench.rounds}, {@code bench.threads}
- * (e.g. {@code 1,4,16}), {@code bench.workloads} ({@code get,put,mixed}), {@code bench.keys},
- * {@code bench.zipf}, {@code bench.value-length}, {@code bench.pool-size}, {@code bench.schema}; see
- * {@link BenchmarkSettings}. {@code bench.jvm.heap} (default {@code 1g}) sizes the benchmark's JVM.
+ * (e.g. {@code 1,4,16}), {@code bench.workloads} ({@code get,put,mixed,getall,putall}), {@code bench.batch},
+ * {@code bench.keys}, {@code bench.zipf}, {@code bench.value-length}, {@code bench.pool-size},
+ * {@code bench.schema}; see {@link BenchmarkSettings}. {@code bench.jvm.heap} (default {@code 1g}) sizes the
+ * benchmark's JVM.
  *
- * <p><b>Fairness.</b>
+ * <p><b>Contenders.</b>
  * <ul>
- *   <li>Same database, same run, same key and operation sequence (fixed seeds per worker). Within each round
- *       the two contenders alternate which goes first, so drift in a shared machine hits both alike.</li>
- *   <li>The raw JDBC table is an UNLOGGED copy of pgjcache's cache table ({@code LIKE ... INCLUDING ALL}
- *       plus its storage options), so rows, primary key and indexes are the same; see
- *       {@link RawJdbcContender} for how it encodes keys (UTF-8 bytes as the bytea primary key) and values
- *       (UTF-8 bytes).</li>
- *   <li>Both go through a HikariCP pool of the same size with the same driver settings (copied from
- *       pgjcache's pool). The size is the largest thread count ({@code bench.pool-size} overrides it), so at
- *       16 threads neither side waits for a connection; pgjcache's own default of 8 would.</li>
- *   <li>pgjcache runs with its defaults otherwise: a {@code MutableConfiguration<String, String>}, eternal
- *       entries, statistics off, the default codec.</li>
+ *   <li><i>plain table</i>, the reference: raw JDBC on the table a user would write by hand
+ *       ({@link PlainTable}: {@code (k bytea PRIMARY KEY, v bytea, expires_at bigint)}, UNLOGGED, no triggers);
+ *       a batch is one {@code = ANY(?)} select or one {@code unnest} upsert.</li>
+ *   <li><i>pgjcache</i>: the JCache API with the cache's defaults ({@code MutableConfiguration<String, String>},
+ *       eternal entries, statistics off, the default codec), near cache off.</li>
+ *   <li><i>cache table + triggers</i>, a breakdown: the same raw statements on a copy of pgjcache's cache table
+ *       with its notify triggers ({@link CacheTableCopy}), which shows what the table layout and the triggers
+ *       cost before anything of the provider's client side.</li>
  * </ul>
+ *
+ * <p><b>Fairness.</b> Same database, same run, same key and operation sequence (fixed seeds per worker); within
+ * each round the contenders take turns going first, so drift in a shared machine hits them alike. Each goes
+ * through a HikariCP pool of the same size with the same driver settings (copied from pgjcache's pool); the size
+ * is the largest thread count ({@code bench.pool-size} overrides it), so at 16 threads no side waits for a
+ * connection. Batches hold distinct keys in sorted order for every contender.
  */
 public final class LoadDriver {
   private static final String CACHE_NAME = "bench";
-  private static final String RAW_TABLE = "raw_jdbc";
+  private static final String PLAIN_TABLE = "plain_table";
+  private static final String COPY_TABLE = "cache_table_copy";
   private static final long DATA_SEED = 42;
 
   private final BenchmarkSettings settings;
@@ -96,16 +102,26 @@ public final class LoadDriver {
       Cache<String, String> cache = manager.createCache(CACHE_NAME,
           new MutableConfiguration<String, String>().setTypes(String.class, String.class));
       PgjcacheContender pgjcache = new PgjcacheContender(cache);
-      String rawTable = quote(settings.schema()) + "." + quote(RAW_TABLE);
-      try (RawJdbcContender jdbc = RawJdbcContender.create(sameConnectionSettings(manager.getDataSource()),
-          settings.poolSize(), rawTable, pgjcache.tableName())) {
+      String plainTable = quote(settings.schema()) + "." + quote(PLAIN_TABLE);
+      String copyTable = quote(settings.schema()) + "." + quote(COPY_TABLE);
+      try (RawJdbcContender plain = new RawJdbcContender("plain table", sameConnectionSettings(manager.getDataSource()),
+              settings.poolSize(), PlainTable.statements(plainTable));
+          RawJdbcContender copy = new RawJdbcContender("cache table + triggers",
+              sameConnectionSettings(manager.getDataSource()), settings.poolSize(),
+              CacheTableCopy.statements(copyTable))) {
         try {
-          requireUnlogged(jdbc.pool(), pgjcache.tableName(), rawTable);
-          Environment environment = Environment.describe(jdbc.pool(), System.getenv("PGJCACHE_JDBC_URL") == null);
-          Results results = measure(List.of(pgjcache, jdbc));
-          return new MarkdownReport(pgjcache.name(), jdbc.name()).render(environment, settings, results);
+          try (Connection c = plain.pool().getConnection(); Statement s = c.createStatement()) {
+            PlainTable.create(s, plainTable);
+            CacheTableCopy.create(c, pgjcache.tableName(), copyTable, true);
+          } catch (SQLException e) {
+            throw new IllegalStateException("Could not create the raw JDBC tables: " + e.getMessage(), e);
+          }
+          requireUnlogged(plain.pool(), pgjcache.tableName(), plainTable, copyTable);
+          Environment environment = Environment.describe(plain.pool(), System.getenv("PGJCACHE_JDBC_URL") == null);
+          Results results = measure(List.of(pgjcache, plain, copy));
+          return new MarkdownReport(pgjcache.name(), plain.name(), copy.name()).render(environment, settings, results);
         } finally {
-          execute(jdbc.pool(), "DROP TABLE IF EXISTS " + rawTable);
+          execute(plain.pool(), "DROP TABLE IF EXISTS " + plainTable + ", " + copyTable);
         }
       } finally {
         manager.destroyCache(CACHE_NAME);
@@ -117,16 +133,17 @@ public final class LoadDriver {
 
   private Results measure(List<Contender> contenders) throws InterruptedException {
     Dataset dataset = new Dataset(settings.keys(), settings.valueLength(), DATA_SEED);
-    LoadRunner runner = new LoadRunner(new ZipfSampler(settings.keys(), settings.zipfExponent()), dataset);
+    LoadRunner runner = new LoadRunner(new ZipfSampler(settings.keys(), settings.zipfExponent()), dataset,
+        settings.batch());
     for (Contender contender : contenders) {
       long start = System.nanoTime();
       contender.load(dataset.initialEntries());
       progress.printf(Locale.ROOT, "Loaded %d entries into %s in %.1f s%n", dataset.keyCount(), contender.name(),
           (System.nanoTime() - start) / 1e9);
     }
-    long perMeasurement = settings.warmup().plus(settings.window()).toSeconds();
-    long total = perMeasurement * settings.rounds() * contenders.size() * settings.threads().size()
-        * settings.workloads().size() + settings.warmup().toSeconds() * contenders.size();
+    long perMeasurement = settings.warmup().plus(settings.window()).toMillis();
+    long total = (perMeasurement * settings.rounds() * contenders.size() * settings.threads().size()
+        * settings.workloads().size() + settings.warmup().toMillis() * contenders.size()) / 1000;
     progress.printf(Locale.ROOT, "Measuring for about %d min %d s%n", total / 60, total % 60);
     if (!settings.warmup().isZero()) {
       // Once per contender, before anything counts: otherwise the first measurement of the run would also
@@ -142,13 +159,14 @@ public final class LoadDriver {
       for (int threads : settings.threads()) {
         for (int round = 0; round < settings.rounds(); round++) {
           StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s %2d %-7s round %d/%d:",
-              workload.label(), threads, threads == 1 ? "thread," : "threads,", round + 1, settings.rounds()));
+              workload.label(settings.batch()), threads, threads == 1 ? "thread," : "threads,", round + 1,
+              settings.rounds()));
           for (int i = 0; i < contenders.size(); i++) {
             // Alternate who goes first, so that slow drift on a shared machine does not favour one side.
             Contender contender = contenders.get((i + round) % contenders.size());
             double opsPerSecond = runner.measure(contender, workload, threads, settings.warmup(), settings.window());
             results.add(workload, threads, contender.name(), opsPerSecond);
-            line.append(String.format(Locale.ROOT, "  %s %,.0f ops/s", contender.name(), opsPerSecond));
+            line.append(String.format(Locale.ROOT, "  %s %,.0f/s", contender.name(), opsPerSecond));
           }
           progress.println(line);
         }

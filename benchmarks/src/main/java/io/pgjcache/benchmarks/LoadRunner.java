@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Runs one measurement: {@code threads} workers call a contender in a closed loop (each starts its next
  * operation when the previous one returns) for a warm-up, then for a timed window; the result is the
- * operations completed in the window divided by its length.
+ * operations completed in the window divided by its length; for {@code getAll}/{@code putAll}, the entries.
  *
  * <p>Worker {@code i} always uses the same seed, so both contenders see the same sequence of keys and
  * operations. Every key was prepopulated and nothing expires, so a get that finds nothing means the contender
@@ -23,17 +27,20 @@ final class LoadRunner {
 
   private final ZipfSampler keys;
   private final Dataset dataset;
+  private final int batch;
 
-  LoadRunner(ZipfSampler keys, Dataset dataset) {
+  /** @param batch distinct keys per {@code getAll} or {@code putAll} call */
+  LoadRunner(ZipfSampler keys, Dataset dataset, int batch) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.dataset = Objects.requireNonNull(dataset, "dataset");
+    this.batch = batch;
     if (keys.size() != dataset.keyCount()) {
       throw new IllegalArgumentException("The sampler draws " + keys.size() + " ranks for "
           + dataset.keyCount() + " keys");
     }
   }
 
-  /** Operations per second of {@code contender} under {@code workload} in the timed window. */
+  /** Operations (or entries) per second of {@code contender} under {@code workload} in the timed window. */
   double measure(Contender contender, Workload workload, int threads, Duration warmup, Duration window)
       throws InterruptedException {
     Run run = new Run(contender, workload);
@@ -79,20 +86,55 @@ final class LoadRunner {
     void loop(SplittableRandom random) {
       try {
         while (!stop) {
-          String key = dataset.key(keys.next(random));
-          if (workload.nextIsGet(random)) {
-            if (contender.get(key) == null) {
-              throw new IllegalStateException(contender.name() + " found no value for the prepopulated key "
-                  + key);
-            }
-          } else {
-            contender.put(key, dataset.value(random.nextInt()));
+          switch (workload) {
+            case GET_ALL -> getAll(random);
+            case PUT_ALL -> putAll(random);
+            default -> single(random);
           }
-          operations.increment();
         }
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
         stop = true;
+      }
+    }
+
+    private void single(SplittableRandom random) {
+      String key = dataset.key(keys.next(random));
+      if (workload.nextIsGet(random)) {
+        requireFound(contender.get(key) != null, key);
+      } else {
+        contender.put(key, dataset.value(random.nextInt()));
+      }
+      operations.increment();
+    }
+
+    private void getAll(SplittableRandom random) {
+      SortedSet<String> chosen = distinctKeys(random);
+      requireFound(contender.getAll(chosen).size() == chosen.size(), chosen.first() + ".." + chosen.last());
+      operations.add(chosen.size());
+    }
+
+    private void putAll(SplittableRandom random) {
+      SortedMap<String, String> entries = new TreeMap<>();
+      for (String key : distinctKeys(random)) {
+        entries.put(key, dataset.value(random.nextInt()));
+      }
+      contender.putAll(entries);
+      operations.add(entries.size());
+    }
+
+    /** {@code batch} distinct keys from the Zipf distribution, sorted (see {@link Contender#getAll}). */
+    private SortedSet<String> distinctKeys(SplittableRandom random) {
+      SortedSet<String> chosen = new TreeSet<>();
+      while (chosen.size() < batch) {
+        chosen.add(dataset.key(keys.next(random)));
+      }
+      return chosen;
+    }
+
+    private void requireFound(boolean found, String keys) {
+      if (!found) {
+        throw new IllegalStateException(contender.name() + " found no value for a prepopulated key among " + keys);
       }
     }
 
@@ -108,7 +150,7 @@ final class LoadRunner {
     void throwIfFailed() {
       Throwable t = failure.get();
       if (t != null) {
-        throw new IllegalStateException(contender.name() + " failed under " + workload.label() + ": " + t, t);
+        throw new IllegalStateException(contender.name() + " failed under " + workload.label(batch) + ": " + t, t);
       }
     }
   }

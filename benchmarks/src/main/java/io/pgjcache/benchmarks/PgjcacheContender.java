@@ -1,15 +1,14 @@
 package io.pgjcache.benchmarks;
 
 import io.pgjcache.PgCache;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import javax.cache.Cache;
 
 /** pgjcache as an application uses it: the JCache {@link Cache} API, with the cache's default configuration. */
 final class PgjcacheContender implements Contender {
-  private static final int LOAD_BATCH = 500;
-
   private final Cache<String, String> cache;
 
   PgjcacheContender(Cache<String, String> cache) {
@@ -37,18 +36,13 @@ final class PgjcacheContender implements Contender {
   }
 
   @Override
-  public void load(Map<String, String> entries) {
-    Map<String, String> batch = new LinkedHashMap<>();
-    for (Map.Entry<String, String> entry : entries.entrySet()) {
-      batch.put(entry.getKey(), entry.getValue());
-      if (batch.size() == LOAD_BATCH) {
-        cache.putAll(batch);
-        batch.clear();
-      }
-    }
-    if (!batch.isEmpty()) {
-      cache.putAll(batch);
-    }
+  public Map<String, String> getAll(SortedSet<String> keys) {
+    return cache.getAll(keys);
+  }
+
+  @Override
+  public void putAll(SortedMap<String, String> entries) {
+    cache.putAll(entries);
   }
 
   @Override

@@ -3,68 +3,38 @@ package io.pgjcache.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SortedSet;
 
 /**
- * The baseline: what an application would write by hand for the same job, on a table equal to a pgjcache
- * cache table, through a HikariCP pool of its own.
- *
- * <p>The table is created {@code LIKE} pgjcache's (same columns, types, primary key, indexes and storage
- * options, also UNLOGGED) and carries the same invalidation triggers, so both sides pay for the same row
- * and index layout and the same NOTIFY per write. The application encodes as a
- * reasonable one would: the key's UTF-8 bytes are the primary key (no digest; keys here are short), the
- * value's UTF-8 bytes are the value (no type tag), {@code expires_at} stays NULL, and {@code version} is
- * bumped in place (no sequence). A get is one {@code SELECT} by primary key and a put one
- * {@code INSERT ... ON CONFLICT DO UPDATE}, each a prepared statement on a pooled auto-commit connection,
- * the way pgjcache runs its own.
+ * What an application would write by hand for the same job: prepared statements ({@link RawStatements}) on a
+ * pooled auto-commit connection of a HikariCP pool of its own, one statement per call, a batch being one statement
+ * too. Keys and values are stored as their UTF-8 bytes (no type tag, no digest: keys here are short).
  */
 final class RawJdbcContender implements Contender {
-  private static final int LOAD_BATCH = 500;
-
+  private final String name;
   private final HikariDataSource pool;
-  private final String selectSql;
-  private final String upsertSql;
-
-  private RawJdbcContender(HikariDataSource pool, String table) {
-    this.pool = Objects.requireNonNull(pool, "pool");
-    this.selectSql = "SELECT value_bytes FROM " + table + " WHERE key_digest = ?";
-    this.upsertSql = "INSERT INTO " + table + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)"
-        + " VALUES (?, ?, ?, NULL, 0)"
-        + " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes, version = e.version + 1";
-  }
+  private final RawStatements sql;
 
   /**
-   * Opens the pool and (re)creates {@code table} as an UNLOGGED copy of {@code templateTable}'s definition.
-   *
-   * @param poolConfig connection settings (URL, credentials, driver properties); the pool size is set here
-   * @param table         quoted, schema-qualified name of the table to create
-   * @param templateTable quoted, schema-qualified name of pgjcache's table to copy
+   * @param poolConfig connection settings (URL, credentials, driver properties); the name and size are set here
+   * @param sql        the statements on a table that exists already
    */
-  static RawJdbcContender create(HikariConfig poolConfig, int poolSize, String table, String templateTable) {
-    poolConfig.setPoolName("raw-jdbc");
+  RawJdbcContender(String name, HikariConfig poolConfig, int poolSize, RawStatements sql) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.sql = Objects.requireNonNull(sql, "sql");
+    poolConfig.setPoolName("raw-jdbc-" + name.replaceAll("[^A-Za-z0-9]+", "-"));
     poolConfig.setMaximumPoolSize(poolSize);
-    HikariDataSource pool = new HikariDataSource(poolConfig);
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-      String storageOptions = storageOptions(c, templateTable);
-      s.execute("DROP TABLE IF EXISTS " + table);
-      s.execute("CREATE UNLOGGED TABLE " + table + " (LIKE " + templateTable + " INCLUDING ALL)"
-          + (storageOptions.isEmpty() ? "" : " WITH (" + storageOptions + ")"));
-      for (String trigger : triggersFor(c, templateTable, table)) {
-        s.execute(trigger);
-      }
-    } catch (SQLException | RuntimeException e) {
-      pool.close();
-      throw new IllegalStateException("Could not create the raw JDBC table " + table + ": " + e.getMessage(), e);
-    }
-    return new RawJdbcContender(pool, table);
+    this.pool = new HikariDataSource(poolConfig);
   }
 
   /** The pool, for setup and clean-up statements of the driver. */
@@ -74,46 +44,64 @@ final class RawJdbcContender implements Contender {
 
   @Override
   public String name() {
-    return "raw JDBC";
+    return name;
   }
 
   @Override
   public String get(String key) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(selectSql)) {
-      ps.setBytes(1, key.getBytes(StandardCharsets.UTF_8));
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.get())) {
+      ps.setBytes(1, utf8(key));
+      ps.setLong(2, System.currentTimeMillis());
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new String(rs.getBytes(1), StandardCharsets.UTF_8) : null;
+        return rs.next() ? text(rs.getBytes(1)) : null;
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("raw JDBC get failed: " + e.getMessage(), e);
+      throw failed("get", e);
     }
   }
 
   @Override
   public void put(String key, String value) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(upsertSql)) {
-      bind(ps, key, value);
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.put())) {
+      ps.setBytes(1, utf8(key));
+      ps.setBytes(2, utf8(value));
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new IllegalStateException("raw JDBC put failed: " + e.getMessage(), e);
+      throw failed("put", e);
     }
   }
 
   @Override
-  public void load(Map<String, String> entries) {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(upsertSql)) {
-      int pending = 0;
-      for (Map.Entry<String, String> entry : entries.entrySet()) {
-        bind(ps, entry.getKey(), entry.getValue());
-        ps.addBatch();
-        if (++pending == LOAD_BATCH) {
-          ps.executeBatch();
-          pending = 0;
+  public Map<String, String> getAll(SortedSet<String> keys) {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.getAll())) {
+      Array array = c.createArrayOf("bytea", utf8(keys));
+      ps.setArray(1, array);
+      ps.setLong(2, System.currentTimeMillis());
+      Map<String, String> found = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.put(text(rs.getBytes(1)), text(rs.getBytes(2)));
         }
       }
-      ps.executeBatch();
+      array.free();
+      return found;
     } catch (SQLException e) {
-      throw new IllegalStateException("raw JDBC load failed: " + e.getMessage(), e);
+      throw failed("getAll", e);
+    }
+  }
+
+  @Override
+  public void putAll(SortedMap<String, String> entries) {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.putAll())) {
+      Array keys = c.createArrayOf("bytea", utf8(entries.keySet()));
+      Array values = c.createArrayOf("bytea", utf8(entries.values()));
+      ps.setArray(1, keys);
+      ps.setArray(2, values);
+      ps.executeUpdate();
+      keys.free();
+      values.free();
+    } catch (SQLException e) {
+      throw failed("putAll", e);
     }
   }
 
@@ -122,48 +110,19 @@ final class RawJdbcContender implements Contender {
     pool.close();
   }
 
-  private static void bind(PreparedStatement ps, String key, String value) throws SQLException {
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-    ps.setBytes(1, keyBytes);
-    ps.setBytes(2, keyBytes);
-    ps.setBytes(3, value.getBytes(StandardCharsets.UTF_8));
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The template's storage parameters (fillfactor, autovacuum tuning) as a {@code WITH} list. */
-  /**
-   * The template's invalidation triggers, recreated on {@code table}: an equal table notifies every change
-   * as pgjcache's does, so the comparison shows what the provider adds, not what invalidation costs
-   * (measured on its own by the write-cost benchmark). The copies name cache id 0, which no cache has.
-   */
-  private static List<String> triggersFor(Connection c, String templateTable, String table)
-      throws SQLException {
-    List<String> triggers = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_triggerdef(oid) FROM pg_trigger"
-        + " WHERE tgrelid = ?::regclass AND NOT tgisinternal")) {
-      ps.setString(1, templateTable);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String definition = rs.getString(1);
-          int on = definition.indexOf(" ON ");
-          int after = definition.indexOf(' ', on + 4);
-          triggers.add(definition.substring(0, on + 4) + table + definition.substring(after)
-              .replaceFirst(", '\\d+'\\)$", ", '0')"));
-        }
-      }
-    }
-    return triggers;
+  private static byte[][] utf8(Collection<String> texts) {
+    return texts.stream().map(RawJdbcContender::utf8).toArray(byte[][]::new);
   }
 
-  private static String storageOptions(Connection c, String templateTable) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT coalesce(array_to_string(reloptions, ', '), '') FROM pg_class WHERE oid = ?::regclass")) {
-      ps.setString(1, templateTable);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("pgjcache's table " + templateTable + " was not found");
-        }
-        return rs.getString(1);
-      }
-    }
+  private static String text(byte[] utf8) {
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  private IllegalStateException failed(String operation, SQLException e) {
+    return new IllegalStateException(name + " " + operation + " failed: " + e.getMessage(), e);
   }
 }

@@ -11,17 +11,19 @@ import org.junit.jupiter.api.Test;
 class BenchmarkSettingsTest {
 
   @Test
-  void defaults_measureGetPutAndMix_at1_4_16Threads_withPoolOfTheLargestCount() {
+  void defaults_measureEveryWorkload_at1_4_16Threads_withPoolOfTheLargestCount() {
     BenchmarkSettings settings = BenchmarkSettings.from(name -> null);
 
     assertThat(settings.threads()).containsExactly(1, 4, 16);
-    assertThat(settings.workloads()).containsExactly(Workload.GET, Workload.PUT, Workload.MIXED);
+    assertThat(settings.workloads()).containsExactly(Workload.GET, Workload.PUT, Workload.MIXED, Workload.GET_ALL,
+        Workload.PUT_ALL);
+    assertThat(settings.batch()).isEqualTo(100);
     assertThat(settings.poolSize()).isEqualTo(16);
     assertThat(settings.keys()).isEqualTo(10_000);
     assertThat(settings.zipfExponent()).isEqualTo(0.99);
     assertThat(settings.valueLength()).isEqualTo(100);
-    assertThat(settings.warmup()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(settings.window()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings.warmup()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(settings.window()).isEqualTo(Duration.ofSeconds(3));
     assertThat(settings.rounds()).isEqualTo(3);
     assertThat(settings.quick()).isFalse();
   }
@@ -31,8 +33,8 @@ class BenchmarkSettingsTest {
     BenchmarkSettings settings = BenchmarkSettings.from(Map.of("bench.quick", "true", "bench.rounds", "2")::get);
 
     assertThat(settings.quick()).isTrue();
-    assertThat(settings.warmup()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(settings.window()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(settings.warmup()).isEqualTo(Duration.ofMillis(500));
+    assertThat(settings.window()).isEqualTo(Duration.ofSeconds(1));
     assertThat(settings.rounds()).isEqualTo(2);
   }
 
@@ -71,5 +73,7 @@ class BenchmarkSettingsTest {
         .hasMessageContaining("bench.duration");
     assertThatThrownBy(() -> BenchmarkSettings.from(Map.of("bench.schema", "x; drop table y")::get))
         .hasMessageContaining("bench.schema");
+    assertThatThrownBy(() -> BenchmarkSettings.from(Map.of("bench.batch", "1001")::get))
+        .hasMessageContaining("bench.batch").hasMessageContaining("10000");
   }
 }

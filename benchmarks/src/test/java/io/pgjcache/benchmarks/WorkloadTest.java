@@ -18,7 +18,7 @@ class WorkloadTest {
       }
     }
     assertThat(gets / 100_000.0).isCloseTo(0.90, within(0.005));
-    assertThat(Workload.MIXED.label()).isEqualTo("90/10 get/put");
+    assertThat(Workload.MIXED.label(100)).isEqualTo("90/10 get/put");
   }
 
   @Test
@@ -28,5 +28,13 @@ class WorkloadTest {
       assertThat(Workload.GET.nextIsGet(random)).isTrue();
       assertThat(Workload.PUT.nextIsGet(random)).isFalse();
     }
+  }
+
+  @Test
+  void batchedWorkloads_nameTheirBatchSize() {
+    assertThat(Workload.GET_ALL.label(100)).isEqualTo("getAll(100)");
+    assertThat(Workload.PUT_ALL.label(25)).isEqualTo("putAll(25)");
+    assertThat(Workload.PUT_ALL.batched()).isTrue();
+    assertThat(Workload.PUT.batched()).isFalse();
   }
 }

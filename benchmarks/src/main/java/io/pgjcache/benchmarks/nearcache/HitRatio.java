@@ -5,17 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheConfiguration;
 import io.pgjcache.PgCacheManager;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
 
 /**
  * Measurement 5, how often a near cache spares PostgreSQL a read: one seeded Zipf trace of gets over
@@ -26,12 +22,8 @@ import javax.sql.DataSource;
  *
  * <p>pgjcache is measured as a user sees it: a second manager fills the cache's table first, then a node with
  * its near cache on ({@code pgjcache.near-cache.max-entries}) and a pool of one connection replays the trace
- * through {@code Cache.get}. Its misses are what PostgreSQL says it read: {@code idx_scan + seq_scan} of the
- * cache's table in {@code pg_stat_user_tables}, before and after the counted gets. PostgreSQL publishes a
- * backend's table statistics asynchronously (at most once a second, or when it has been idle for a while), so
- * before each reading the node's only pooled connection calls {@code pg_stat_force_next_flush()}
- * (PostgreSQL 15 or newer), which makes that backend publish them before it answers; the reading then runs in a
- * transaction of its own, so it sees them. Caffeine and the LRU count their own misses.
+ * through {@code Cache.get}. Its misses are what PostgreSQL says it read ({@link TableReads}) before and after the
+ * counted gets. Caffeine and the LRU count their own misses.
  *
  * <p>From the repository root (builds the provider in the same reactor; nothing is installed):
  * <pre>
@@ -148,9 +140,9 @@ final class HitRatio {
         return true;
       };
       replay(trace, 0, WARM_UP, get);
-      long before = tableReads(reader.getDataSource(), filler.getDataSource(), table);
+      long before = TableReads.count(reader.getDataSource(), filler.getDataSource(), table);
       replay(trace, WARM_UP, trace.length, get);
-      long after = tableReads(reader.getDataSource(), filler.getDataSource(), table);
+      long after = TableReads.count(reader.getDataSource(), filler.getDataSource(), table);
       return after - before;
     }
   }
@@ -165,29 +157,6 @@ final class HitRatio {
       }
     }
     cache.putAll(batch);
-  }
-
-  /**
-   * {@code idx_scan + seq_scan} of the table, once the reader's backend has published its statistics: the
-   * reader's pool holds one connection, which asks for its statistics to be flushed before it answers; the
-   * reading comes from another connection, in a transaction (and so a statistics snapshot) of its own.
-   */
-  private static long tableReads(DataSource reader, DataSource observer, String table) throws SQLException {
-    try (Connection c = reader.getConnection(); Statement s = c.createStatement()) {
-      if (c.getMetaData().getDatabaseMajorVersion() < 15) {
-        throw new IllegalStateException("counting table reads needs pg_stat_force_next_flush(): PostgreSQL 15 or "
-            + "newer, not " + c.getMetaData().getDatabaseProductVersion());
-      }
-      s.execute("SELECT pg_stat_force_next_flush()");
-    }
-    try (Connection c = observer.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT coalesce(idx_scan, 0) + coalesce(seq_scan, 0) FROM pg_stat_user_tables"
-            + " WHERE relid = '" + table.replace("'", "''") + "'::regclass")) {
-      if (!rs.next()) {
-        throw new IllegalStateException("no statistics for " + table);
-      }
-      return rs.getLong(1);
-    }
   }
 
   static String key(int index) {

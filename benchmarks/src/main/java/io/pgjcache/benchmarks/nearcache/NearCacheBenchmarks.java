@@ -11,6 +11,8 @@ import java.util.Properties;
  * mvn -q -Pnearcache -Dnearcache=write-cost -pl benchmarks -am package -DskipTests    # {@link WriteCost}
  * mvn -q -Pnearcache -Dnearcache=trigger-cost -pl benchmarks -am package -DskipTests  # {@link TriggerCost}
  * mvn -q -Pnearcache -Dnearcache=hit-ratio -pl benchmarks -am package -DskipTests     # {@link HitRatio}
+ * mvn -q -Pnearcache -Dnearcache=scaling -pl benchmarks -am package -DskipTests       # {@link ListenerScaling}
+ * mvn -q -Pnearcache -Dnearcache=bulk-invalidation -pl benchmarks -am package -DskipTests  # {@link BulkInvalidation}
  * </pre>
  * {@code -Dnearcache.rounds=N} repeats each measurement N times (default 2) and reports medians;
  * {@code -Dnearcache.quick=true} makes a smoke run of a few seconds per measurement, whose numbers mean nothing.
@@ -29,8 +31,10 @@ public final class NearCacheBenchmarks {
       case "write-cost" -> WriteCost.run();
       case "trigger-cost" -> TriggerCost.run();
       case "hit-ratio" -> HitRatio.run();
+      case "scaling" -> ListenerScaling.run();
+      case "bulk-invalidation" -> BulkInvalidation.run();
       default -> throw new IllegalArgumentException("unknown measurement '" + which
-          + "'; choose hits, invalidation, write-cost, trigger-cost or hit-ratio");
+          + "'; choose hits, invalidation, write-cost, trigger-cost, hit-ratio, scaling or bulk-invalidation");
     };
     String environment;
     try (Nodes nodes = new Nodes()) {

@@ -16,11 +16,28 @@ import javax.sql.DataSource;
 /**
  * pgjcache managers that act as nodes of one cluster: each has its own URI, pool and LISTEN connection, all
  * share one database and one schema of their own, which {@link #close()} drops. The database is the embedded
- * PostgreSQL unless {@code PGJCACHE_JDBC_URL} names another (the provider reads it itself).
+ * PostgreSQL unless {@code PGJCACHE_JDBC_URL} names another (the provider reads it itself). Nodes in other
+ * JVMs join a cluster by its schema ({@link #join}); closing those leaves the schema in place.
  */
 final class Nodes implements AutoCloseable {
-  private final String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  private final String schema;
+  private final boolean ownsSchema;
   private final List<PgCacheManager> managers = new ArrayList<>();
+
+  /** A cluster of its own, in a new schema. */
+  Nodes() {
+    this("bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10), true);
+  }
+
+  private Nodes(String schema, boolean ownsSchema) {
+    this.schema = schema;
+    this.ownsSchema = ownsSchema;
+  }
+
+  /** Nodes of the cluster that another JVM made in {@code schema}. */
+  static Nodes join(String schema) {
+    return new Nodes(schema, false);
+  }
 
   /**
    * A new node; {@code settings} are pgjcache properties on top of the cluster's schema. The sweeper is off:
@@ -38,6 +55,13 @@ final class Nodes implements AutoCloseable {
     return manager;
   }
 
+  /** Closes one node of this cluster. */
+  void close(PgCacheManager node) {
+    if (managers.remove(node)) {
+      node.close();
+    }
+  }
+
   String schema() {
     return schema;
   }
@@ -51,6 +75,10 @@ final class Nodes implements AutoCloseable {
   @Override
   public void close() {
     if (managers.isEmpty()) {
+      return;
+    }
+    if (!ownsSchema) {
+      managers.forEach(PgCacheManager::close);
       return;
     }
     DataSource dataSource = dataSource();

@@ -34,6 +34,24 @@ final class Runs {
     return rounds;
   }
 
+  /**
+   * A comma-separated list of whole numbers given as system property {@code name}; {@code defaults} when it is
+   * absent or blank (Maven forwards unset properties as empty).
+   */
+  static List<Integer> integers(String name, String defaults) {
+    String given = System.getProperty(name, "");
+    String text = given.isBlank() ? defaults : given;
+    try {
+      List<Integer> values = Arrays.stream(text.split(",")).map(String::trim).map(Integer::valueOf).toList();
+      if (values.isEmpty() || values.stream().anyMatch(v -> v < 0)) {
+        throw new IllegalArgumentException(name + " must list whole numbers >= 0, not '" + text + "'");
+      }
+      return values;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must list whole numbers >= 0, not '" + text + "'", e);
+    }
+  }
+
   /** The median; for an even count, the mean of the middle two. */
   static double median(List<Double> values) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();

@@ -1,5 +1,6 @@
 package io.pgjcache.benchmarks.nearcache;
 
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
@@ -15,6 +16,9 @@ final class WriteKeys {
   final byte[][] keyBytes = new byte[KEYS][];
   final byte[][] valueBytes = new byte[KEYS][];
   final byte[][] digests = new byte[KEYS][];
+  /** The keys and values as a hand-written application on the plain table stores them: UTF-8 bytes. */
+  final byte[][] plainKeys = new byte[KEYS][];
+  final byte[][] plainValues = new byte[KEYS][];
 
   WriteKeys() {
     SplittableRandom random = new SplittableRandom(7);
@@ -28,6 +32,8 @@ final class WriteKeys {
       keyBytes[i] = StoredForm.encode(keys[i]);
       valueBytes[i] = StoredForm.encode(values[i]);
       digests[i] = StoredForm.digest(keyBytes[i]);
+      plainKeys[i] = keys[i].getBytes(StandardCharsets.UTF_8);
+      plainValues[i] = values[i].getBytes(StandardCharsets.UTF_8);
     }
   }
 

@@ -1,0 +1,103 @@
+package io.pgjcache.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A breakdown contender's table: an UNLOGGED copy of a pgjcache cache table ({@code LIKE ... INCLUDING ALL}: same
+ * columns, primary key and indexes, plus its storage options) that may also carry the cache table's triggers,
+ * recreated on the copy as the provider defines them today (same function, same cache id). Whatever those
+ * triggers send goes to the channel the cache's nodes listen on, so a node that listens pays for a copy's
+ * writes as it pays for the cache's.
+ *
+ * <p>Rows are written the way a hand-written application would use this layout: the key's bytes are both
+ * {@code key_digest} and {@code key_bytes} (no digest), {@code expires_at} stays NULL and {@code version} counts
+ * up in place (no sequence).
+ */
+public final class CacheTableCopy {
+  private CacheTableCopy() {
+  }
+
+  /**
+   * (Re)creates {@code table} as a copy of {@code template}, with the template's triggers or without any.
+   *
+   * @param template quoted, schema-qualified name of a pgjcache cache table
+   * @param table    quoted, schema-qualified name of the copy
+   */
+  public static void create(Connection c, String template, String table, boolean withTriggers) throws SQLException {
+    String storageOptions = storageOptions(c, template);
+    List<String> triggers = withTriggers ? triggers(c, template, table) : List.of();
+    if (withTriggers && triggers.isEmpty()) {
+      throw new IllegalStateException("the cache table " + template + " has no triggers to copy");
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS " + table);
+      s.execute("CREATE UNLOGGED TABLE " + table + " (LIKE " + template + " INCLUDING ALL)"
+          + (storageOptions.isEmpty() ? "" : " WITH (" + storageOptions + ")"));
+      for (String trigger : triggers) {
+        s.execute(trigger);
+      }
+    }
+  }
+
+  /** The statements on a copy named {@code table} (quoted, schema-qualified); see the class comment. */
+  public static RawStatements statements(String table) {
+    String live = " AND (expires_at IS NULL OR expires_at > ?)";
+    String insert = "INSERT INTO " + table + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)"
+        + " SELECT k, k, v, NULL::bigint, 0 FROM ";
+    String overwrite = " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
+        + " expires_at = EXCLUDED.expires_at, version = e.version + 1";
+    return new RawStatements(
+        "SELECT value_bytes FROM " + table + " WHERE key_digest = ?" + live,
+        insert + "(VALUES (?::bytea, ?::bytea)) AS r (k, v)" + overwrite,
+        "SELECT key_digest, value_bytes FROM " + table + " WHERE key_digest = ANY (?)" + live,
+        insert + "unnest(?::bytea[], ?::bytea[]) AS u (k, v)" + overwrite);
+  }
+
+  /** The template's trigger definitions, made to name {@code table} instead. */
+  private static List<String> triggers(Connection c, String template, String table) throws SQLException {
+    String printed;
+    try (PreparedStatement ps = c.prepareStatement("SELECT ?::regclass::text")) {
+      ps.setString(1, template);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        printed = rs.getString(1);
+      }
+    }
+    List<String> triggers = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_triggerdef(oid) FROM pg_trigger"
+        + " WHERE tgrelid = ?::regclass AND NOT tgisinternal ORDER BY tgname")) {
+      ps.setString(1, template);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String definition = rs.getString(1);
+          String copied = definition.replace(" ON " + printed + " ", " ON " + table + " ");
+          if (copied.equals(definition)) {
+            throw new IllegalStateException("cannot tell where " + printed + " is named in: " + definition);
+          }
+          triggers.add(copied);
+        }
+      }
+    }
+    return triggers;
+  }
+
+  /** The template's storage parameters (fillfactor, autovacuum tuning) as a {@code WITH} list. */
+  private static String storageOptions(Connection c, String template) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT coalesce(array_to_string(reloptions, ', '), '') FROM pg_class WHERE oid = ?::regclass")) {
+      ps.setString(1, template);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("pgjcache's table " + template + " was not found");
+        }
+        return rs.getString(1);
+      }
+    }
+  }
+}
