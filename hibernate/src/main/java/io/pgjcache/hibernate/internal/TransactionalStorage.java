@@ -52,7 +52,8 @@ public final class TransactionalStorage extends RegionStorage {
   }
 
   /**
-   * @param region the region's storage: its updates are what a test may intercept, and they stay the ones used
+   * @param region the region's storage, whose atomic {@link RegionStorage#update} loads put through (a subclass of
+   *               it sees every one)
    */
   @SuppressWarnings("unchecked")
   public TransactionalStorage(RegionStorage region, RegionFactory regionFactory) {
