@@ -23,6 +23,7 @@ import io.pgjcache.internal.management.CacheStatistics;
 import io.pgjcache.internal.management.MBeans;
 import io.pgjcache.internal.processor.PgMutableEntry;
 import io.pgjcache.internal.processor.ProcessorResults;
+import io.pgjcache.management.CacheMetricsMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -196,6 +197,14 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    */
   void bind() {
     resources.engine();
+  }
+
+  /**
+   * This cache's figures on this node beyond the standard statistics (near cache, round trips, invalidations),
+   * also registered as the MBean {@code pgjcache:type=CacheMetrics,CacheManager=...,Cache=...}.
+   */
+  public CacheMetricsMXBean getMetrics() {
+    return resources.metrics();
   }
 
   /** The registry id the cache is bound to, or empty while it waits for the database. */
@@ -673,7 +682,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Deletes expired rows in bounded batches; called by the manager's sweeper. Returns rows removed. */
   @Override
   public long sweepExpired(long now, int batchSize, int maxBatches) {
-    return engine().sweep(now, batchSize, maxBatches);
+    long swept = engine().sweep(now, batchSize, maxBatches);
+    resources.metrics().swept(swept);
+    return swept;
   }
 
   /** The cache's engine; binds the cache to its table first if it was made while the database was down. */

@@ -14,12 +14,15 @@ import io.pgjcache.internal.db.DatabaseErrors;
 import io.pgjcache.internal.db.DatabaseOutage;
 import io.pgjcache.internal.expiry.ExpirySweeper;
 import io.pgjcache.internal.expiry.PortableExpiry;
+import io.pgjcache.internal.metrics.ManagerMetrics;
 import io.pgjcache.internal.notify.InvalidationListener;
 import io.pgjcache.internal.notify.ListenTarget;
 import io.pgjcache.internal.notify.ListenTargets;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.Identifiers;
 import io.pgjcache.internal.store.Registry;
+import io.pgjcache.management.CacheMetricsMXBean;
+import io.pgjcache.management.ManagerMetricsMXBean;
 import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
 import java.net.URI;
@@ -40,6 +43,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -90,6 +94,7 @@ public final class PgCacheManager implements CacheManager {
   private final ManagerSettings settings;
   private final ConnectionPools.Pool pool;
   private final Database database;
+  private final ManagerMetrics metrics;
   private final Registry registry;
   private final ExecutorService executor;
   private final ExpirySweeper sweeper;
@@ -115,7 +120,8 @@ public final class PgCacheManager implements CacheManager {
     this.managerName = threadSafeName(uri);
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " starting with " + settings);
     this.pool = ConnectionPools.open(managerName, settings, classLoader);
-    this.database = new Database(pool.dataSource());
+    this.metrics = new ManagerMetrics(uri, pool.dataSource(), pool.owned());
+    this.database = new Database(pool.dataSource(), metrics::called);
     this.registry = new Registry(database, settings.schema(), settings.connectionTimeout());
     setUpSchemaUnlessDown();
     this.executor = Executors.newCachedThreadPool(daemonThreads(managerName, "events"));
@@ -125,7 +131,7 @@ public final class PgCacheManager implements CacheManager {
     this.factory = new CacheFactory(database,
         new ManagerCodec(new DefaultCodec(settings.serialFilter()), settings.maxKeySize(), settings.maxValueSize(),
             settings.signer()), this::decodingClassLoader,
-        executor, router, this::invalidationListener, nodeId, Identifiers.eventsChannel(settings.schema()));
+        executor, router, this::invalidationListener, nodeId, Identifiers.eventsChannel(settings.schema()), metrics);
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
         () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " started on " + pool.description()
@@ -324,6 +330,24 @@ public final class PgCacheManager implements CacheManager {
     return properties;
   }
 
+  /**
+   * This manager's figures beyond the standard statistics (LISTEN connection, notification lag, pool), also
+   * registered as the MBean {@code pgjcache:type=CacheManagerMetrics,CacheManager=...}.
+   */
+  public ManagerMetricsMXBean getMetrics() {
+    return metrics;
+  }
+
+  /**
+   * Calls {@code watcher} with the figures of every cache open here now and, until the manager closes, of every
+   * cache opened later (each also registered as {@code pgjcache:type=CacheMetrics,CacheManager=...,Cache=...}):
+   * how a monitoring library binds caches that an application opens after its start.
+   */
+  public void watchCacheMetrics(Consumer<? super CacheMetricsMXBean> watcher) {
+    requireOpen();
+    metrics.watchCaches(watcher);
+  }
+
   /** The DataSource this manager's caches use, for tools that want to look at the tables. */
   public DataSource getDataSource() {
     return pool.dataSource();
@@ -352,6 +376,7 @@ public final class PgCacheManager implements CacheManager {
     if (listener != null) {
       listener.close();
     }
+    metrics.close();
     executor.shutdown();
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -550,17 +575,20 @@ public final class PgCacheManager implements CacheManager {
       } catch (IllegalArgumentException e) {
         LOG.log(Level.WARNING, "pgjcache: manager " + uri + ": near caches are off: " + e.getMessage());
         listenerUnavailable = true;
+        metrics.listenerUnavailable();
         return null;
       }
       if (target.isEmpty()) {
         LOG.log(Level.WARNING, "pgjcache: manager " + uri + ": near caches are off: the address for the LISTEN "
             + "connection is unknown; set " + Setting.LISTEN_URL.key());
         listenerUnavailable = true;
+        metrics.listenerUnavailable();
         return null;
       }
       listener = new InvalidationListener(managerName, target.get(), registry.channel(),
           Identifiers.eventsChannel(settings.schema()), settings.connectionTimeout(), router,
           daemonThreads(managerName, "listener"));
+      metrics.listenerStarted(listener);
       startedUnderLock = listener;
     }
     return listener;

@@ -86,6 +86,9 @@ public class PgJCacheProperties {
   /** The in-process copy of hot entries on each node. */
   private final NearCache nearCache = new NearCache();
 
+  /** The pgjcache health contributor of Spring Boot Actuator. */
+  private final Health health = new Health();
+
   /**
    * Settings of individual caches, by cache name: expiry-after-write and unlogged. A name with dots goes in
    * brackets: pgjcache.caches[com.example.Order].expiry-after-write.
@@ -200,6 +203,10 @@ public class PgJCacheProperties {
     return nearCache;
   }
 
+  public Health getHealth() {
+    return health;
+  }
+
   public Map<String, PerCache> getCaches() {
     return caches;
   }
@@ -301,6 +308,24 @@ public class PgJCacheProperties {
 
     public void setUrl(String url) {
       this.url = url;
+    }
+  }
+
+  /** The pgjcache health contributor. */
+  public static class Health {
+    /**
+     * Health status while the LISTEN connection is down: the caches work, but their near caches are bypassed. UP
+     * (with details saying so) keeps the application's aggregate status as Boot users expect; a custom status such
+     * as DEGRADED needs management.endpoint.health.status.order to place it.
+     */
+    private String listenerDownStatus = "UP";
+
+    public String getListenerDownStatus() {
+      return listenerDownStatus;
+    }
+
+    public void setListenerDownStatus(String listenerDownStatus) {
+      this.listenerDownStatus = listenerDownStatus;
     }
   }
 

@@ -5,6 +5,8 @@ import io.pgjcache.internal.codec.ManagerCodec;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.expiry.ExpiryRules;
+import io.pgjcache.internal.metrics.CacheMetrics;
+import io.pgjcache.internal.metrics.ManagerMetrics;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.codec.EncodedKeys;
@@ -34,15 +36,18 @@ public final class CacheFactory {
   private final Supplier<NearCache.Stream> stream;
   private final String nodeId;
   private final String eventsChannel;
+  private final ManagerMetrics metrics;
 
   /**
    * @param classLoader   resolves the classes of decoded keys and values
    * @param stream        the invalidation stream, started on first use; null when there can be none
    * @param nodeId        tells this node's published events apart from other nodes' ones
    * @param eventsChannel where entry events for other nodes are published
+   * @param metrics       where each cache's figures are kept
    */
   public CacheFactory(Database database, ManagerCodec codec, Supplier<ClassLoader> classLoader, Executor executor,
-      NotificationRouter router, Supplier<NearCache.Stream> stream, String nodeId, String eventsChannel) {
+      NotificationRouter router, Supplier<NearCache.Stream> stream, String nodeId, String eventsChannel,
+      ManagerMetrics metrics) {
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -51,6 +56,7 @@ public final class CacheFactory {
     this.stream = Objects.requireNonNull(stream, "stream");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.eventsChannel = Objects.requireNonNull(eventsChannel, "eventsChannel");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /**
@@ -74,8 +80,9 @@ public final class CacheFactory {
         configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
     IntFunction<ClusterEvents> events = stream.get() == null ? null
         : cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel);
+    CacheMetrics cacheMetrics = metrics.open(name, near);
     return new CacheResources<>(name, database, placement, quietPeriod, cacheCodec, expiry, loader, writer, near,
-        byReference, wishes.clusterEvents() ? events : null, events, executor, router);
+        byReference, wishes.clusterEvents() ? events : null, events, executor, router, cacheMetrics);
   }
 
   /**

@@ -9,6 +9,8 @@ import io.pgjcache.internal.db.JoinedTransaction;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.expiry.ExpiryRules;
+import io.pgjcache.internal.metrics.CacheMetrics;
+import io.pgjcache.internal.metrics.WriteMetrics;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
 import java.sql.Connection;
@@ -55,6 +57,7 @@ public final class CacheResources<K, V> {
   private final Executor executor;
   private final NotificationRouter router;
   private final DeferredSetUp<EntryEngine<K, V>> binding;
+  private final CacheMetrics metrics;
   /** The source of the cache's events; set once by {@link #attach}. */
   private volatile Cache<K, V> source;
   /** Guarded by this. */
@@ -65,7 +68,7 @@ public final class CacheResources<K, V> {
   CacheResources(String name, Database database, Supplier<CacheTable> placement, Duration quietPeriod,
       CacheCodec<K, V> codec, ExpiryRules expiry, EntryLoader<K, V> loader, EntryWriter<K, V> writer, NearCache near,
       boolean byReference, IntFunction<ClusterEvents> clusterEvents, IntFunction<ClusterEvents> transactionEvents,
-      Executor executor, NotificationRouter router) {
+      Executor executor, NotificationRouter router, CacheMetrics metrics) {
     this.name = Objects.requireNonNull(name, "name");
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -74,6 +77,7 @@ public final class CacheResources<K, V> {
     this.writer = Objects.requireNonNull(writer, "writer");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.router = Objects.requireNonNull(router, "router");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.events = new EventDispatcher<>(name, executor);
     this.near = near;
     this.byReference = byReference;
@@ -166,6 +170,7 @@ public final class CacheResources<K, V> {
     loader.close();
     writer.close();
     closeQuietly(expiry.policy());
+    metrics.close();
   }
 
   public String name() {
@@ -190,6 +195,16 @@ public final class CacheResources<K, V> {
 
   public Executor executor() {
     return executor;
+  }
+
+  /** This cache's figures on this node. */
+  public CacheMetrics metrics() {
+    return metrics;
+  }
+
+  /** Where the write path reports how it commits (group commits). */
+  WriteMetrics writeMetrics() {
+    return metrics;
   }
 
   Database database() {

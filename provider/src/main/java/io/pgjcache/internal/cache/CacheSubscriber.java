@@ -41,10 +41,17 @@ final class CacheSubscriber<K, V> implements NotificationRouter.Subscriber {
 
   @Override
   public void invalidate(List<DigestKey> keys, int senderPid) {
+    parts.metrics().invalidationsReceived(keys.size());
     NearCache near = parts.near();
     if (near != null) {
       keys.forEach(key -> near.onNotification(key, senderPid));
     }
+  }
+
+  @Override
+  public void invalidateAllNotified() {
+    parts.metrics().cacheInvalidationReceived();
+    invalidateAll();
   }
 
   @Override

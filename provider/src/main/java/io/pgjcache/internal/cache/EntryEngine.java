@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.event.EventType;
 
@@ -360,8 +359,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     to.publish(c, outgoing);
   }
 
-  /** The operation's name for an error message, built only if one is needed. */
-  static Supplier<String> describe(String cacheName, String operation) {
-    return () -> "pgjcache: cache '" + cacheName + "': " + operation;
+  /** The operation, named in an error message (built only if one is needed) and in the cache's round-trip counts. */
+  static Database.Operation describe(String cacheName, String operation) {
+    return new Database.Operation(cacheName, operation);
   }
 }

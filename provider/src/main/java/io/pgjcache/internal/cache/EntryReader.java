@@ -171,7 +171,7 @@ public final class EntryReader<K, V> {
    */
   @SuppressWarnings("unchecked")
   V valueOf(EncodedKey k, StoredEntry row) {
-    NearCache.Entry held = byReference ? near.get(k.digestKey(), EntryReader::now) : null;
+    NearCache.Entry held = byReference ? near.peek(k.digestKey(), EntryReader::now) : null;
     return held != null && held.shared() != null && Arrays.equals(held.valueBytes(), row.valueBytes())
         ? (V) held.shared() : codec.decodeValue(row.valueBytes(), k.digest());
   }

@@ -23,6 +23,11 @@ public final class NotificationRouter implements InvalidationListener.Sink {
     /** Anything in the cache may have changed. */
     void invalidateAll();
 
+    /** A notification said that anything in the cache may have changed. */
+    default void invalidateAllNotified() {
+      invalidateAll();
+    }
+
     /** An entry event another node published. */
     void clusterEvent(ClusterEvents.Incoming event);
   }
@@ -56,7 +61,7 @@ public final class NotificationRouter implements InvalidationListener.Sink {
   public void invalidateAll(int cacheId) {
     Subscriber subscriber = subscribers.get(cacheId);
     if (subscriber != null) {
-      subscriber.invalidateAll();
+      subscriber.invalidateAllNotified();
     }
   }
 

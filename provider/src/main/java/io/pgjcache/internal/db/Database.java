@@ -3,6 +3,7 @@ package io.pgjcache.internal.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
@@ -20,12 +21,26 @@ public final class Database implements Connections {
     T run(Connection connection) throws SQLException;
   }
 
+  /**
+   * What a cache's unit of work does: its error message, built only when one is needed, and the operation under
+   * which it is counted.
+   */
+  public record Operation(String cacheName, String name) implements Supplier<String> {
+    @Override
+    public String get() {
+      return "pgjcache: cache '" + cacheName + "': " + name;
+    }
+  }
+
   private final DataSource dataSource;
   /** The identity of the pool's database, learnt when first asked; null until then. */
   private volatile DatabaseIdentity identity;
+  /** Told of every unit of work that names its {@link Operation}, before it runs. */
+  private final Consumer<Operation> calls;
 
-  public Database(DataSource dataSource) {
+  public Database(DataSource dataSource, Consumer<Operation> calls) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.calls = Objects.requireNonNull(calls, "calls");
   }
 
   public DataSource dataSource() {
@@ -37,6 +52,7 @@ public final class Database implements Connections {
    * operation in the error message; it is only built when something fails.
    */
   public <T> T autoCommit(Supplier<String> what, Work<T> work) {
+    count(what);
     try (Connection connection = dataSource.getConnection()) {
       if (!connection.getAutoCommit()) {
         connection.setAutoCommit(true);
@@ -72,6 +88,7 @@ public final class Database implements Connections {
    * anything (the exception then propagates unchanged unless it is an {@link SQLException}).
    */
   public <T> T transaction(Supplier<String> what, Work<T> work) {
+    count(what);
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -86,6 +103,12 @@ public final class Database implements Connections {
       }
     } catch (SQLException e) {
       throw DatabaseErrors.translate(what.get(), e);
+    }
+  }
+
+  private void count(Supplier<String> what) {
+    if (what instanceof Operation operation) {
+      calls.accept(operation);
     }
   }
 

@@ -10,7 +10,8 @@ import javax.management.ObjectName;
 
 /**
  * Registers the standard JCache MXBeans on the platform MBean server under the names the
- * specification gives: {@code javax.cache:type=CacheStatistics|CacheConfiguration,CacheManager=...,Cache=...}.
+ * specification gives: {@code javax.cache:type=CacheStatistics|CacheConfiguration,CacheManager=...,Cache=...},
+ * and pgjcache's own metrics beans under {@code pgjcache:type=CacheManagerMetrics|CacheMetrics,...}.
  *
  * <p>A cache name that is a legal ObjectName value is used as it is, which is how monitoring tools such as
  * Micrometer's {@code JCacheMetrics} build the name they look for. Any other name ({@code ,}, {@code =},
@@ -44,9 +45,29 @@ public final class MBeans {
     }
   }
 
+  /**
+   * The name of pgjcache's own metrics bean of a manager ({@code cacheName} null) or of one of its caches:
+   * {@code pgjcache:type=CacheManagerMetrics|CacheMetrics,CacheManager=...[,Cache=...]}, the manager and cache
+   * written as in the standard beans' names.
+   */
+  public static ObjectName metricsName(URI managerUri, String cacheName) {
+    String manager = "CacheManager=" + sanitize(managerUri.toString());
+    try {
+      return cacheName == null ? new ObjectName("pgjcache:type=CacheManagerMetrics," + manager)
+          : new ObjectName("pgjcache:type=CacheMetrics," + manager + ",Cache=" + value(cacheName));
+    } catch (JMException e) {
+      throw new CacheException("Cannot name the metrics MBean of " + (cacheName == null ? "cache manager "
+          + managerUri : "cache '" + cacheName + "'"), e);
+    }
+  }
+
   public static void register(Object bean, Type type, URI managerUri, String cacheName) {
+    register(bean, name(type, managerUri, cacheName));
+  }
+
+  /** Registers the bean unless a bean of that name is registered already. */
+  public static void register(Object bean, ObjectName name) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    ObjectName name = name(type, managerUri, cacheName);
     try {
       if (!server.isRegistered(name)) {
         server.registerMBean(bean, name);
@@ -57,8 +78,11 @@ public final class MBeans {
   }
 
   public static void unregister(Type type, URI managerUri, String cacheName) {
+    unregister(name(type, managerUri, cacheName));
+  }
+
+  public static void unregister(ObjectName name) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    ObjectName name = name(type, managerUri, cacheName);
     try {
       if (server.isRegistered(name)) {
         server.unregisterMBean(name);

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -153,6 +154,11 @@ public final class NearCache {
   private final AtomicLong clears = new AtomicLong();
   private final int maxEntries;
   private final Stream stream;
+  /** What reads found, for the cache's metrics: never reset, never contended (see {@link #counts()}). */
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder bypassed = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
 
   public NearCache(int maxEntries, Stream stream) {
     if (maxEntries <= 0) {
@@ -165,7 +171,10 @@ public final class NearCache {
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)
         .executor(Runnable::run)
-        .<DigestKey, Entry>evictionListener((key, copy, cause) -> unindex(key, copy))
+        .<DigestKey, Entry>evictionListener((key, copy, cause) -> {
+          unindex(key, copy);
+          evictions.increment();
+        })
         .build();
     this.copies = cache.asMap();
   }
@@ -181,8 +190,21 @@ public final class NearCache {
    */
   public Entry get(DigestKey key, LongSupplier clock) {
     if (!stream.isLive()) {
+      bypassed.increment();
       return null;
     }
+    Entry entry = liveCopy(key, clock);
+    (entry != null ? hits : misses).increment();
+    return entry;
+  }
+
+  /** As {@link #get}, but not counted as a read: for a look at the copy that a read under lock already made. */
+  public Entry peek(DigestKey key, LongSupplier clock) {
+    return stream.isLive() ? liveCopy(key, clock) : null;
+  }
+
+  /** The unexpired copy of a key, or null; an expired one is taken out. */
+  private Entry liveCopy(DigestKey key, LongSupplier clock) {
     Entry entry = cache.getIfPresent(key);
     if (entry != null) {
       if (isLiveAt(entry, clock)) {
@@ -211,7 +233,11 @@ public final class NearCache {
       byKey.remove(callerKey, key);
       return null;
     }
-    return entry.shared() != null && isLiveAt(entry, clock) ? entry.shared() : null;
+    if (entry.shared() != null && isLiveAt(entry, clock)) {
+      hits.increment();
+      return entry.shared();
+    }
+    return null;
   }
 
   private static boolean isLiveAt(Entry entry, LongSupplier clock) {
@@ -412,6 +438,19 @@ public final class NearCache {
     inFlight.clear();
     cache.invalidateAll();
     byKey.clear();
+  }
+
+  /** What reads found so far, and the evictions; a read that asked {@link #getShared} first is counted once. */
+  public record Counts(long hits, long misses, long bypassed, long evictions) {
+  }
+
+  public Counts counts() {
+    return new Counts(hits.sum(), misses.sum(), bypassed.sum(), evictions.sum());
+  }
+
+  /** The number of copies held, without running pending evictions first: cheap enough for a gauge. */
+  public long estimatedSize() {
+    return cache.estimatedSize();
   }
 
   public int maxEntries() {

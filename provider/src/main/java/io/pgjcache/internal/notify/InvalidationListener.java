@@ -65,6 +65,7 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   private volatile boolean closed;
   private volatile ListenConnection connection;
   private final MalformedNotifications malformed;
+  private final ListenerFigures figures = new ListenerFigures();
 
   /**
    * @param channel       where cache tables announce changes (invalidations)
@@ -91,6 +92,16 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   @Override
   public long generation() {
     return generation.get();
+  }
+
+  /** What the connection went through so far. */
+  public ListenerFigures.Snapshot figures() {
+    return figures.snapshot();
+  }
+
+  /** Notifications dropped because they did not parse. */
+  public long malformedNotifications() {
+    return malformed.count();
   }
 
   /** Waits until the first connection attempt has succeeded or failed; true if live. */
@@ -129,7 +140,8 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
         }
         opened.listen(channel);
         opened.listen(eventsChannel);
-        goLive();
+        opened.probeLag(figures::lag);
+        goLive(opened.backendPid());
         if (reportedDown) {
           LOG.log(Level.INFO, "pgjcache: manager " + managerName + ": invalidations flow again; near caches refill");
           reportedDown = false;
@@ -155,15 +167,17 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   }
 
   /** Order matters: a new generation first, then the clear, then live; see {@link NearCache}. */
-  private void goLive() {
+  private void goLive(int backendPid) {
     generation.incrementAndGet();
     sink.invalidateEverything();
     live = true;
+    figures.wentLive(backendPid);
     firstConnect.countDown();
   }
 
   private void goDown() {
     live = false;
+    figures.wentDown();
     generation.incrementAndGet();
     sink.invalidateEverything();
   }
@@ -173,6 +187,7 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
    * dropped and counted, and never ends the loop (which would clear every near cache of this node).
    */
   private void onNotification(String channelName, String payload, int senderPid) {
+    figures.received();
     if (channelName.equals(eventsChannel)) {
       try {
         sink.clusterEvent(payload);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
 import org.postgresql.jdbc.SslMode;
 
@@ -42,6 +43,11 @@ public final class ListenConnection implements AutoCloseable {
   private final Queue<Notification> early = new ArrayDeque<>();
   private int backendPid;
   private volatile boolean closed;
+  /** Where the lag of each answered probe goes; null while probing is off (see {@link #probeLag}). */
+  private LongConsumer lagObserver;
+  private String probeChannel;
+  private long probesSent;
+  private long probeSentAt;
 
   private ListenConnection(Socket socket, String description, Duration requestTimeout) throws IOException {
     this.socket = socket;
@@ -160,6 +166,25 @@ public final class ListenConnection implements AutoCloseable {
   }
 
   /**
+   * Turns the liveness checks of {@link #run} into lag probes: each check becomes a NOTIFY on a channel of this
+   * session's own, and the time until that notification comes back goes to {@code observer}. PostgreSQL hands a
+   * listening session its own notifications after the commit, in queue order: the probe measures the commit, the
+   * server's notification queue and every notification queued before it on its way to this node, which is what
+   * an invalidation goes through too. Notifications carry no send time (adding one would change what every node
+   * parses), so this is the lag as well as the receiver can measure it. Checks are then also made when messages
+   * keep arriving, at most once per idle-check period, so that lag is measured under load too.
+   *
+   * @throws IOException if the server refuses the LISTEN or does not answer in time
+   */
+  public void probeLag(LongConsumer observer) throws IOException {
+    Objects.requireNonNull(observer, "observer");
+    String channel = "pgjcache_lag_probe_" + backendPid;
+    listen(channel);
+    probeChannel = channel;
+    lagObserver = observer;
+  }
+
+  /**
    * Reads until the connection fails or is closed, calling the handler for each notification as soon as it
    * is read (first those that arrived during {@link #listen}).
    *
@@ -183,7 +208,16 @@ public final class ListenConnection implements AutoCloseable {
       socket.setSoTimeout(idleMillis);
       boolean checking = false;
       long checkDeadline = 0;
+      long lastCheck = System.nanoTime();
+      long idleNanos = idleCheck.toNanos();
       while (true) {
+        if (!checking && lagObserver != null && System.nanoTime() - lastCheck >= idleNanos) {
+          // Busy: no idle period triggers the check, but the lag is worth knowing most now.
+          sendCheck();
+          checking = true;
+          lastCheck = System.nanoTime();
+          checkDeadline = lastCheck + checkNanos;
+        }
         if (checking) {
           long remaining = checkDeadline - System.nanoTime();
           if (remaining <= 0) {
@@ -195,19 +229,22 @@ public final class ListenConnection implements AutoCloseable {
         ProtocolStream.Message message = stream.poll();
         if (message == null) {
           if (!checking) {
-            stream.sendQuery("");
+            sendCheck();
             checking = true;
-            checkDeadline = System.nanoTime() + checkNanos;
+            lastCheck = System.nanoTime();
+            checkDeadline = lastCheck + checkNanos;
           }
           continue;
         }
         switch (message.type()) {
           case 'A' -> {
             Notification notification = notification(message);
-            handler.onNotification(notification.channel(), notification.payload(), notification.senderPid());
+            if (!isProbe(notification)) {
+              handler.onNotification(notification.channel(), notification.payload(), notification.senderPid());
+            }
           }
-          case 'I', 'S', 'N' -> {
-            // EmptyQueryResponse (ReadyForQuery follows), ParameterStatus, notices
+          case 'I', 'C', 'S', 'N' -> {
+            // EmptyQueryResponse or the NOTIFY's CommandComplete (ReadyForQuery follows), ParameterStatus, notices
           }
           case 'Z' -> {
             if (!checking) {
@@ -226,6 +263,31 @@ public final class ListenConnection implements AutoCloseable {
       }
       throw new IOException("Listen connection to " + description + " lost: " + e.getMessage(), e);
     }
+  }
+
+  /** A liveness check: an empty query, or the next lag probe (see {@link #probeLag}). */
+  private void sendCheck() throws IOException {
+    if (lagObserver == null) {
+      stream.sendQuery("");
+      return;
+    }
+    probesSent++;
+    probeSentAt = System.nanoTime();
+    stream.sendQuery("NOTIFY " + probeChannel + ", '" + probesSent + "'");
+  }
+
+  /**
+   * Whether the notification is on the probe channel, which it then ends at: the answer to the last probe is timed;
+   * anything else there (an earlier probe that came late, a NOTIFY from another session) is ignored.
+   */
+  private boolean isProbe(Notification notification) {
+    if (probeChannel == null || !probeChannel.equals(notification.channel())) {
+      return false;
+    }
+    if (notification.senderPid() == backendPid && notification.payload().equals(Long.toString(probesSent))) {
+      lagObserver.accept(System.nanoTime() - probeSentAt);
+    }
+    return true;
   }
 
   /** Sends Terminate if it can without waiting, then closes the socket. Safe from any thread, idempotent. */

@@ -43,6 +43,52 @@ class NearCacheTest {
   }
 
   @Test
+  void counts_hitsMissesAndExpiredCopies_butNotPeeks() {
+    install(key, bytes("v"), 1_000);
+
+    near.get(key, () -> 10);
+    near.get(key, () -> 20);
+    near.peek(key, () -> 30);
+    near.get(new DigestKey(new byte[] {9}), () -> 40);
+    near.get(key, () -> 1_000);
+
+    assertThat(near.counts()).isEqualTo(new NearCache.Counts(2, 2, 0, 0));
+  }
+
+  @Test
+  void counts_readsWhileTheStreamIsDown_asBypassed() {
+    AtomicBoolean live = new AtomicBoolean(true);
+    NearCache cache = new NearCache(100, new NearCache.Stream() {
+      @Override
+      public boolean isLive() {
+        return live.get();
+      }
+
+      @Override
+      public long generation() {
+        return 1;
+      }
+    });
+    live.set(false);
+
+    assertThat(cache.get(key, 0)).isNull();
+
+    assertThat(cache.counts()).isEqualTo(new NearCache.Counts(0, 0, 1, 0));
+  }
+
+  @Test
+  void counts_theCopiesEvictedToStayWithinTheBound() {
+    NearCache small = new NearCache(3, liveStream(generation));
+    for (int i = 0; i < 20; i++) {
+      DigestKey digest = new DigestKey(new byte[] {(byte) i});
+      small.complete(digest, small.begin(digest), bytes("v"), StoredEntry.ETERNAL);
+    }
+
+    assertThat(small.size()).isLessThanOrEqualTo(3);
+    assertThat(small.counts().evictions()).isEqualTo(20 - small.size());
+  }
+
+  @Test
   void share_keepsTheDecodedValue_whileTheCopyIsThere() {
     install(key, bytes("v"), StoredEntry.ETERNAL);
     NearCache.Entry copy = near.get(key, 0);

@@ -3,6 +3,7 @@ package io.pgjcache.examples.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgjcache.embedded.EmbeddedServer;
 import java.net.URI;
@@ -98,6 +99,33 @@ class BookshopTwoInstancesIT {
     assertThat(metrics.statusCode()).isEqualTo(200);
     double hits = JSON.readTree(metrics.body()).at("/measurements/0/value").asDouble();
     assertThat(hits).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void pgjcacheHealthAndMetrics_areExposedByTheActuator() throws Exception {
+    HttpResponse<String> health = send(instanceA, HttpRequest.newBuilder(actuator(instanceA, "health/cache")).GET());
+    assertThat(health.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonNode pgjcache = JSON.readTree(send(instanceA, HttpRequest.newBuilder(actuator(instanceA,
+          "health/pgjcache")).GET()).body());
+      assertThat(pgjcache.at("/status").asText()).isEqualTo("UP");
+      assertThat(pgjcache.at("/details/listener").asText()).isEqualTo("LIVE");
+      assertThat(pgjcache.at("/details/nearCaches").asText()).isEqualTo("serving");
+    });
+
+    put(instanceA, new Book("978-0743273565", "The Great Gatsby", 2));
+    get(instanceA, "978-0743273565");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      get(instanceA, "978-0743273565");
+      HttpResponse<String> hits = send(instanceA, HttpRequest.newBuilder(actuator(instanceA,
+          "metrics/pgjcache.near.gets?tag=cache:books&tag=result:hit")).GET());
+      assertThat(hits.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(hits.body()).at("/measurements/0/value").asDouble()).isGreaterThanOrEqualTo(1);
+    });
+  }
+
+  private static URI actuator(ConfigurableApplicationContext instance, String path) {
+    return URI.create("http://localhost:" + port(instance) + "/actuator/" + path);
   }
 
   private static JdbcTemplate table() {
