@@ -451,6 +451,12 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   private void removeKeys(List<K> keys) {
     long start = System.nanoTime();
+    OptionalLong direct = access().removeKeysDirect(keys.stream().map(codec::encodeKey).toList());
+    if (direct.isPresent()) {
+      statistics.recordRemovals(direct.getAsLong());
+      statistics.recordRemoveTime(start);
+      return;
+    }
     EntryWriter.Batch<K> deleted = writer.deleteAll(keys);
     long removed = 0;
     for (K key : deleted.done()) {

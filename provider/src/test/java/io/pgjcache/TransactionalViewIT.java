@@ -82,6 +82,17 @@ class TransactionalViewIT {
   }
 
   @Test
+  void removeAllOfKeys_inARolledBackTransaction_removesNothing() throws SQLException {
+    try (Connection c = transaction()) {
+      Cache<String, String> view = view(onA, c);
+      view.removeAll(Set.of("k1", "k2"));
+      assertThat(view.getAll(Set.of("k1", "k2"))).isEmpty();
+      c.rollback();
+    }
+    assertCommitted(Map.of("k1", "old1", "k2", "old2"));
+  }
+
+  @Test
   void commit_changesTheEntry_andInvalidatesBothNodes() throws SQLException {
     try (Connection c = transaction()) {
       Cache<String, String> view = view(onA, c);

@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -18,6 +20,7 @@ import org.postgresql.PGNotification;
 public final class NotificationTap implements AutoCloseable {
   private final Connection connection;
   private final PGConnection pg;
+  private final Deque<String> arrivedEarlier = new ArrayDeque<>();
 
   private NotificationTap(Connection connection) throws SQLException {
     this.connection = connection;
@@ -35,22 +38,28 @@ public final class NotificationTap implements AutoCloseable {
     }
   }
 
-  /** Every payload that arrives until the first that starts with the prefix (inclusive), within the bound. */
+  /**
+   * Every payload that arrives until the first that starts with the prefix (inclusive), within the bound. Payloads
+   * that arrived with it but after it are kept for the next call.
+   */
   public List<String> payloadsUntil(String prefix, Duration within) throws SQLException {
     List<String> payloads = new ArrayList<>();
     long deadline = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < deadline) {
-      PGNotification[] arrived = pg.getNotifications(100);
-      if (arrived == null) {
-        continue;
-      }
-      for (PGNotification notification : arrived) {
-        payloads.add(notification.getParameter());
-        if (notification.getParameter().startsWith(prefix)) {
+    do {
+      while (!arrivedEarlier.isEmpty()) {
+        String payload = arrivedEarlier.removeFirst();
+        payloads.add(payload);
+        if (payload.startsWith(prefix)) {
           return payloads;
         }
       }
-    }
+      PGNotification[] arrived = pg.getNotifications(100);
+      if (arrived != null) {
+        for (PGNotification notification : arrived) {
+          arrivedEarlier.addLast(notification.getParameter());
+        }
+      }
+    } while (System.nanoTime() < deadline || !arrivedEarlier.isEmpty());
     throw new AssertionError("no notification starting with '" + prefix + "' within " + within + "; got "
         + payloads);
   }

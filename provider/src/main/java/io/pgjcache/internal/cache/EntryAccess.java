@@ -41,6 +41,9 @@ public interface EntryAccess<K, V> {
   /** A removal in one statement, or empty when the caller must take the locked path. */
   Optional<Boolean> removeDirect(EncodedKey k);
 
+  /** Removes the keys without reading first, giving how many live entries went; empty when each must go by itself. */
+  OptionalLong removeKeysDirect(List<EncodedKey> keys);
+
   /** Removes every entry in one statement, or empty when each must be removed by itself. */
   OptionalLong removeAllDirect();
 

@@ -1,12 +1,14 @@
 package io.pgjcache.internal.cache;
 
 import io.pgjcache.internal.codec.CacheCodec;
+import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.expiry.ExpiryRules;
+import io.pgjcache.internal.metrics.WriteMetrics;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.StoredEntry;
@@ -28,8 +30,9 @@ import javax.cache.event.EventType;
  * Where one cache's entries change. Its primitive is {@link #compute}: a read-modify-write of one key in one
  * transaction that first takes the key's advisory lock, so it is atomic across nodes, not just threads; events
  * it produces go to other nodes inside that transaction and to this node's listeners after the commit. Beside it
- * are the single-statement fast paths, for caches where nothing needs to see an entry before it changes (no
- * writer, no listener, an expiry policy known in advance), and the expiry sweep.
+ * are the fast paths that need no read first, for caches where nothing needs to see an entry before it changes (no
+ * writer, no listener, an expiry policy known in advance), whose concurrent calls commit together
+ * ({@link GroupCommit}), and the expiry sweep.
  *
  * <p>It knows nothing of the JCache API's rules (argument checks, statistics, write-through order): the cache
  * adapter keeps those and calls in here. Thread-safe; holds no lock across I/O.
@@ -55,6 +58,9 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   private final boolean byReference;
   private final boolean writesThrough;
   private final EntryReader<K, V> reader;
+  /** Where the single-statement writes of a simple cache meet (see {@link GroupCommit}). */
+  private final GroupCommit group = new GroupCommit(this::runBatch);
+  private final WriteMetrics writeMetrics;
   private volatile boolean closed;
 
   EntryEngine(Cache<K, V> source, CacheResources<K, V> parts, CacheTable table, ClusterEvents clusterEvents,
@@ -71,6 +77,7 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     this.byReference = parts.byReference();
     this.writesThrough = parts.writer().isConfigured();
     this.reader = new EntryReader<>(name, database, table, codec, expiry, near, byReference);
+    this.writeMetrics = parts.writeMetrics();
   }
 
   /** The cache's read path (near cache, then table). */
@@ -153,8 +160,9 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   }
 
   /**
-   * Puts with one statement when nothing needs to see the entry first and the entry is not created already
-   * expired, giving true (a put); empty when the caller must take the locked path instead.
+   * Puts without reading first when nothing needs to see the entry and it is not created already expired, giving
+   * true (a put); empty when the caller must take the locked path instead. Concurrent such puts of this node go
+   * together in one transaction ({@link GroupCommit}).
    */
   @Override
   public Optional<Boolean> putDirect(EncodedKey k, byte[] v, V value) {
@@ -163,19 +171,11 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     if (creation <= now) {
       return Optional.empty();
     }
-    long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
     if (byReference) {
-      putInstance(k, v, value, creation, update, now);
+      putInstance(k, v, value, creation, expiry.forUpdate(now, StoredEntry.ETERNAL), now);
       return Optional.of(true);
     }
-    try {
-      database.autoCommit(describe(name, "put"), c -> {
-        table.put(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now);
-        return null;
-      });
-    } finally {
-      invalidate(k);
-    }
+    group.put(List.of(k), List.of(v));
     return Optional.of(true);
   }
 
@@ -198,47 +198,112 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   }
 
   /**
-   * Puts all rows ({digest, key bytes, value bytes}) in one round trip when nothing needs to see the entries
-   * first; returns false when the caller must write key by key. A store-by-reference cache always writes key by
-   * key, so that each write knows what it stored and keeps it.
+   * Puts all keys with their values without reading first when nothing needs to see the entries; returns false when
+   * the caller must write key by key. A store-by-reference cache always writes key by key, so that each write knows
+   * what it stored and keeps it.
    */
   @Override
   public boolean putAllDirect(List<EncodedKey> keys, List<byte[]> values) {
     long now = EntryReader.now();
-    long creation = isSimple() && !byReference ? expiry.forCreation(now) : now;
-    if (creation <= now) {
+    if (!isSimple() || byReference || expiry.forCreation(now) <= now) {
       return false;
     }
-    List<byte[][]> rows = new ArrayList<>(keys.size());
-    for (int i = 0; i < keys.size(); i++) {
-      rows.add(new byte[][] {keys.get(i).digest(), keys.get(i).bytes(), values.get(i)});
-    }
-    long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
-    try {
-      database.autoCommit(describe(name, "putAll"), c -> {
-        table.putAll(c, rows, creation, expiry.updateKeepsExpiry(), update, now);
-        return null;
-      });
-    } finally {
-      keys.forEach(this::invalidate);
+    if (!keys.isEmpty()) {
+      group.put(keys, values);
     }
     return true;
   }
 
-  /** Removes with one statement, giving whether a live entry went; empty when the caller must lock instead. */
+  /** Removes without reading first, giving whether a live entry went; empty when the caller must lock instead. */
   @Override
   public Optional<Boolean> removeDirect(EncodedKey k) {
     if (!isSimple()) {
       return Optional.empty();
     }
-    long now = EntryReader.now();
-    Long expiresAt;
-    try {
-      expiresAt = database.autoCommit(describe(name, "remove"), c -> table.lockAndDelete(c, k.digest()));
-    } finally {
-      invalidate(k);
+    return Optional.of(group.remove(List.of(k)) > 0);
+  }
+
+  /**
+   * Removes the keys without reading first, giving how many live entries went; empty when a writer or listeners
+   * must see each entry (the caller then removes them one by one).
+   */
+  @Override
+  public OptionalLong removeKeysDirect(List<EncodedKey> keys) {
+    if (!isSimple()) {
+      return OptionalLong.empty();
     }
-    return Optional.of(expiresAt != null && expiresAt > now);
+    return OptionalLong.of(keys.isEmpty() ? 0 : group.remove(keys));
+  }
+
+  /**
+   * Runs one batch of grouped writes in one transaction: the advisory locks of all its keys in ascending order,
+   * one statement per kind of write, each announcing the keys it changed. This node's copies of the keys are
+   * dropped whatever happens (the commit may have happened before a connection broke).
+   */
+  private void runBatch(List<GroupCommit.Call> batch) {
+    List<byte[][]> putRows = new ArrayList<>();
+    List<byte[]> removeDigests = new ArrayList<>();
+    for (GroupCommit.Call call : batch) {
+      for (int i = 0; i < call.keys().size(); i++) {
+        EncodedKey k = call.keys().get(i);
+        if (call.kind() == GroupCommit.Kind.PUT) {
+          putRows.add(new byte[][] {k.digest(), k.bytes(), call.values().get(i)});
+        } else {
+          removeDigests.add(k.digest());
+        }
+      }
+    }
+    long now = EntryReader.now();
+    try {
+      Map<DigestKey, Long> removed = writeBatch(putRows, removeDigests, now);
+      if (batch.size() > 1) {
+        writeMetrics.groupCommitted(putRows.size() + removeDigests.size());
+      }
+      for (GroupCommit.Call call : batch) {
+        if (call.kind() == GroupCommit.Kind.REMOVE) {
+          call.removedLive(call.keys().stream().map(k -> removed.get(k.digestKey()))
+              .filter(expiresAt -> expiresAt != null && expiresAt > now).count());
+        }
+      }
+    } finally {
+      for (GroupCommit.Call call : batch) {
+        call.keys().forEach(this::invalidate);
+      }
+    }
+  }
+
+  /** The statements of one batch; returns the expiry of each row removed, by digest. */
+  private Map<DigestKey, Long> writeBatch(List<byte[][]> putRows, List<byte[]> removeDigests, long now) {
+    long creation = expiry.forCreation(now);
+    long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
+    boolean keep = expiry.updateKeepsExpiry();
+    if (removeDigests.isEmpty() && putRows.size() == 1) {
+      byte[][] row = putRows.get(0);
+      database.autoCommit(describe(name, "put"), c -> {
+        table.put(c, row[0], row[1], row[2], creation, keep, update, now);
+        return null;
+      });
+      return Map.of();
+    }
+    if (putRows.isEmpty() && removeDigests.size() == 1) {
+      byte[] digest = removeDigests.get(0);
+      Long expiresAt = database.autoCommit(describe(name, "remove"), c -> table.lockAndDelete(c, digest));
+      return expiresAt == null ? Map.of() : Map.of(new DigestKey(digest), expiresAt);
+    }
+    List<byte[]> all = new ArrayList<>(removeDigests);
+    putRows.forEach(row -> all.add(row[0]));
+    int[] locks = CacheTable.lockKeys(all);
+    String what = putRows.size() + " puts and " + removeDigests.size() + " removals, grouped";
+    Database.Work<Map<DigestKey, Long>> work = c -> {
+      Map<DigestKey, Long> removed = removeDigests.isEmpty() ? Map.of() : table.deleteMany(c, locks, removeDigests);
+      if (!putRows.isEmpty()) {
+        // The removals, if any, took every lock of the batch already.
+        table.putMany(c, removeDigests.isEmpty() ? locks : new int[0], putRows, creation, keep, update, now);
+      }
+      return removed;
+    };
+    return putRows.isEmpty() || removeDigests.isEmpty() ? database.autoCommit(describe(name, what), work)
+        : database.transaction(describe(name, what), work);
   }
 
   /**

@@ -131,6 +131,11 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
   }
 
   @Override
+  public OptionalLong removeKeysDirect(List<EncodedKey> keys) {
+    return OptionalLong.empty();
+  }
+
+  @Override
   public OptionalLong removeAllDirect() {
     return OptionalLong.empty();
   }

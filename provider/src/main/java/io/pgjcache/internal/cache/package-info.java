@@ -12,8 +12,9 @@
  *   <li>Single-key changes share {@link io.pgjcache.internal.cache.KeyChanges} (encode, fast path or locked change,
  *       count as the {@link io.pgjcache.internal.cache.ChangeKind} says); the locked change is
  *       {@link io.pgjcache.internal.cache.EntryEngine#compute}, which hands the work a
- *       {@link io.pgjcache.internal.cache.LockedEntry}. The engine also holds the single-statement fast paths and
- *       the expiry sweep.</li>
+ *       {@link io.pgjcache.internal.cache.LockedEntry}. The engine also holds the fast paths that need no read
+ *       first, whose concurrent calls go together through {@link io.pgjcache.internal.cache.GroupCommit}, and the
+ *       expiry sweep.</li>
  *   <li>{@link io.pgjcache.internal.cache.EntryIterator} pages through the table.</li>
  *   <li>The manager's LISTEN connection feeds a {@link io.pgjcache.internal.cache.NotificationRouter}; each open
  *       cache subscribes by its registry id (invalidations for its near cache, other nodes' entry events).</li>

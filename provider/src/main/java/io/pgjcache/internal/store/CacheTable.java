@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * The SQL operations on one cache table. Each method is one statement, so one round trip; the caller
@@ -21,6 +22,9 @@ import java.util.Objects;
  * <p>Writers of a key are serialised by a transaction-scoped advisory lock on (cache id, key hash):
  * the single-statement writes take it inside the statement, and read-modify-write operations take it
  * first with {@link #lock}. The lock also covers keys that have no row yet, which row locks cannot.
+ *
+ * <p>Every write announces the keys it changed in the same statement (see {@link Sql.Table}); only {@link #clear}
+ * and {@link #deleteAll} leave that to the table's triggers.
  */
 public final class CacheTable {
   private final int cacheId;
@@ -30,7 +34,7 @@ public final class CacheTable {
   public CacheTable(int cacheId, String schema, String tableName) {
     this.cacheId = cacheId;
     this.qualifiedName = Identifiers.qualified(schema, tableName);
-    this.sql = new Sql.Table(schema, tableName);
+    this.sql = new Sql.Table(schema, tableName, cacheId);
   }
 
   /** The cache's registry id, which its notifications and key locks carry. */
@@ -104,7 +108,7 @@ public final class CacheTable {
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.upsert)) {
       bindWrite(ps, digest, keyBytes, valueBytes, expiresAt);
-      ps.executeUpdate();
+      ps.execute();
     }
   }
 
@@ -118,7 +122,7 @@ public final class CacheTable {
       boolean keepExpiry, long updateExpiry, long now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.lockedUpsert)) {
       bindLockedPut(ps, digest, keyBytes, valueBytes, creationExpiry, keepExpiry, updateExpiry, now);
-      ps.executeUpdate();
+      ps.execute();
     }
   }
 
@@ -138,16 +142,78 @@ public final class CacheTable {
     }
   }
 
-  /** Many {@link #put}s in one round trip (a JDBC batch), each its own statement. */
-  public void putAll(Connection c, List<byte[][]> rows, long creationExpiry, boolean keepExpiry, long updateExpiry,
-      long now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.lockedUpsert)) {
-      for (byte[][] row : rows) {
-        bindLockedPut(ps, row[0], row[1], row[2], creationExpiry, keepExpiry, updateExpiry, now);
-        ps.addBatch();
-      }
-      ps.executeBatch();
+  /**
+   * Many {@link #put}s in one statement: takes the advisory locks given (see {@link #lockKeys}; none when the
+   * transaction holds them already), then writes every row ({digest, key bytes, value bytes}, no digest twice).
+   */
+  public void putMany(Connection c, int[] lockKeys, List<byte[][]> rows, long creationExpiry, boolean keepExpiry,
+      long updateExpiry, long now) throws SQLException {
+    byte[][] digests = new byte[rows.size()][];
+    byte[][] keys = new byte[rows.size()][];
+    byte[][] values = new byte[rows.size()][];
+    for (int i = 0; i < rows.size(); i++) {
+      digests[i] = rows.get(i)[0];
+      keys[i] = Objects.requireNonNull(rows.get(i)[1]);
+      values[i] = Objects.requireNonNull(rows.get(i)[2]);
     }
+    List<Array> arrays = new ArrayList<>(4);
+    try (PreparedStatement ps = c.prepareStatement(sql.upsertMany)) {
+      ps.setInt(1, cacheId);
+      ps.setArray(2, track(arrays, lockArray(c, lockKeys)));
+      setExpiresAt(ps, 3, creationExpiry);
+      ps.setArray(4, track(arrays, c.createArrayOf("bytea", digests)));
+      ps.setArray(5, track(arrays, c.createArrayOf("bytea", keys)));
+      ps.setArray(6, track(arrays, c.createArrayOf("bytea", values)));
+      ps.setLong(7, now);
+      ps.setBoolean(8, keepExpiry);
+      setExpiresAt(ps, 9, updateExpiry);
+      ps.execute();
+    } finally {
+      for (Array array : arrays) {
+        array.free();
+      }
+    }
+  }
+
+  /**
+   * Deletes many keys in one statement after taking the advisory locks given (see {@link #putMany}); returns the
+   * expiry of each row removed, by digest. Keys without a row are not in the result.
+   */
+  public Map<DigestKey, Long> deleteMany(Connection c, int[] lockKeys, List<byte[]> digests) throws SQLException {
+    Map<DigestKey, Long> removed = new HashMap<>();
+    Array locks = lockArray(c, lockKeys);
+    Array keys = c.createArrayOf("bytea", digests.toArray(new byte[0][]));
+    try (PreparedStatement ps = c.prepareStatement(sql.deleteMany)) {
+      ps.setInt(1, cacheId);
+      ps.setArray(2, locks);
+      ps.setArray(3, keys);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byte[] digest = rs.getBytes(1);
+          if (digest != null) {
+            removed.put(new DigestKey(digest), expiresAt(rs, 2));
+          }
+        }
+      }
+    } finally {
+      locks.free();
+      keys.free();
+    }
+    return removed;
+  }
+
+  /** The advisory lock keys of these digests in the one order every node takes them: ascending, each once. */
+  public static int[] lockKeys(List<byte[]> digests) {
+    return digests.stream().mapToInt(KeyDigest::lockKey).sorted().distinct().toArray();
+  }
+
+  private static Array lockArray(Connection c, int[] lockKeys) throws SQLException {
+    return c.createArrayOf("int4", IntStream.of(lockKeys).boxed().toArray());
+  }
+
+  private static Array track(List<Array> arrays, Array array) {
+    arrays.add(array);
+    return array;
   }
 
   /** Deletes in a transaction that holds the key's lock; the removed row's expiry, or null if none. */
@@ -177,7 +243,7 @@ public final class CacheTable {
     try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
       setExpiresAt(ps, 1, expiresAt);
       ps.setBytes(2, digest);
-      ps.executeUpdate();
+      ps.execute();
     }
   }
 
@@ -226,7 +292,10 @@ public final class CacheTable {
     return rows;
   }
 
-  /** Deletes up to {@code limit} rows expired at {@code now}, skipping rows others hold; returns them. */
+  /**
+   * Deletes up to {@code limit} rows expired at {@code now}, skipping rows others hold; returns them. Their keys are
+   * announced by name, however many there are.
+   */
   public List<StoredEntry> sweep(Connection c, long now, int limit) throws SQLException {
     List<StoredEntry> removed = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql.sweep)) {
@@ -234,7 +303,10 @@ public final class CacheTable {
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          removed.add(new StoredEntry(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), now));
+          byte[] digest = rs.getBytes(1);
+          if (digest != null) {
+            removed.add(new StoredEntry(digest, rs.getBytes(2), rs.getBytes(3), now));
+          }
         }
       }
     }

@@ -14,8 +14,21 @@ import java.util.Map;
 public final class Sql {
   /** Advisory lock class id that serialises DDL (registry and table creation) across nodes. */
   static final int DDL_LOCK = 0x70676a63; // "pgjc"
-  /** Most keys one notification names; a statement changing more sends "anything may have changed". */
+  /** Most keys one trigger notification names; a statement changing more sends "anything may have changed". */
   public static final int MAX_KEYS_PER_NOTIFICATION = 64;
+  /**
+   * Most keys one notification of the provider's own statements names: a key takes 45 characters (base64 of a
+   * 32-byte digest and a space), so 160 of them and a cache id stay below PostgreSQL's 8000-byte payload limit.
+   */
+  public static final int KEYS_PER_PAYLOAD = 160;
+  /**
+   * The transaction-local setting by which the provider's own statements tell the triggers that they notify by
+   * themselves (see {@link Table}). Set with {@code set_config(..., true)}, it ends with the transaction, so it
+   * works through PgBouncer in transaction mode and on an application's DataSource alike.
+   */
+  static final String NOTIFIED_SETTING = "pgjcache.notified";
+  /** Whether an earlier statement of the current transaction said it notifies by itself. */
+  private static final String NOTIFIED = "current_setting('" + NOTIFIED_SETTING + "', true) = 'on'";
 
   private Sql() {
   }
@@ -89,6 +102,9 @@ public final class Sql {
         + "BEGIN\n"
         + "  IF TG_OP = 'TRUNCATE' THEN\n"
         + "    PERFORM pg_notify(TG_ARGV[0], TG_ARGV[1] || ' *'); RETURN NULL;\n"
+        // Tables made by earlier versions fire for every statement: the provider's own statements notified already.
+        + "  ELSIF " + NOTIFIED + " THEN\n"
+        + "    RETURN NULL;\n"
         + "  ELSIF TG_OP = 'DELETE' THEN\n"
         + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
         + "      FROM (SELECT key_digest AS d FROM old_rows LIMIT " + overLimit + ") AS changed;\n"
@@ -156,17 +172,25 @@ public final class Sql {
         + " LEFT JOIN LATERAL " + qualified(schema, "cache_expiry_stats") + "(t.oid::regclass) e ON true";
   }
 
-  /** The four statement triggers that notify every change of one cache table. */
+  /**
+   * The four statement triggers that notify every change of one cache table by any other writer (psql, an
+   * application's own SQL). They do not run for the provider's own statements, which notify by themselves: the
+   * condition is checked before the function is called, so those statements pay for neither the PL/pgSQL call nor
+   * the transition tables' reading.
+   */
   static List<String> createNotifyTriggers(String schema, String table, String channel, int cacheId) {
     String t = qualified(schema, table);
-    String call = " FOR EACH STATEMENT EXECUTE FUNCTION " + qualified(schema, "notify_change") + "("
+    String call = " EXECUTE FUNCTION " + qualified(schema, "notify_change") + "("
         + literal(channel) + ", " + literal(String.valueOf(cacheId)) + ")";
+    String unlessNotified = " FOR EACH STATEMENT WHEN (NOT coalesce(" + NOTIFIED + ", false))" + call;
     return List.of(
-        "CREATE OR REPLACE TRIGGER notify_insert AFTER INSERT ON " + t + " REFERENCING NEW TABLE AS new_rows" + call,
+        "CREATE OR REPLACE TRIGGER notify_insert AFTER INSERT ON " + t + " REFERENCING NEW TABLE AS new_rows"
+            + unlessNotified,
         "CREATE OR REPLACE TRIGGER notify_update AFTER UPDATE ON " + t
-            + " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows" + call,
-        "CREATE OR REPLACE TRIGGER notify_delete AFTER DELETE ON " + t + " REFERENCING OLD TABLE AS old_rows" + call,
-        "CREATE OR REPLACE TRIGGER notify_truncate AFTER TRUNCATE ON " + t + call);
+            + " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows" + unlessNotified,
+        "CREATE OR REPLACE TRIGGER notify_delete AFTER DELETE ON " + t + " REFERENCING OLD TABLE AS old_rows"
+            + unlessNotified,
+        "CREATE OR REPLACE TRIGGER notify_truncate AFTER TRUNCATE ON " + t + " FOR EACH STATEMENT" + call);
   }
 
   /**
@@ -269,7 +293,17 @@ public final class Sql {
 
   // ---- one cache table ---------------------------------------------------------------------
 
-  /** The statements of one cache table, built once per opened cache. */
+  /**
+   * The statements of one cache table, built once per opened cache.
+   *
+   * <p>Every statement that changes rows sends its own notification, in the same statement: {@code "<cache id>
+   * <digest> ..."} naming each changed key, {@value #KEYS_PER_PAYLOAD} keys per notification, in exactly the form the
+   * triggers write. It also sets {@link #NOTIFIED_SETTING} for its transaction, which the triggers check before doing
+   * anything: no PL/pgSQL call and no transition tables for the provider's own writes, while every other writer is
+   * still announced by the triggers. The setting lasts until the transaction ends, so in a transaction where one
+   * statement set it every later change must notify by itself; all of this class's writes do, except {@link #clear}
+   * and {@link #deleteAll}, which run alone and leave "anything may have changed" to the triggers.
+   */
   static final class Table {
     final String select;
     final String selectExpiry;
@@ -278,8 +312,10 @@ public final class Sql {
     final String upsert;
     final String lockedUpsert;
     final String lockedUpsertReturning;
+    final String upsertMany;
     final String delete;
     final String lockedDelete;
+    final String deleteMany;
     final String touch;
     final String touchIfLive;
     final String deleteAll;
@@ -288,45 +324,89 @@ public final class Sql {
     final String sweep;
     final String count;
 
-    Table(String schema, String table) {
+    Table(String schema, String table, int cacheId) {
       String t = qualified(schema, table);
+      Announcement notify = new Announcement(literal(Identifiers.channel(schema)), literal(cacheId + " "));
       String sequence = qualified(schema, "entry_version");
+      String version = "nextval('" + sequence.replace("'", "''") + "')";
+      String flag = "set_config('" + NOTIFIED_SETTING + "', 'on', true)";
       select = "SELECT value_bytes, expires_at FROM " + t + " WHERE key_digest = ?";
       selectExpiry = "SELECT expires_at FROM " + t + " WHERE key_digest = ?";
       selectMany = "SELECT key_digest, value_bytes, expires_at FROM " + t + " WHERE key_digest = ANY (?)";
       // The backend's process id tells this node which notification announces its own commit.
-      lockKey = "SELECT pg_backend_pid() FROM pg_advisory_xact_lock(?, ?)";
+      lockKey = "SELECT pg_backend_pid() FROM pg_advisory_xact_lock(?, ?), " + flag;
+      String insert = "INSERT INTO " + t + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)";
       // Inside a transaction that already holds the key's advisory lock: plain upsert.
-      upsert = "INSERT INTO " + t + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)"
-          + " VALUES (?, ?, ?, ?, nextval('" + sequence.replace("'", "''") + "'))"
+      upsert = "WITH changed AS (" + insert
+          + " SELECT ?, ?, ?, ?, " + version + " FROM " + flag
           + " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
-          + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version";
+          + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version RETURNING e.key_digest)"
+          + notify.each("changed", "");
       // One statement, one round trip: takes the key's advisory lock (so it cannot interleave with a
       // read-modify-write of another node), then inserts or updates. A row that has expired is
       // treated as absent: it gets the creation expiry. Otherwise the update expiry, or the row's
       // own expiry when the policy leaves it unchanged.
-      lockedUpsert = "INSERT INTO " + t + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)"
-          + " SELECT ?, ?, ?, ?, nextval('" + sequence.replace("'", "''") + "') FROM pg_advisory_xact_lock(?, ?)"
-          + " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
+      String onConflict = " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
           + " expires_at = CASE WHEN e.expires_at <= ? THEN EXCLUDED.expires_at"
           + " WHEN ? THEN e.expires_at ELSE ?::bigint END,"
           + " version = EXCLUDED.version";
-      lockedUpsertReturning = lockedUpsert + " RETURNING e.expires_at, pg_backend_pid()";
-      delete = "DELETE FROM " + t + " WHERE key_digest = ? RETURNING expires_at";
-      lockedDelete = "DELETE FROM " + t + " USING pg_advisory_xact_lock(?, ?) AS lock"
-          + " WHERE key_digest = ? RETURNING expires_at";
-      touch = "UPDATE " + t + " SET expires_at = ? WHERE key_digest = ?";
-      touchIfLive = "UPDATE " + t + " SET expires_at = ? WHERE key_digest = ?"
-          + " AND (expires_at IS NULL OR expires_at > ?) RETURNING value_bytes";
+      String lockedInsert = insert + " SELECT ?, ?, ?, ?, " + version + " FROM pg_advisory_xact_lock(?, ?), " + flag
+          + onConflict;
+      lockedUpsert = "WITH changed AS (" + lockedInsert + " RETURNING e.key_digest)" + notify.each("changed", "");
+      lockedUpsertReturning = "WITH changed AS (" + lockedInsert + " RETURNING e.key_digest, e.expires_at)"
+          + notify.each("changed", "expires_at, pg_backend_pid(), ");
+      // Many keys: their advisory locks first, in the order given (callers sort them, so that two such statements
+      // never wait for each other crosswise), then one multi-row statement and one notification per
+      // KEYS_PER_PAYLOAD keys. The locks' sub-select is a one-time filter, evaluated before the first row is written.
+      String locks = "WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(?, l), " + flag
+          + " FROM unnest(?::int[]) AS l), ";
+      String afterLocks = " (SELECT count(*) FROM locked) >= 0";
+      upsertMany = locks + "changed AS (" + insert
+          + " SELECT r.d, r.k, r.v, ?, " + version + " FROM unnest(?::bytea[], ?::bytea[], ?::bytea[]) AS r(d, k, v)"
+          + " WHERE" + afterLocks + onConflict + " RETURNING e.key_digest)" + notify.grouped("changed");
+      delete = "WITH changed AS (DELETE FROM " + t + " USING " + flag + " AS flag"
+          + " WHERE key_digest = ? RETURNING key_digest, expires_at)" + notify.each("changed", "expires_at, ");
+      lockedDelete = "WITH changed AS (DELETE FROM " + t + " USING pg_advisory_xact_lock(?, ?) AS lock, " + flag
+          + " AS flag WHERE key_digest = ? RETURNING key_digest, expires_at)" + notify.each("changed", "expires_at, ");
+      // The removed keys and their expiry, then one row (of nulls) per notification sent.
+      deleteMany = locks + "changed AS (DELETE FROM " + t + " WHERE key_digest = ANY (?) AND" + afterLocks
+          + " RETURNING key_digest, expires_at)"
+          + " SELECT key_digest, expires_at FROM changed UNION ALL SELECT NULL, NULL FROM ("
+          + notify.grouped("changed") + ") AS notified";
+      touch = "WITH changed AS (UPDATE " + t + " SET expires_at = ? FROM " + flag + " AS flag WHERE key_digest = ?"
+          + " RETURNING key_digest)" + notify.each("changed", "");
+      touchIfLive = "WITH changed AS (UPDATE " + t + " SET expires_at = ? FROM " + flag + " AS flag"
+          + " WHERE key_digest = ? AND (expires_at IS NULL OR expires_at > ?) RETURNING key_digest, value_bytes)"
+          + notify.each("changed", "value_bytes, ");
       deleteAll = "WITH d AS (DELETE FROM " + t + " RETURNING expires_at)"
           + " SELECT count(*) FILTER (WHERE expires_at IS NULL OR expires_at > ?) FROM d";
       clear = "DELETE FROM " + t;
       page = "SELECT key_digest, key_bytes, value_bytes, expires_at FROM " + t
           + " WHERE key_digest > ? ORDER BY key_digest LIMIT ?";
-      // SKIP LOCKED: several nodes sweep the same table without waiting for each other.
-      sweep = "DELETE FROM " + t + " WHERE key_digest IN (SELECT key_digest FROM " + t
-          + " WHERE expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING key_digest, key_bytes, value_bytes";
+      // SKIP LOCKED: several nodes sweep the same table without waiting for each other. The removed rows, then one
+      // row (of nulls) per notification sent.
+      sweep = "WITH changed AS (DELETE FROM " + t + " USING " + flag + " AS flag WHERE key_digest IN"
+          + " (SELECT key_digest FROM " + t + " WHERE expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED)"
+          + " RETURNING key_digest, key_bytes, value_bytes)"
+          + " SELECT key_digest, key_bytes, value_bytes FROM changed UNION ALL SELECT NULL, NULL, NULL FROM ("
+          + notify.grouped("changed") + ") AS notified";
       count = "SELECT count(*) FROM " + t + " WHERE expires_at IS NULL OR expires_at > ?";
+    }
+  }
+
+  /** The notification part of a statement that announces its own changes on a cache's channel. */
+  private record Announcement(String channel, String prefix) {
+    /** Selects {@code columns} of each changed row together with one notification naming its key. */
+    String each(String changed, String columns) {
+      return " SELECT " + columns + "pg_notify(" + channel + ", " + prefix + " || encode(key_digest, 'base64'))"
+          + " FROM " + changed;
+    }
+
+    /** One notification per {@link #KEYS_PER_PAYLOAD} changed keys, none when nothing changed. */
+    String grouped(String changed) {
+      return " SELECT pg_notify(" + channel + ", " + prefix + " || string_agg(encode(key_digest, 'base64'), ' '))"
+          + " FROM (SELECT key_digest, (row_number() OVER () - 1) / " + KEYS_PER_PAYLOAD + " AS part FROM " + changed
+          + ") AS numbered GROUP BY part";
     }
   }
 }

@@ -1,0 +1,227 @@
+package io.pgjcache.internal.cache;
+
+import io.pgjcache.internal.codec.DigestKey;
+import io.pgjcache.internal.codec.EncodedKey;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.cache.CacheException;
+
+/**
+ * Group commit of one cache's plain writes on this node: calls that arrive while a batch is in flight wait and
+ * then go together, as the next batch, in one transaction (one multi-row statement per kind, one notification per
+ * up to 160 keys). PostgreSQL serialises notifying commits database-wide, and each listening node makes every
+ * notification dearer, so a few large transactions carry far more writes than many small ones.
+ *
+ * <p><b>No timer.</b> A call that finds nothing in flight runs at once, alone: a lone thread pays nothing. Calls
+ * that find a batch in flight queue; when it ends, the thread that ran it hands the queue's first call the turn
+ * to run the next batch, which takes every call queued by then. Each thread thus runs at most the batch holding
+ * its own call, and returns when that batch has committed.
+ *
+ * <p><b>Order and failures.</b> A batch never holds a key twice: it ends before the first call that names a key
+ * already in it, so that call waits for the next batch, and writes to one key commit in the order they were
+ * called. A batch that fails fails exactly its calls, each with a {@link CacheException} of its own (see
+ * {@link #rethrown}); the queued calls then run as the next batch. Thread-safe; the one lock is never held across
+ * I/O.
+ */
+final class GroupCommit {
+  /** Most rows a batch gathers from several calls; one call's rows always go together, however many. */
+  static final int MAX_ROWS = 1_000;
+
+  /** Runs one batch in one transaction, recording what removes found; throws to fail the whole batch. */
+  @FunctionalInterface
+  interface Runner {
+    void run(List<Call> batch);
+  }
+
+  /** Whether a call writes values or removes keys. */
+  enum Kind { PUT, REMOVE }
+
+  /** One caller's writes, and what became of them. */
+  static final class Call {
+    private final Kind kind;
+    private final List<EncodedKey> keys;
+    private final List<byte[]> values;
+    private final Condition turn;
+    /** Guarded by the group's lock. */
+    private boolean done;
+    private boolean leads;
+    /** Set by the runner for a removal: how many of the keys had a live entry. */
+    private long removedLive;
+    private RuntimeException failure;
+
+    private Call(Kind kind, List<EncodedKey> keys, List<byte[]> values, Condition turn) {
+      this.kind = kind;
+      this.keys = keys;
+      this.values = values;
+      this.turn = turn;
+    }
+
+    Kind kind() {
+      return kind;
+    }
+
+    List<EncodedKey> keys() {
+      return keys;
+    }
+
+    /** The values of a put, in the order of {@link #keys()}. */
+    List<byte[]> values() {
+      return values;
+    }
+
+    /** Records how many of a removal's keys had a live entry. */
+    void removedLive(long count) {
+      removedLive = count;
+    }
+  }
+
+  private final Runner runner;
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Calls waiting for a batch; guarded by {@link #lock}. */
+  private final ArrayDeque<Call> queue = new ArrayDeque<>();
+  /** Whether a batch is in flight or about to be; guarded by {@link #lock}. */
+  private boolean running;
+  private final LongAdder batches = new LongAdder();
+
+  GroupCommit(Runner runner) {
+    this.runner = Objects.requireNonNull(runner, "runner");
+  }
+
+  /** Puts the values (in the order of the keys) and returns once they have committed. */
+  void put(List<EncodedKey> keys, List<byte[]> values) {
+    submit(Kind.PUT, keys, values);
+  }
+
+  /** Removes the keys once they have committed; returns how many of them had a live entry. */
+  long remove(List<EncodedKey> keys) {
+    return submit(Kind.REMOVE, keys, null).removedLive;
+  }
+
+  /** How many batches ran. */
+  long batches() {
+    return batches.sum();
+  }
+
+  /** How many calls wait for a batch now. */
+  int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Call submit(Kind kind, List<EncodedKey> keys, List<byte[]> values) {
+    Call call = new Call(kind, keys, values, lock.newCondition());
+    lock.lock();
+    try {
+      queue.addLast(call);
+      if (running) {
+        // Bounded: the batch in flight ends within the pool's and the statement's timeouts, and so does ours.
+        while (!call.done && !call.leads) {
+          call.turn.awaitUninterruptibly();
+        }
+        if (call.done) {
+          return finished(call);
+        }
+      }
+      running = true;
+    } finally {
+      lock.unlock();
+    }
+    runBatch();
+    return finished(call);
+  }
+
+  /** Runs the batch that starts with the queue's first call (the caller's own), then hands the turn on. */
+  private void runBatch() {
+    List<Call> batch = takeBatch();
+    batches.increment();
+    try {
+      runner.run(batch);
+    } catch (RuntimeException e) {
+      finish(batch, e);
+      return;
+    } catch (Error e) {
+      finish(batch, new CacheException("pgjcache: a grouped write failed: " + e, e));
+      throw e;
+    }
+    finish(batch, null);
+  }
+
+  private List<Call> takeBatch() {
+    lock.lock();
+    try {
+      List<Call> batch = new ArrayList<>();
+      Set<DigestKey> keys = new HashSet<>();
+      int rows = 0;
+      for (Call next = queue.peekFirst(); next != null; next = queue.peekFirst()) {
+        if (!batch.isEmpty() && (rows + next.keys.size() > MAX_ROWS || namesAny(next, keys))) {
+          break;
+        }
+        queue.pollFirst();
+        batch.add(next);
+        rows += next.keys.size();
+        next.keys.forEach(k -> keys.add(k.digestKey()));
+      }
+      return batch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean namesAny(Call call, Set<DigestKey> keys) {
+    for (EncodedKey k : call.keys) {
+      if (keys.contains(k.digestKey())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Marks the batch's calls done, wakes their threads, and gives the turn to the next queued call if any. */
+  private void finish(List<Call> batch, RuntimeException failure) {
+    lock.lock();
+    try {
+      for (Call call : batch) {
+        call.failure = failure;
+        call.done = true;
+        call.turn.signal();
+      }
+      Call next = queue.peekFirst();
+      if (next == null) {
+        running = false;
+      } else {
+        next.leads = true;
+        next.turn.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The call, or its batch's failure as an exception of this caller's own. */
+  private static Call finished(Call call) {
+    if (call.failure != null) {
+      throw rethrown(call.failure);
+    }
+    return call;
+  }
+
+  /**
+   * A batch's failure as one caller's {@link CacheException}, with the same message and the same cause (the SQL
+   * error, as a write of its own would have had), so that no exception object is thrown in two threads.
+   */
+  private static CacheException rethrown(RuntimeException failure) {
+    Throwable cause = failure instanceof CacheException && failure.getCause() != null ? failure.getCause() : failure;
+    return new CacheException(failure.getMessage(), cause);
+  }
+}

@@ -1,0 +1,196 @@
+package io.pgjcache.internal.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import io.pgjcache.internal.codec.EncodedKey;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import javax.cache.CacheException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How {@link GroupCommit} groups calls, without a database: the runner here records each batch and can hold the
+ * one in flight, so that the tests decide which calls queue behind it. What a batch does in PostgreSQL is shown by
+ * {@code GroupCommitIT}.
+ */
+class GroupCommitTest {
+  private static final Duration WITHIN = Duration.ofSeconds(10);
+
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+  /** Each batch as the runner saw it: the first key of each call, in order. */
+  private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void stopThreads() throws InterruptedException {
+    release.countDown();
+    threads.shutdownNow();
+    assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void loneCall_runsOnTheCallersThread_atOnce() {
+    List<Thread> ranOn = new ArrayList<>();
+    GroupCommit group = new GroupCommit(batch -> ranOn.add(Thread.currentThread()));
+
+    group.put(List.of(key("a")), List.of(value("1")));
+
+    assertThat(ranOn).containsExactly(Thread.currentThread());
+    assertThat(group.batches()).isEqualTo(1);
+  }
+
+  @Test
+  void callsArrivingWhileABatchIsInFlight_goTogetherAsTheNextBatch() {
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
+    awaitBatches(1);
+    List<CompletableFuture<Void>> queued = IntStream.range(0, 8)
+        .mapToObj(i -> run(() -> group.put(List.of(key("k" + i)), List.of(value("v" + i))))).toList();
+    awaitQueued(group, 8);
+
+    release.countDown();
+
+    first.join();
+    queued.forEach(CompletableFuture::join);
+    assertThat(group.batches()).isEqualTo(2);
+    assertThat(batches.get(0)).containsExactly("first");
+    assertThat(batches.get(1)).containsExactlyInAnyOrder("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7");
+  }
+
+  @Test
+  void writesToOneKey_commitInTheOrderTheyWereCalled_inBatchesOfTheirOwn() {
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("x")), List.of(value("1"))));
+    awaitBatches(1);
+    CompletableFuture<Void> second = run(() -> group.put(List.of(key("same"), key("y")), List.of(value("2"),
+        value("2"))));
+    awaitQueued(group, 1);
+    CompletableFuture<Long> removal = supply(() -> group.remove(List.of(key("same"))));
+    awaitQueued(group, 2);
+    CompletableFuture<Void> third = run(() -> group.put(List.of(key("z")), List.of(value("3"))));
+    awaitQueued(group, 3);
+
+    release.countDown();
+
+    CompletableFuture.allOf(first, second, removal, third).join();
+    // The removal names a key of the batch before it: it starts the next batch, and the put after it joins it.
+    assertThat(batches).containsExactly(List.of("x"), List.of("same"), List.of("same", "z"));
+  }
+
+  @Test
+  void failedBatch_failsExactlyItsCalls_eachWithItsOwnExceptionAndTheCause() {
+    SQLException cause = new SQLException("connection lost", "08006");
+    GroupCommit group = new GroupCommit(batch -> {
+      record(batch);
+      if (batches.size() == 1) {
+        awaitRelease();
+      }
+      if (batch.stream().anyMatch(call -> first(call).startsWith("fail"))) {
+        throw new CacheException("pgjcache: cache 'c': put failed", cause);
+      }
+    });
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("ok-first")), List.of(value("1"))));
+    awaitBatches(1);
+    List<CompletableFuture<Void>> failing = IntStream.range(0, 3)
+        .mapToObj(i -> run(() -> group.put(List.of(key("fail" + i)), List.of(value("v"))))).toList();
+    awaitQueued(group, 3);
+
+    release.countDown();
+
+    first.join();
+    List<Throwable> thrown = failing.stream().map(f -> catchThrowable(f::join).getCause()).toList();
+    assertThat(thrown).allSatisfy(e -> assertThat(e).isInstanceOf(CacheException.class)
+        .hasMessage("pgjcache: cache 'c': put failed").hasCause(cause));
+    assertThat(thrown).doesNotHaveDuplicates();
+    // The group keeps working after a failure.
+    group.put(List.of(key("ok-after")), List.of(value("2")));
+    assertThat(batches.get(batches.size() - 1)).containsExactly("ok-after");
+  }
+
+  @Test
+  void oneCall_alwaysGoesWhole_andBatchesStopAtTheRowLimitOtherwise() {
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
+    awaitBatches(1);
+    List<EncodedKey> many = IntStream.range(0, GroupCommit.MAX_ROWS).mapToObj(i -> key("many" + i)).toList();
+    CompletableFuture<Void> big = run(() -> group.put(many, many.stream().map(k -> value("v")).toList()));
+    awaitQueued(group, 1);
+    CompletableFuture<Void> after = run(() -> group.put(List.of(key("after")), List.of(value("1"))));
+    awaitQueued(group, 2);
+
+    release.countDown();
+
+    CompletableFuture.allOf(first, big, after).join();
+    assertThat(batches).extracting(List::size).containsExactly(1, 1, 1);
+  }
+
+  // ---- support ---------------------------------------------------------------------------------
+
+  /** A runner that records each batch and holds the first one until {@link #release}. */
+  private GroupCommit.Runner recordingHeldFirst() {
+    return batch -> {
+      record(batch);
+      if (batches.size() == 1) {
+        awaitRelease();
+      }
+    };
+  }
+
+  private void record(List<GroupCommit.Call> batch) {
+    batches.add(batch.stream().map(GroupCommitTest::first).toList());
+  }
+
+  private static String first(GroupCommit.Call call) {
+    return new String(call.keys().get(0).bytes(), StandardCharsets.UTF_8);
+  }
+
+  private void awaitRelease() {
+    try {
+      assertThat(release.await(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void awaitBatches(int count) {
+    await().atMost(WITHIN).until(() -> batches.size() >= count);
+  }
+
+  private static void awaitQueued(GroupCommit group, int count) {
+    await().atMost(WITHIN).until(() -> group.queued() == count);
+  }
+
+  private CompletableFuture<Void> run(Runnable call) {
+    return CompletableFuture.runAsync(call, threads);
+  }
+
+  private <T> CompletableFuture<T> supply(Supplier<T> call) {
+    return CompletableFuture.supplyAsync(call, threads);
+  }
+
+  private static EncodedKey key(String name) {
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    byte[] digest = new byte[32];
+    System.arraycopy(bytes, 0, digest, 0, Math.min(bytes.length, 32));
+    return EncodedKey.ofStored(bytes, digest);
+  }
+
+  private static byte[] value(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
