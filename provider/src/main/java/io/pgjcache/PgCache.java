@@ -5,11 +5,10 @@ import static io.pgjcache.internal.cache.KeyChanges.lockOnly;
 
 import io.pgjcache.internal.cache.CacheResources;
 import io.pgjcache.internal.cache.ChangeKind;
+import io.pgjcache.internal.cache.EntryAccess;
 import io.pgjcache.internal.cache.EntryChecks;
 import io.pgjcache.internal.cache.EntryEngine;
-import io.pgjcache.internal.cache.EntryIterator;
 import io.pgjcache.internal.cache.EntryLoader;
-import io.pgjcache.internal.cache.EntryReader;
 import io.pgjcache.internal.cache.EntryWriter;
 import io.pgjcache.internal.cache.KeyChanges.Outcome;
 import io.pgjcache.internal.cache.LoggingCompletionListener;
@@ -25,6 +24,7 @@ import io.pgjcache.internal.management.MBeans;
 import io.pgjcache.internal.processor.PgMutableEntry;
 import io.pgjcache.internal.processor.ProcessorResults;
 import io.pgjcache.management.CacheMetricsMXBean;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +39,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -54,8 +55,9 @@ import javax.cache.processor.EntryProcessorResult;
  * same name on the same database.
  *
  * <p>This class holds the JCache rules: it checks arguments, calls the writer and loader where the specification
- * places them, counts statistics and hands everything else to the cache's {@link EntryEngine} (changes),
- * {@link EntryReader} (reads, near cache first) and {@link EntryIterator}.
+ * places them, counts statistics and hands everything else to an {@link EntryAccess}: the cache's own
+ * {@link EntryEngine} (its pool and near cache), or, for a view made by {@link #inTransaction}, the caller's open
+ * transaction.
  *
  * <p><b>Round trips.</b> With no writer, no listener and one of the JCache API's own expiry policies,
  * {@code get}, {@code put}, {@code remove} and {@code containsKey} are one statement each, and
@@ -80,9 +82,13 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   private final EntryLoader<K, V> readThrough;
   private final EntryWriter<K, V> writer;
   private final EventDispatcher<K, V> events;
-  private final CacheStatistics statistics = new CacheStatistics();
+  private final CacheStatistics statistics;
+  /** Where the operations run: the cache's own engine, or a caller's transaction for a view made by inTransaction. */
+  private final Supplier<EntryAccess<K, V>> access;
   /** The skeleton of the single-key changes: encode, fast path or locked change, count. */
   private final KeyChanges<K, V> changes;
+  /** For a view made by {@link #inTransaction}, the cache it is a view of; else null. */
+  private final PgCache<K, V> viewOf;
   private volatile boolean closed;
 
   /**
@@ -101,13 +107,79 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     this.readThrough = configuration.isReadThrough() ? loader : EntryLoader.none();
     this.writer = resources.writer();
     this.events = resources.events();
+    this.statistics = new CacheStatistics();
+    this.access = resources::engine;
+    this.viewOf = null;
     resources.attach(this);
-    this.changes = new KeyChanges<>(codec, resources::engine, statistics);
+    this.changes = new KeyChanges<>(codec, access, statistics);
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
     setStatisticsEnabled(configuration.isStatisticsEnabled());
     setManagementEnabled(configuration.isManagementEnabled());
+  }
+
+  /** A view of {@code cache} whose operations run in {@code transaction}; it shares everything else. */
+  private PgCache(PgCache<K, V> cache, EntryAccess<K, V> transaction) {
+    this.manager = cache.manager;
+    this.onClose = view -> { };
+    this.configuration = cache.configuration;
+    this.resources = cache.resources;
+    this.name = cache.name;
+    this.checks = cache.checks;
+    this.codec = cache.codec;
+    this.loader = cache.loader;
+    this.readThrough = cache.readThrough;
+    this.writer = cache.writer;
+    this.events = cache.events;
+    this.statistics = cache.statistics;
+    this.access = () -> transaction;
+    this.viewOf = cache;
+    this.changes = new KeyChanges<>(codec, access, statistics);
+  }
+
+  /**
+   * This cache as seen from inside the transaction open on {@code connection}: every operation of the returned
+   * view runs on that connection, as part of that transaction, and so commits or rolls back with it. Use it to
+   * change data and cache together: a rolled-back transaction leaves the cache as it was, a committed one changes
+   * both at once, and no crash in between can leave the cache out of step with the data.
+   *
+   * <ul>
+   *   <li><b>Visibility.</b> Reads through the view see the transaction's own changes; nobody else sees them
+   *   before the commit. Reads through the view always go to PostgreSQL (not to the near cache) and install
+   *   nothing in it.
+   *   <li><b>Near caches.</b> Other nodes' copies of a changed key are dropped when the commit's notification
+   *   arrives (PostgreSQL sends it only at commit, never for a rollback); until then they serve the last committed
+   *   value, as for any change made elsewhere. This node drops its copy at the change and reads PostgreSQL for that
+   *   key until its own notification arrives (for at most a minute, for a transaction that rolled back), so its
+   *   readers see the committed value before the commit and the new one right after it.
+   *   <li><b>Locks.</b> A change takes the key's advisory lock in the transaction: writers of that key elsewhere
+   *   (on any node, inside a transaction or not) wait until it commits or rolls back. Keep such transactions short,
+   *   and change keys in a consistent order in transactions that may run concurrently (PostgreSQL detects a
+   *   deadlock and aborts one of them).
+   *   <li><b>Listeners</b> on every node hear a change when it commits, through its notification (so a synchronous
+   *   listener on this node is not called in the committing thread); a rollback produces no event.
+   *   <li><b>Writers and loaders</b> are called as the operation runs, as for the cache itself: a cache writer is
+   *   not rolled back with the transaction.
+   *   <li><b>Failures.</b> A failed statement aborts the caller's transaction, as any failed statement in
+   *   PostgreSQL does. The view holds no connection of its own and never commits, rolls back or closes the
+   *   caller's one.
+   * </ul>
+   *
+   * <p>A view holds nothing but the connection: it serves that connection's later transactions too, on the one
+   * thread that uses the connection. Store-by-reference caches return copies through a view. {@code loadAll} runs
+   * on the cache itself (it loads on another thread). {@code close()} on a view only closes the view; listener
+   * registration acts on the cache itself.
+   *
+   * @param connection a connection to the database this cache lives in, with auto-commit off
+   * @throws IllegalArgumentException when the connection is in auto-commit mode (there is no transaction to join)
+   *                                  or connected to another database than the cache's
+   * @throws CacheException           when the connection or the cache's own database cannot be asked
+   */
+  public Cache<K, V> inTransaction(Connection connection) {
+    requireOpen();
+    Objects.requireNonNull(connection, "connection");
+    return new PgCache<>(viewOf == null ? this : viewOf, resources.joined(connection));
   }
 
   /**
@@ -143,7 +215,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Number of live entries, counted in the database (a full scan: for tests and operators, not hot paths). */
   public long size() {
     requireOpen();
-    return engine().size();
+    return access().size();
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -154,10 +226,10 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     checks.key(key);
     // A near-cache hit takes about as long as reading the clock, so read it only when someone counts.
     long start = statistics.isEnabled() ? System.nanoTime() : 0;
-    V value = reader().shared(key);
+    V value = access().shared(key);
     if (value == null) {
       EncodedKey k = codec.encodeKey(key);
-      value = reader().read(k);
+      value = access().read(k);
       countRead(value != null);
       if (value == null) {
         value = readThrough.load(key);
@@ -184,7 +256,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       encoded.put(key, codec.encodeKey(key));
     }
     Set<K> missing = new HashSet<>();
-    Map<K, V> result = reader().readAll(encoded, missing);
+    Map<K, V> result = access().readAll(encoded, missing);
     statistics.recordHits(result.size());
     statistics.recordMisses(missing.size());
     if (!missing.isEmpty()) {
@@ -201,7 +273,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public boolean containsKey(K key) {
     requireOpen();
     checks.key(key);
-    return reader().contains(codec.encodeKey(key));
+    return access().contains(codec.encodeKey(key));
   }
 
   // ---- writes ----------------------------------------------------------------------------------
@@ -210,7 +282,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public void put(K key, V value) {
     requireOpen();
     checks.entry(key, value);
-    changes.run(ChangeKind.PUT, key, value, (k, v) -> engine().putDirect(k, v, value), (entry, v) -> {
+    changes.run(ChangeKind.PUT, key, value, (k, v) -> access().putDirect(k, v, value), (entry, v) -> {
       writer.write(key, value);
       return entry.store(key, value, v);
     }, Boolean::booleanValue);
@@ -243,7 +315,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       keys.put(entry.getKey(), codec.encodeKey(entry.getKey()));
       values.put(entry.getKey(), codec.encodeValue(entry.getValue(), keys.get(entry.getKey())));
     }
-    if (engine().putAllDirect(new ArrayList<>(keys.values()), keys.keySet().stream().map(values::get).toList())) {
+    if (access().putAllDirect(new ArrayList<>(keys.values()), keys.keySet().stream().map(values::get).toList())) {
       statistics.recordPuts(keys.size());
       statistics.recordPutTime(start);
       return;
@@ -254,7 +326,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     for (K key : written.done()) {
       V value = entries.get(key);
       byte[] v = values.get(key);
-      if (engine().compute("putAll", keys.get(key), entry -> entry.store(key, value, v))) {
+      if (access().compute("putAll", keys.get(key), entry -> entry.store(key, value, v))) {
         stored++;
       }
     }
@@ -280,7 +352,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public boolean remove(K key) {
     requireOpen();
     checks.key(key);
-    return changes.run(ChangeKind.REMOVE, key, null, (k, v) -> engine().removeDirect(k), (entry, v) -> {
+    return changes.run(ChangeKind.REMOVE, key, null, (k, v) -> access().removeDirect(k), (entry, v) -> {
       writer.delete(key);
       return entry.erase(key);
     }, Boolean::booleanValue);
@@ -359,7 +431,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public void removeAll() {
     requireOpen();
     long start = System.nanoTime();
-    OptionalLong removed = engine().removeAllDirect();
+    OptionalLong removed = access().removeAllDirect();
     if (removed.isPresent()) {
       statistics.recordRemovals(removed.getAsLong());
       statistics.recordRemoveTime(start);
@@ -367,19 +439,19 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     }
     // Writers and listeners must see every entry: remove them one by one, page after page.
     List<K> keys = new ArrayList<>();
-    new EntryIterator<>(resources, engine(), null, this::remove).forEachRemaining(entry -> keys.add(entry.getKey()));
+    access().iterator(null, this::remove).forEachRemaining(entry -> keys.add(entry.getKey()));
     removeKeys(keys);
   }
 
   @Override
   public void clear() {
     requireOpen();
-    engine().clear();
+    access().clear();
   }
 
   private void removeKeys(List<K> keys) {
     long start = System.nanoTime();
-    OptionalLong direct = engine().removeKeysDirect(keys.stream().map(codec::encodeKey).toList());
+    OptionalLong direct = access().removeKeysDirect(keys.stream().map(codec::encodeKey).toList());
     if (direct.isPresent()) {
       statistics.recordRemovals(direct.getAsLong());
       statistics.recordRemoveTime(start);
@@ -388,7 +460,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     EntryWriter.Batch<K> deleted = writer.deleteAll(keys);
     long removed = 0;
     for (K key : deleted.done()) {
-      if (engine().compute("removeAll", codec.encodeKey(key), entry -> entry.erase(key))) {
+      if (access().compute("removeAll", codec.encodeKey(key), entry -> entry.erase(key))) {
         removed++;
       }
     }
@@ -406,7 +478,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     Objects.requireNonNull(processor, "processor");
     EncodedKey k = codec.encodeKey(key);
     long start = System.nanoTime();
-    Invocation<T> invocation = engine().compute("invoke", k, entry -> {
+    Invocation<T> invocation = access().compute("invoke", k, entry -> {
       PgMutableEntry<K, V> mutable = new PgMutableEntry<>(key, entry.value(), readThrough, Function.identity());
       T result;
       try {
@@ -476,6 +548,12 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
     requireOpen();
     checks.keys(keys);
+    if (viewOf != null) {
+      // Loading runs on another thread, which cannot use the caller's connection; what a loader returns comes from
+      // the system of record, not from the transaction, so the cache itself stores it.
+      viewOf.loadAll(keys, replaceExistingValues, completionListener);
+      return;
+    }
     CompletionListener listener = completionListener == null ? LoggingCompletionListener.INSTANCE : completionListener;
     if (!loader.isConfigured()) {
       listener.onCompletion();
@@ -505,7 +583,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Stores a loaded value without calling the writer (it came from the system of record). */
   private void storeLoaded(K key, EncodedKey k, V value, boolean replaceExisting) {
     byte[] v = codec.encodeValue(value, k);
-    if (engine().compute("load", k, entry -> (replaceExisting || !entry.isLive()) && entry.store(key, value, v))) {
+    if (access().compute("load", k, entry -> (replaceExisting || !entry.isLive()) && entry.store(key, value, v))) {
       statistics.recordPuts(1);
     }
   }
@@ -555,7 +633,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
 
   @Override
   public boolean isClosed() {
-    return closed;
+    return closed || viewOf != null && viewOf.isClosed();
   }
 
   @Override
@@ -564,6 +642,9 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       return;
     }
     closed = true;
+    if (viewOf != null) {
+      return;
+    }
     onClose.accept(this);
     MBeans.unregister(MBeans.Type.STATISTICS, manager.getURI(), name);
     MBeans.unregister(MBeans.Type.CONFIGURATION, manager.getURI(), name);
@@ -581,7 +662,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   @Override
   public Iterator<Cache.Entry<K, V>> iterator() {
     requireOpen();
-    return new EntryIterator<>(resources, engine(), () -> statistics.recordHits(1), this::remove);
+    return access().iterator(() -> statistics.recordHits(1), this::remove);
   }
 
   void setStatisticsEnabled(boolean enabled) {
@@ -617,12 +698,13 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     return resources.engine();
   }
 
-  private EntryReader<K, V> reader() {
-    return engine().reader();
+  /** Where the operations run (see {@link #access}); binds the cache to its table first if needed. */
+  private EntryAccess<K, V> access() {
+    return access.get();
   }
 
   private void requireOpen() {
-    if (closed) {
+    if (isClosed()) {
       throw new IllegalStateException("Cache '" + name + "' is closed");
     }
   }
@@ -645,6 +727,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public String toString() {
     OptionalInt id = resources.boundId();
     return "PgCache[" + manager.getURI() + " " + name + " -> "
-        + (id.isPresent() ? resources.table().qualifiedName() : "(not bound yet)") + "]";
+        + (id.isPresent() ? resources.table().qualifiedName() : "(not bound yet)")
+        + (viewOf == null ? "" : " in a caller's transaction") + "]";
   }
 }

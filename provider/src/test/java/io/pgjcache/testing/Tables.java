@@ -123,6 +123,24 @@ public final class Tables {
     }
   }
 
+  /**
+   * Sessions of this database waiting for the advisory lock of a cache key, which another transaction holds. The
+   * lock's second half is the key's lock number; the first (the cache's registry id) is left out.
+   */
+  public static long sessionsWaitingForKeyLock(Cache<?, ?> cache, Object key) {
+    String sql = "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+        + " WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted AND l.objid = ?::oid";
+    try (Connection c = dataSource(cache).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, Integer.toUnsignedLong(KeyDigest.lockKey(digest(key))));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+
   /** The row key of a cache key. */
   public static byte[] digest(Object key) {
     return KeyDigest.of(CODEC.encode(key));

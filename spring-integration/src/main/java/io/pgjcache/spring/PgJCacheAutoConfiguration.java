@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of pgjcache for an application that has a {@link DataSource}: a JCache
@@ -123,17 +124,47 @@ public class PgJCacheAutoConfiguration {
      */
     @Bean
     public PgJCacheCacheManager cacheManager(javax.cache.CacheManager pgjcacheCacheManager,
-        PgJCacheProperties properties, ConfigurableListableBeanFactory beanFactory,
+        PgJCacheProperties properties, ConfigurableListableBeanFactory beanFactory, DataSource dataSource,
         ObjectProvider<javax.cache.configuration.Configuration<?, ?>> defaultCacheConfiguration,
         ObjectProvider<BootCacheCustomizers> bootCustomizers) {
       PgJCacheCacheManager cacheManager = new PgJCacheCacheManager(pgjcacheCacheManager,
           properties.isCreateMissingCaches(), defaultCacheConfiguration.getIfAvailable());
       boolean transactional = beanFactory.getBeanNamesForType(PlatformTransactionManager.class).length > 0;
-      cacheManager.setTransactionAware(properties.isTransactionAware() && transactional);
-      LOG.debug("pgjcache: Spring cache manager over {}, transaction-aware: {}", pgjcacheCacheManager.getURI(),
-          properties.isTransactionAware() && transactional);
+      TransactionMode mode = transactionMode(properties, transactional);
+      cacheManager.setTransactionAware(mode != TransactionMode.IMMEDIATE);
+      if (mode == TransactionMode.JOIN) {
+        cacheManager.joinTransactionsOn(dataSource);
+      }
+      LOG.debug("pgjcache: Spring cache manager over {}, in transactions: {}", pgjcacheCacheManager.getURI(), mode);
       // Last, as Boot does, so that the application's CacheManagerCustomizers have the final word.
       return BootCacheCustomizers.of(bootCustomizers).customizeCacheManager(cacheManager);
+    }
+
+    /**
+     * What cache changes inside transactions do: nothing special without a transaction manager or with
+     * transaction-aware off; joining falls back to deferring when the caches have a pool of their own (they may
+     * be in another database) or spring-jdbc is missing, and says so.
+     */
+    private static TransactionMode transactionMode(PgJCacheProperties properties, boolean transactional) {
+      if (!transactional || !properties.isTransactionAware()) {
+        return TransactionMode.IMMEDIATE;
+      }
+      TransactionMode wanted = properties.getTransactionMode();
+      if (wanted != TransactionMode.JOIN) {
+        return wanted;
+      }
+      if (ProviderProperties.ownPool(properties)) {
+        LOG.info("pgjcache: the caches have a pool of their own (pgjcache.jdbc.url), so cache changes inside"
+            + " transactions wait for the commit instead of joining the transaction (pgjcache.transaction-mode=defer)");
+        return TransactionMode.DEFER;
+      }
+      if (!ClassUtils.isPresent("org.springframework.jdbc.datasource.DataSourceUtils",
+          PgJCacheAutoConfiguration.class.getClassLoader())) {
+        LOG.info("pgjcache: spring-jdbc is not on the class path, so cache changes inside transactions wait for the"
+            + " commit instead of joining the transaction (pgjcache.transaction-mode=defer)");
+        return TransactionMode.DEFER;
+      }
+      return TransactionMode.JOIN;
     }
   }
 }

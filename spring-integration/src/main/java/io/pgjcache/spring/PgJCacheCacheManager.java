@@ -3,6 +3,7 @@ package io.pgjcache.spring;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import javax.sql.DataSource;
 import javax.cache.configuration.Configuration;
 import org.springframework.cache.Cache;
 import org.springframework.cache.jcache.JCacheCache;
@@ -21,6 +22,8 @@ import org.springframework.cache.jcache.JCacheCacheManager;
 public class PgJCacheCacheManager extends JCacheCacheManager {
   private final boolean createMissingCaches;
   private final CacheOpener opener;
+  /** The DataSource whose Spring-managed transactions cache changes join, or null (see {@link #joinTransactionsOn}). */
+  private DataSource joinedDataSource;
 
   /** Creates missing caches, if asked to, from a plain configuration with statistics on. */
   public PgJCacheCacheManager(javax.cache.CacheManager cacheManager, boolean createMissingCaches) {
@@ -36,6 +39,23 @@ public class PgJCacheCacheManager extends JCacheCacheManager {
     super(cacheManager);
     this.createMissingCaches = createMissingCaches;
     this.opener = new CacheOpener(forNewCaches);
+  }
+
+  /**
+   * Makes cache changes made inside a Spring-managed transaction on {@code dataSource} (the one the caches live on)
+   * run in that transaction, while the manager is transaction-aware (instead of waiting for the commit); set
+   * before the caches are first used. {@code setTransactionAware(false)} still turns all transaction handling off.
+   */
+  public void joinTransactionsOn(DataSource dataSource) {
+    this.joinedDataSource = dataSource;
+  }
+
+  @Override
+  protected Cache decorateCache(Cache cache) {
+    if (joinedDataSource != null && isTransactionAware() && cache instanceof JCacheCache jcache) {
+      return new TransactionJoiningCache(jcache, joinedDataSource);
+    }
+    return super.decorateCache(cache);
   }
 
   @Override

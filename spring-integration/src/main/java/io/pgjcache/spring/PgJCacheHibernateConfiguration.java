@@ -7,12 +7,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * Hands the JCache manager to Hibernate, so that the second-level cache and Spring's {@code @Cacheable}
- * share one manager, one set of caches and one database. Hibernate still has to be told to use JCache for
- * its second-level cache ({@code spring.jpa.properties.hibernate.cache.region.factory_class=jcache}); a
- * manager the application sets under {@value #CACHE_MANAGER} itself is left alone.
+ * share one manager, one set of caches and one database. With {@code pgjcache-hibernate} on the class path, and
+ * no region factory set, Hibernate's second-level cache uses pgjcache's region factory; otherwise Hibernate still
+ * has to be told to use JCache ({@code spring.jpa.properties.hibernate.cache.region.factory_class=jcache}). A
+ * manager or region factory the application sets itself is left alone.
  *
  * <p>Boot 3 and Boot 4 declare {@code HibernatePropertiesCustomizer} in different packages; each variant is
  * only loaded when its interface is on the class path, as is hibernate-jcache.
@@ -20,6 +22,10 @@ import org.springframework.context.annotation.Configuration;
 final class PgJCacheHibernateConfiguration {
   /** The setting of hibernate-jcache that takes a live {@code javax.cache.CacheManager}. */
   static final String CACHE_MANAGER = "hibernate.javax.cache.cache_manager";
+  /** Hibernate's setting naming the second-level cache's region factory. */
+  static final String REGION_FACTORY = "hibernate.cache.region.factory_class";
+  /** pgjcache's region factory, in pgjcache-hibernate. */
+  static final String PG_REGION_FACTORY = "io.pgjcache.hibernate.PgRegionFactory";
   /** What hibernate-jcache does for a region whose cache does not exist yet. */
   static final String MISSING_CACHE_STRATEGY = "hibernate.javax.cache.missing_cache_strategy";
 
@@ -30,6 +36,11 @@ final class PgJCacheHibernateConfiguration {
 
   static void handOff(Map<String, Object> hibernateProperties, javax.cache.CacheManager cacheManager) {
     hibernateProperties.putIfAbsent(CACHE_MANAGER, cacheManager);
+    // pgjcache's own region factory (cluster-safe READ_WRITE, TRANSACTIONAL) when the application brought it.
+    if (ClassUtils.isPresent(PG_REGION_FACTORY, PgJCacheHibernateConfiguration.class.getClassLoader())
+        && hibernateProperties.putIfAbsent(REGION_FACTORY, PG_REGION_FACTORY) == null) {
+      LOG.debug("pgjcache: Hibernate's second-level cache uses {}", PG_REGION_FACTORY);
+    }
     // A region's cache is a table; creating it on first use is the normal case here, not worth a warning.
     hibernateProperties.putIfAbsent(MISSING_CACHE_STRATEGY, "create");
     LOG.debug("pgjcache: Hibernate's second-level cache can use cache manager {}", cacheManager.getURI());

@@ -27,6 +27,14 @@ public class PgJCacheProperties {
   private boolean transactionAware = true;
 
   /**
+   * What cache puts and evictions inside a Spring-managed transaction do: join (run in the transaction, committing
+   * or rolling back with it; needs the caches on the application's DataSource, else defer applies), defer (wait for
+   * the commit) or immediate. Applies when the application has a PlatformTransactionManager and
+   * transaction-aware is true.
+   */
+  private TransactionMode transactionMode = TransactionMode.JOIN;
+
+  /**
    * Whether a cache that a @Cacheable (or any other lookup through Spring's CacheManager) names, and that
    * does not exist yet, is created on first use. When false, such a lookup fails; list the caches in
    * spring.cache.cache-names instead.
@@ -99,6 +107,14 @@ public class PgJCacheProperties {
 
   public void setSchema(String schema) {
     this.schema = schema;
+  }
+
+  public TransactionMode getTransactionMode() {
+    return transactionMode;
+  }
+
+  public void setTransactionMode(TransactionMode transactionMode) {
+    this.transactionMode = transactionMode;
   }
 
   public boolean isTransactionAware() {

@@ -242,7 +242,15 @@ class PgJCacheAutoConfigurationIT {
         .isInstanceOf(JCacheCache.class));
     runner.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
         .run(context -> assertThat(context.getBean(org.springframework.cache.CacheManager.class).getCache("books"))
-            .isInstanceOf(TransactionAwareCacheDecorator.class));
+            .isInstanceOf(TransactionJoiningCache.class));
+    runner.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
+        .withPropertyValues("pgjcache.transaction-mode=defer")
+        .run(context -> assertThat(context.getBean(org.springframework.cache.CacheManager.class).getCache("books"))
+            .isExactlyInstanceOf(TransactionAwareCacheDecorator.class));
+    runner.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
+        .withPropertyValues("pgjcache.jdbc.url=" + TestDatabase.url())
+        .run(context -> assertThat(context.getBean(org.springframework.cache.CacheManager.class).getCache("books"))
+            .as("caches on a pool of their own defer").isExactlyInstanceOf(TransactionAwareCacheDecorator.class));
     runner.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
         .withPropertyValues("pgjcache.transaction-aware=false")
         .run(context -> assertThat(context.getBean(org.springframework.cache.CacheManager.class).getCache("books"))

@@ -82,11 +82,11 @@ public final class CacheFactory {
     // Remembering key encodings pays off where hits are served from memory.
     CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, wishes.codec(), classLoader, configuration.getKeyType(),
         configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
-    IntFunction<ClusterEvents> clusterEvents = wishes.clusterEvents() && stream.get() != null
-        ? cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel) : null;
+    IntFunction<ClusterEvents> events = stream.get() == null ? null
+        : cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel);
     CacheMetrics cacheMetrics = metrics.open(name, near);
     return new CacheResources<>(name, database, placement, quietPeriod, cacheCodec, expiry, loader, writer, near,
-        byReference, clusterEvents, executor, router, cacheMetrics);
+        byReference, wishes.clusterEvents() ? events : null, events, executor, router, cacheMetrics);
   }
 
   /**

@@ -5,6 +5,7 @@ import static io.pgjcache.internal.Closeables.closeQuietly;
 import io.pgjcache.internal.codec.CacheCodec;
 import io.pgjcache.internal.db.Database;
 import io.pgjcache.internal.db.DeferredSetUp;
+import io.pgjcache.internal.db.JoinedTransaction;
 import io.pgjcache.internal.event.ClusterEvents;
 import io.pgjcache.internal.event.EventDispatcher;
 import io.pgjcache.internal.expiry.ExpiryRules;
@@ -12,6 +13,7 @@ import io.pgjcache.internal.metrics.CacheMetrics;
 import io.pgjcache.internal.metrics.WriteMetrics;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -47,6 +49,11 @@ public final class CacheResources<K, V> {
   private final boolean byReference;
   /** Makes the publisher of entry events for other nodes once the registry id is known; null when none. */
   private final IntFunction<ClusterEvents> clusterEvents;
+  /**
+   * Makes a publisher of events once the registry id is known, for changes made in a caller's transaction (see
+   * {@link JoinedEngine}); null when there is no notification stream to hear them by.
+   */
+  private final IntFunction<ClusterEvents> transactionEvents;
   private final Executor executor;
   private final NotificationRouter router;
   private final DeferredSetUp<EntryEngine<K, V>> binding;
@@ -60,8 +67,8 @@ public final class CacheResources<K, V> {
 
   CacheResources(String name, Database database, Supplier<CacheTable> placement, Duration quietPeriod,
       CacheCodec<K, V> codec, ExpiryRules expiry, EntryLoader<K, V> loader, EntryWriter<K, V> writer, NearCache near,
-      boolean byReference, IntFunction<ClusterEvents> clusterEvents, Executor executor, NotificationRouter router,
-      CacheMetrics metrics) {
+      boolean byReference, IntFunction<ClusterEvents> clusterEvents, IntFunction<ClusterEvents> transactionEvents,
+      Executor executor, NotificationRouter router, CacheMetrics metrics) {
     this.name = Objects.requireNonNull(name, "name");
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -75,6 +82,7 @@ public final class CacheResources<K, V> {
     this.near = near;
     this.byReference = byReference;
     this.clusterEvents = clusterEvents;
+    this.transactionEvents = transactionEvents;
     Objects.requireNonNull(placement, "placement");
     this.binding = new DeferredSetUp<>(() -> bind(placement.get()), quietPeriod);
   }
@@ -108,6 +116,18 @@ public final class CacheResources<K, V> {
   public OptionalInt boundId() {
     EntryEngine<K, V> engine = binding.ifDone();
     return engine == null ? OptionalInt.empty() : OptionalInt.of(engine.table().cacheId());
+  }
+
+  /**
+   * The cache's primitives run in the transaction open on {@code connection}, binding the cache first if needed.
+   *
+   * @throws IllegalArgumentException when the connection is in auto-commit mode or to another database
+   */
+  public EntryAccess<K, V> joined(Connection connection) {
+    EntryEngine<K, V> engine = engine();
+    JoinedTransaction transaction = JoinedTransaction.join("pgjcache: cache '" + name + "'", connection, database);
+    ClusterEvents events = transactionEvents == null ? null : transactionEvents.apply(engine.table().cacheId());
+    return new JoinedEngine<>(name, engine, transaction, codec, expiry, near, this.events, events);
   }
 
   /** The cache's table, binding the cache first if needed (see {@link #engine}). */

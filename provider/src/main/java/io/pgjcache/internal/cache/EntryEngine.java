@@ -15,11 +15,14 @@ import io.pgjcache.internal.store.StoredEntry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.event.EventType;
 
@@ -34,7 +37,7 @@ import javax.cache.event.EventType;
  * <p>It knows nothing of the JCache API's rules (argument checks, statistics, write-through order): the cache
  * adapter keeps those and calls in here. Thread-safe; holds no lock across I/O.
  */
-public final class EntryEngine<K, V> {
+public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   /** The work of a {@link #compute}, run under the key's lock. */
   @FunctionalInterface
   public interface Work<K, V, R> {
@@ -82,10 +85,36 @@ public final class EntryEngine<K, V> {
     return reader;
   }
 
+  @Override
+  public V shared(K key) {
+    return reader.shared(key);
+  }
+
+  @Override
+  public V read(EncodedKey k) {
+    return reader.read(k);
+  }
+
+  @Override
+  public Map<K, V> readAll(Map<K, EncodedKey> keys, Set<K> missing) {
+    return reader.readAll(keys, missing);
+  }
+
+  @Override
+  public boolean contains(EncodedKey k) {
+    return reader.contains(k);
+  }
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator(Runnable onAccess, Consumer<K> remover) {
+    return new EntryIterator<>(name, database, table, codec, reader, onAccess, remover);
+  }
+
   /**
    * Runs {@code work} on the key in one transaction holding the key's advisory lock, then publishes the events it
    * produced once the change has committed and brings this node's near copy up to date.
    */
+  @Override
   public <R> R compute(String operation, EncodedKey k, Work<K, V, R> work) {
     Done<K, V, R> done;
     try {
@@ -135,6 +164,7 @@ public final class EntryEngine<K, V> {
    * true (a put); empty when the caller must take the locked path instead. Concurrent such puts of this node go
    * together in one transaction ({@link GroupCommit}).
    */
+  @Override
   public Optional<Boolean> putDirect(EncodedKey k, byte[] v, V value) {
     long now = EntryReader.now();
     long creation = isSimple() ? expiry.forCreation(now) : now;
@@ -172,6 +202,7 @@ public final class EntryEngine<K, V> {
    * the caller must write key by key. A store-by-reference cache always writes key by key, so that each write knows
    * what it stored and keeps it.
    */
+  @Override
   public boolean putAllDirect(List<EncodedKey> keys, List<byte[]> values) {
     long now = EntryReader.now();
     if (!isSimple() || byReference || expiry.forCreation(now) <= now) {
@@ -184,6 +215,7 @@ public final class EntryEngine<K, V> {
   }
 
   /** Removes without reading first, giving whether a live entry went; empty when the caller must lock instead. */
+  @Override
   public Optional<Boolean> removeDirect(EncodedKey k) {
     if (!isSimple()) {
       return Optional.empty();
@@ -195,6 +227,7 @@ public final class EntryEngine<K, V> {
    * Removes the keys without reading first, giving how many live entries went; empty when a writer or listeners
    * must see each entry (the caller then removes them one by one).
    */
+  @Override
   public OptionalLong removeKeysDirect(List<EncodedKey> keys) {
     if (!isSimple()) {
       return OptionalLong.empty();
@@ -277,6 +310,7 @@ public final class EntryEngine<K, V> {
    * Removes every entry with one statement, returning how many live ones went; empty when a writer or listeners
    * must see each entry (the caller then removes them one by one).
    */
+  @Override
   public OptionalLong removeAllDirect() {
     if (writesThrough || wantsEvents()) {
       return OptionalLong.empty();
@@ -290,6 +324,7 @@ public final class EntryEngine<K, V> {
   }
 
   /** Empties the table without telling anyone (no writer, no events, no statistics). */
+  @Override
   public void clear() {
     try {
       database.autoCommit(describe(name, "clear"), c -> {
@@ -302,6 +337,7 @@ public final class EntryEngine<K, V> {
   }
 
   /** Number of live entries, counted in the database. */
+  @Override
   public long size() {
     long now = EntryReader.now();
     return database.autoCommit(describe(name, "size"), c -> table.count(c, now));
@@ -364,7 +400,17 @@ public final class EntryEngine<K, V> {
 
   /** Sends the events to the other nodes as part of the transaction that made them. */
   private void publishToCluster(Connection c, List<PgCacheEntryEvent<K, V>> produced) throws SQLException {
-    if (clusterEvents == null || produced.isEmpty()) {
+    publish(c, clusterEvents, produced);
+  }
+
+  /** Whether other nodes hear this cache's events. */
+  boolean publishesToCluster() {
+    return clusterEvents != null;
+  }
+
+  /** Sends the events through {@code to} as part of the connection's transaction (nothing when {@code to} is null). */
+  void publish(Connection c, ClusterEvents to, List<PgCacheEntryEvent<K, V>> produced) throws SQLException {
+    if (to == null || produced.isEmpty()) {
       return;
     }
     List<ClusterEvents.Outgoing> outgoing = new ArrayList<>(produced.size());
@@ -375,7 +421,7 @@ public final class EntryEngine<K, V> {
           event.getValue() == null ? null : codec.encodeValue(event.getValue(), k),
           event.getOldValue() == null ? null : codec.encodeValue(event.getOldValue(), k)));
     }
-    clusterEvents.publish(c, outgoing);
+    to.publish(c, outgoing);
   }
 
   /** The operation, named in an error message (built only if one is needed) and in the cache's round-trip counts. */

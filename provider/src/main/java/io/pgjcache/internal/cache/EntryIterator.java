@@ -2,7 +2,7 @@ package io.pgjcache.internal.cache;
 
 import io.pgjcache.internal.codec.CacheCodec;
 import io.pgjcache.internal.codec.EncodedKey;
-import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.db.Connections;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.StoredEntry;
 import java.util.Iterator;
@@ -12,14 +12,14 @@ import java.util.function.Consumer;
 import javax.cache.Cache;
 
 /**
- * Pages through a cache's table in key-digest order, one round trip per page; entries that expire meanwhile are
- * skipped. Not thread-safe, like any iterator.
+ * Pages through a cache's table in key-digest order, one round trip per page on the given {@link Connections};
+ * entries that expire meanwhile are skipped. Not thread-safe, like any iterator.
  */
 public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private static final int PAGE_SIZE = 256;
 
   private final String name;
-  private final Database database;
+  private final Connections connections;
   private final CacheTable table;
   private final CacheCodec<K, V> codec;
   private final EntryReader<K, V> reader;
@@ -37,13 +37,13 @@ public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
    *                 or null when iterating does not count as access
    * @param remover  removes a key through the cache, for {@link #remove()}
    */
-  public EntryIterator(CacheResources<K, V> resources, EntryEngine<K, V> engine, Runnable onAccess,
-      Consumer<K> remover) {
-    this.name = resources.name();
-    this.database = resources.database();
-    this.table = engine.table();
-    this.codec = resources.codec();
-    this.reader = engine.reader();
+  EntryIterator(String name, Connections connections, CacheTable table, CacheCodec<K, V> codec,
+      EntryReader<K, V> reader, Runnable onAccess, Consumer<K> remover) {
+    this.name = name;
+    this.connections = connections;
+    this.table = table;
+    this.codec = codec;
+    this.reader = reader;
     this.onAccess = onAccess;
     this.remover = remover;
   }
@@ -53,7 +53,7 @@ public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     while (next == null && !exhausted) {
       if (position == page.size()) {
         byte[] from = after;
-        page = database.autoCommit(EntryEngine.describe(name, "iterator"), c -> table.page(c, from, PAGE_SIZE));
+        page = connections.run(EntryEngine.describe(name, "iterator"), c -> table.page(c, from, PAGE_SIZE));
         position = 0;
         if (page.size() < PAGE_SIZE) {
           exhausted = page.isEmpty();

@@ -2,7 +2,7 @@ package io.pgjcache.internal.cache;
 
 import io.pgjcache.internal.codec.CacheCodec;
 import io.pgjcache.internal.codec.EncodedKey;
-import io.pgjcache.internal.db.Database;
+import io.pgjcache.internal.db.Connections;
 import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.near.NearCache;
 import io.pgjcache.internal.store.CacheTable;
@@ -23,11 +23,14 @@ import java.util.function.Supplier;
  * what it read into the near cache under a token (so that a change heard meanwhile wins over the read). Applies
  * the access expiry of what it read. The near cache is optional: without one every read goes to PostgreSQL.
  *
+ * <p>Where its statements run is the {@link Connections} it is given: the cache's pool, or a caller's transaction
+ * (then without a near cache, since what a transaction reads may be its own uncommitted writes).
+ *
  * <p>Thread-safe; holds no lock across I/O.
  */
 public final class EntryReader<K, V> {
   private final String name;
-  private final Database database;
+  private final Connections connections;
   private final CacheTable table;
   private final CacheCodec<K, V> codec;
   private final ExpiryRules expiry;
@@ -35,10 +38,10 @@ public final class EntryReader<K, V> {
   private final NearCache near;
   private final boolean byReference;
 
-  EntryReader(String name, Database database, CacheTable table, CacheCodec<K, V> codec, ExpiryRules expiry,
+  EntryReader(String name, Connections connections, CacheTable table, CacheCodec<K, V> codec, ExpiryRules expiry,
       NearCache near, boolean byReference) {
     this.name = Objects.requireNonNull(name, "name");
-    this.database = Objects.requireNonNull(database, "database");
+    this.connections = Objects.requireNonNull(connections, "connections");
     this.table = Objects.requireNonNull(table, "table");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.expiry = Objects.requireNonNull(expiry, "expiry");
@@ -60,7 +63,7 @@ public final class EntryReader<K, V> {
     if (expiry.isPredictable() && !expiry.accessKeepsExpiry()) {
       long now = now();
       long expiresAt = expiry.forAccess(now, StoredEntry.ETERNAL);
-      byte[] value = database.autoCommit(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
+      byte[] value = connections.run(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
       return value == null ? null : codec.decodeValue(value, k.digest());
     }
     if (near != null) {
@@ -73,7 +76,7 @@ public final class EntryReader<K, V> {
     NearCache.Token token = near == null ? null : near.begin(k.digestKey());
     StoredEntry row;
     try {
-      row = database.autoCommit(what("get"), c -> table.read(c, k.digest()));
+      row = connections.run(what("get"), c -> table.read(c, k.digest()));
     } catch (RuntimeException e) {
       if (token != null) {
         near.abandon(k.digestKey(), token);
@@ -127,7 +130,7 @@ public final class EntryReader<K, V> {
     List<byte[]> digests = toRead.values().stream().map(EncodedKey::digest).toList();
     Map<DigestKey, StoredEntry> rows;
     try {
-      rows = database.autoCommit(what("getAll"), c -> table.readAll(c, digests));
+      rows = connections.run(what("getAll"), c -> table.readAll(c, digests));
     } catch (RuntimeException e) {
       tokens.forEach((digestKey, token) -> near.abandon(digestKey, token));
       throw e;
@@ -159,7 +162,7 @@ public final class EntryReader<K, V> {
     if (near != null && near.get(k.digestKey(), now) != null) {
       return true;
     }
-    Long expiresAt = database.autoCommit(what("containsKey"), c -> table.readExpiry(c, k.digest()));
+    Long expiresAt = connections.run(what("containsKey"), c -> table.readExpiry(c, k.digest()));
     return expiresAt != null && expiresAt > now;
   }
 
@@ -170,7 +173,7 @@ public final class EntryReader<K, V> {
     }
     long expiresAt = expiry.forAccess(now, currentExpiry);
     if (expiresAt != currentExpiry) {
-      database.autoCommit(what("get"), c -> {
+      connections.run(what("get"), c -> {
         table.setExpiry(c, k.digest(), expiresAt);
         return null;
       });

@@ -38,11 +38,14 @@ public final class KeyChanges<K, V> {
   public enum Outcome { MISS, HIT, CHANGED }
 
   private final CacheCodec<K, V> codec;
-  /** The cache's engine, asked on each change: a cache made during an outage binds to its table on first use. */
-  private final Supplier<EntryEngine<K, V>> engine;
+  /**
+   * Where the changes run, asked on each change: a cache made during an outage binds to its table on first use.
+   */
+  private final Supplier<? extends EntryAccess<K, V>> engine;
   private final CacheStatistics statistics;
 
-  public KeyChanges(CacheCodec<K, V> codec, Supplier<EntryEngine<K, V>> engine, CacheStatistics statistics) {
+  public KeyChanges(CacheCodec<K, V> codec, Supplier<? extends EntryAccess<K, V>> engine,
+      CacheStatistics statistics) {
     this.codec = codec;
     this.engine = engine;
     this.statistics = statistics;

@@ -46,7 +46,9 @@ final class SerialAllowList {
   private static final List<String> PREFIXES = List.of(
       "java.time.", "java.util.Collections$", "java.util.ImmutableCollections$",
       "org.hibernate.cache.spi.entry.", "org.hibernate.cache.internal.", "org.hibernate.cache.spi.QueryKey",
-      "org.hibernate.cache.spi.support.AbstractReadWriteAccess$");
+      "org.hibernate.cache.spi.support.AbstractReadWriteAccess$",
+      // pgjcache-hibernate's own region entries (soft locks, items, tombstones): plain records.
+      "io.pgjcache.hibernate.internal.");
 
   /** Only the built-in classes, for a cache that declares no types of its own. */
   static final SerialAllowList BUILT_IN = new SerialAllowList(List.of());

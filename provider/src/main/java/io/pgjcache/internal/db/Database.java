@@ -14,7 +14,7 @@ import javax.sql.DataSource;
  * so a database outage costs each operation at most the pool's connection timeout, and the pool
  * reconnects by itself when the database is back.
  */
-public final class Database {
+public final class Database implements Connections {
   /** A unit of work on one connection. */
   @FunctionalInterface
   public interface Work<T> {
@@ -33,6 +33,8 @@ public final class Database {
   }
 
   private final DataSource dataSource;
+  /** The identity of the pool's database, learnt when first asked; null until then. */
+  private volatile DatabaseIdentity identity;
   /** Told of every unit of work that names its {@link Operation}, before it runs. */
   private final Consumer<Operation> calls;
 
@@ -59,6 +61,26 @@ public final class Database {
     } catch (SQLException e) {
       throw DatabaseErrors.translate(what.get(), e);
     }
+  }
+
+  /**
+   * The identity of this pool's database, to compare with {@code other}'s: learnt once, and learnt again when it
+   * differs from {@code other}, since a restart of the server changes it.
+   */
+  public DatabaseIdentity identity(DatabaseIdentity other) {
+    DatabaseIdentity known = identity;
+    if (known == null || !known.equals(other)) {
+      known = autoCommit(() -> "pgjcache: learning which database the cache pool is connected to",
+          DatabaseIdentity::of);
+      identity = known;
+    }
+    return known;
+  }
+
+  /** Each statement in a transaction of its own: {@link #autoCommit}. */
+  @Override
+  public <T> T run(Supplier<String> what, Work<T> work) {
+    return autoCommit(what, work);
   }
 
   /**

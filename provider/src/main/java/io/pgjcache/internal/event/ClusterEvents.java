@@ -15,7 +15,8 @@ import javax.cache.event.EventType;
  * anywhere. The writing node adds the events to its own transaction as notifications, so they are
  * delivered exactly when the change commits and never for a rolled-back one.
  *
- * <p>Payload: {@code "<cache id> <node id> <C|U|R|E> <key> <value> <old value>"}, each part base64 or
+ * <p>Payload: {@code "<cache id> <sender> <C|U|R|E> <key> <value> <old value>"}, the sender a node id (for the
+ * other nodes), {@code +<node id>} (for every node) or {@code @<node id>} (for that node alone), each part base64 or
  * {@code -} for none. PostgreSQL limits a payload to 8000 bytes: an event whose values do not fit goes out
  * without them (receivers then read the current value), and one whose key alone does not fit is not sent.
  */
@@ -30,6 +31,10 @@ public final class ClusterEvents {
 
   private static final int MAX_PAYLOAD = 7_900;
   private static final String NONE = "-";
+  /** Before a node id: the event is for every node, its sender included. Node ids are hexadecimal. */
+  private static final String EVERYONE = "+";
+  /** Before a node id: the event is for its sender alone. */
+  private static final String SENDER_ONLY = "@";
 
   private final int cacheId;
   private final String nodeId;
@@ -39,6 +44,16 @@ public final class ClusterEvents {
     this.cacheId = cacheId;
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.channel = Objects.requireNonNull(channel, "channel");
+  }
+
+  /**
+   * A publisher whose events the sending node hears too, once they are delivered: for changes made in a caller's
+   * transaction, which this node's listeners may hear only when it commits, as other nodes' listeners do.
+   *
+   * @param othersToo whether other nodes hear them as well (else they are addressed to the sender alone)
+   */
+  public ClusterEvents heardBySender(boolean othersToo) {
+    return new ClusterEvents(cacheId, (othersToo ? EVERYONE : SENDER_ONLY) + nodeId, channel);
   }
 
   /** Adds the events to the connection's current transaction, in one round trip. */
@@ -61,7 +76,8 @@ public final class ClusterEvents {
   }
 
   /**
-   * The event in a payload, unless it came from {@code ownNodeId} (that node told its listeners itself). Any
+   * The event in a payload, unless it is not for {@code ownNodeId}: a node tells its own listeners of the changes it
+   * made itself, except those made in a caller's transaction (see {@link #heardBySender}). Any
    * database user can send one: the bytes it carries are decoded later by the cache's codec, under the same
    * rules as a row's.
    *
@@ -72,7 +88,7 @@ public final class ClusterEvents {
     if (parts.length != 6) {
       throw new IllegalArgumentException("an event has 6 fields, this payload " + parts.length);
     }
-    if (parts[1].equals(ownNodeId)) {
+    if (!isFor(parts[1], ownNodeId)) {
       return Optional.empty();
     }
     EventType type = switch (parts[2]) {
@@ -87,6 +103,14 @@ public final class ClusterEvents {
       throw new IllegalArgumentException("an event names its key");
     }
     return Optional.of(new Incoming(type, key, bytes(parts[4], "value"), bytes(parts[5], "old value")));
+  }
+
+  /** Whether an event whose sender field is {@code sender} is for the node {@code ownNodeId}. */
+  private static boolean isFor(String sender, String ownNodeId) {
+    if (sender.startsWith(SENDER_ONLY)) {
+      return sender.substring(1).equals(ownNodeId);
+    }
+    return sender.startsWith(EVERYONE) || !sender.equals(ownNodeId);
   }
 
   /** The cache id a payload is for, or -1. */

@@ -127,6 +127,22 @@ public final class NearCache {
     }
   }
 
+  /**
+   * Marks a key changed by a transaction this node joined that has not been announced yet (see {@link #hold}):
+   * nothing is installed for it until the announcement, or until {@link #HOLD_LIMIT} has passed.
+   */
+  private record Hold(int writerPid, long sinceNanos) {
+    boolean isOver() {
+      return System.nanoTime() - sinceNanos > HOLD_LIMIT.toNanos();
+    }
+  }
+
+  /**
+   * How long a hold lasts at most: a transaction that rolled back announces nothing. After it the key is cached
+   * again, and a commit later than that is bounded by notification latency, like any other node's change.
+   */
+  private static final java.time.Duration HOLD_LIMIT = java.time.Duration.ofMinutes(1);
+
   /** The copies, bounded; changed only through {@link #copies}' atomic operations. */
   private final Cache<DigestKey, Entry> cache;
   private final ConcurrentMap<DigestKey, Entry> copies;
@@ -231,7 +247,23 @@ public final class NearCache {
   /** Announces a read of the store for this key; null when nothing may be installed now. */
   public Token begin(DigestKey key) {
     Epoch epoch = epoch();
-    return epoch == null ? null : place(key, new Token(epoch));
+    if (epoch == null || inFlight.get(key) instanceof Hold hold && !hold.isOver()) {
+      return null;
+    }
+    return place(key, new Token(epoch));
+  }
+
+  /**
+   * Drops the key's copy because a transaction this node joined (on a caller's connection, committed by the
+   * caller) changed it, and installs nothing for the key until that transaction's commit is announced: its
+   * notification comes from {@code writerPid}. So readers on this node read PostgreSQL meanwhile and see the new
+   * state as soon as it commits, before the announcement arrives.
+   */
+  public void hold(DigestKey key, int writerPid) {
+    copies.compute(key, (k, held) -> {
+      inFlight.put(k, new Hold(writerPid, System.nanoTime()));
+      return swap(k, held, null);
+    });
   }
 
   /**
@@ -385,6 +417,10 @@ public final class NearCache {
       if (marker instanceof PendingWrite pending) {
         pending.hear(senderPid);
         return held;
+      }
+      if (marker instanceof Hold hold && hold.writerPid() != senderPid) {
+        // Another change of the key, committed before the holding transaction: the hold stays.
+        return swap(k, held, null);
       }
       if (marker != null) {
         inFlight.remove(k, marker);

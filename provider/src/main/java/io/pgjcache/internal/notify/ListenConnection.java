@@ -3,6 +3,7 @@ package io.pgjcache.internal.notify;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.Properties;
 import java.util.Queue;
 import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.postgresql.jdbc.SslMode;
 
 /**
@@ -122,6 +124,10 @@ public final class ListenConnection implements AutoCloseable {
       // With TLS 1.3 a server judges the client certificate after the handshake: its refusal arrives here.
       closeQuietly(socket);
       throw ListenSsl.withClientCertificateHint(e, properties);
+    } catch (SocketException e) {
+      // ... or, when the server closed the connection before its alert was read, as a reset.
+      closeQuietly(socket);
+      throw socket instanceof SSLSocket ? ListenSsl.withClientCertificateHint(e, properties) : e;
     } catch (IOException | RuntimeException e) {
       closeQuietly(socket);
       throw e;

@@ -456,6 +456,31 @@ class NearCacheTest {
     assertThat(stale).as("reads by key older than the writer's own write").isZero();
   }
 
+  @Test
+  void hold_dropsTheCopy_andLetsNoReadInstall_untilTheHoldersNotification() {
+    install(key, bytes("old"), StoredEntry.ETERNAL);
+
+    near.hold(key, WRITER);
+    assertThat(near.get(key, 0)).as("dropped at the change").isNull();
+    assertThat(near.begin(key)).as("a read meanwhile installs nothing").isNull();
+
+    near.onNotification(key, OTHER);
+    assertThat(near.begin(key)).as("an earlier change's notification keeps the hold").isNull();
+
+    near.onNotification(key, WRITER);
+    install(key, bytes("new"), StoredEntry.ETERNAL);
+    assertThat(near.get(key, 0)).as("cached again once the commit is announced").isNotNull();
+  }
+
+  @Test
+  void hold_endsWithEverythingElse_atInvalidateAll() {
+    near.hold(key, WRITER);
+    near.invalidateAll();
+
+    install(key, bytes("v"), StoredEntry.ETERNAL);
+    assertThat(near.get(key, 0)).isNotNull();
+  }
+
   private static void installShared(NearCache cache, DigestKey digest, String value, Object indexKey) {
     cache.share(digest, cache.complete(digest, cache.begin(digest), bytes(value), StoredEntry.ETERNAL), value,
         indexKey);

@@ -32,7 +32,8 @@ public final class HibernateNode implements AutoCloseable {
   /** Where Hibernate finds the pgjcache configuration file of a node. */
   public static final String CACHE_CONFIG_URI = "hibernate.javax.cache.uri";
   /** The entities of this example. */
-  public static final List<Class<?>> ENTITIES = List.of(Author.class, Book.class, Country.class, Account.class);
+  public static final List<Class<?>> ENTITIES = List.of(Author.class, Book.class, Country.class, Account.class,
+      Wallet.class);
 
   private static final String COMMON_SETTINGS = "second-level-cache.properties";
 

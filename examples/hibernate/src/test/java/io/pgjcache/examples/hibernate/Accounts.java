@@ -1,6 +1,9 @@
 package io.pgjcache.examples.hibernate;
 
-/** Use cases of the READ_WRITE cached {@link Account}. */
+/**
+ * Use cases of the READ_WRITE cached {@link Account}, and of any other {@link Balance} entity through the overloads
+ * that name its class.
+ */
 final class Accounts {
   private Accounts() {
   }
@@ -11,17 +14,29 @@ final class Accounts {
 
   /** The balance as this node's second-level cache serves it. */
   static long balance(HibernateNode node, long id) {
-    return node.sessionFactory().fromSession(session -> session.find(Account.class, id).getBalance());
+    return balance(node, Account.class, id);
+  }
+
+  static long balance(HibernateNode node, Class<? extends Balance> type, long id) {
+    return node.sessionFactory().fromSession(session -> session.find(type, id).getBalance());
   }
 
   /** The balance in the database: a query of a column never reads the second-level cache. */
   static long balanceInDatabase(HibernateNode node, long id) {
+    return balanceInDatabase(node, Account.class, id);
+  }
+
+  static long balanceInDatabase(HibernateNode node, Class<? extends Balance> type, long id) {
     return node.sessionFactory().fromSession(session ->
-        session.createSelectionQuery("select balance from Account where id = :id", Long.class)
+        session.createSelectionQuery("select balance from " + type.getSimpleName() + " where id = :id", Long.class)
             .setParameter("id", id).getSingleResult());
   }
 
   static void setBalance(HibernateNode node, long id, long balance) {
-    node.sessionFactory().inTransaction(session -> session.find(Account.class, id).setBalance(balance));
+    setBalance(node, Account.class, id, balance);
+  }
+
+  static void setBalance(HibernateNode node, Class<? extends Balance> type, long id, long balance) {
+    node.sessionFactory().inTransaction(session -> session.find(type, id).setBalance(balance));
   }
 }
