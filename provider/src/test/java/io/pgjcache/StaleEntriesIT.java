@@ -90,6 +90,8 @@ class StaleEntriesIT {
     assertThat(((Order) cache.get("a")).id).isEqualTo("loaded-a");
     assertThat(statistic(cache, "CacheMisses")).isEqualTo(2L);
     assertThat(statistic(cache, "CacheHits")).isEqualTo(1L);
+    assertThat(cache.unwrap(PgCache.class).getMetrics().getUndecodableEntries()).as("undecodable entries")
+        .isEqualTo(2L);
   }
 
   private static Object statistic(Cache<?, ?> cache, String attribute) throws Exception {

@@ -61,4 +61,10 @@ public interface CacheMetricsMXBean {
 
   /** The most writes one group commit carried. */
   long getLargestGroupCommit();
+
+  /**
+   * Stored entries this node's classes could not read any more (a class renamed or changed incompatibly since
+   * the entry was written): each was treated as a miss.
+   */
+  long getUndecodableEntries();
 }

@@ -104,6 +104,8 @@ public final class PgJCacheMeterBinder implements MeterBinder {
         "Transactions that committed several callers' writes together", tags);
     counter(registry, "pgjcache.group.commit.writes", cache, CacheMetricsMXBean::getGroupCommittedWrites,
         "Writes committed in group commits", tags);
+    counter(registry, "pgjcache.undecodable.entries", cache, CacheMetricsMXBean::getUndecodableEntries,
+        "Stored entries the classes could not read any more, treated as misses", tags);
   }
 
   private static <T> void counter(MeterRegistry registry, String name, T source, ToDoubleFunction<T> count,

@@ -84,7 +84,7 @@ public final class CacheFactory {
         configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
     IntFunction<ClusterEvents> events = stream.get() == null ? null
         : cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel);
-    CacheMetrics cacheMetrics = metrics.open(name, near);
+    CacheMetrics cacheMetrics = metrics.open(name, near, cacheCodec::staleValues);
     return new CacheResources<>(name, database, placement, quietPeriod, cacheCodec, expiry, loader, writer, near,
         byReference, wishes.clusterEvents() ? events : null, events, executor, router, cacheMetrics);
   }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The figures of one cache open on this node (see {@link CacheMetricsMXBean} for what each means). The near cache
@@ -30,12 +31,15 @@ public final class CacheMetrics implements CacheMetricsMXBean, WriteMetrics {
   private final LongAdder groupCommits = new LongAdder();
   private final LongAdder groupCommittedWrites = new LongAdder();
   private final LongAccumulator largestGroupCommit = new LongAccumulator(Math::max, 0);
+  /** The codec counts the entries it could not read any more. */
+  private final LongSupplier undecodable;
 
-  CacheMetrics(String cacheName, NearCache near, Runnable onClose, LongAdder managerSwept) {
+  CacheMetrics(String cacheName, NearCache near, Runnable onClose, LongAdder managerSwept, LongSupplier undecodable) {
     this.cacheName = Objects.requireNonNull(cacheName, "cacheName");
     this.near = near;
     this.onClose = Objects.requireNonNull(onClose, "onClose");
     this.managerSwept = Objects.requireNonNull(managerSwept, "managerSwept");
+    this.undecodable = Objects.requireNonNull(undecodable, "undecodable");
     Map<String, LongAdder> counters = new LinkedHashMap<>();
     OPERATIONS.forEach(operation -> counters.put(operation, new LongAdder()));
     this.calls = Collections.unmodifiableMap(counters);
@@ -150,5 +154,10 @@ public final class CacheMetrics implements CacheMetricsMXBean, WriteMetrics {
   @Override
   public String toString() {
     return "CacheMetrics[" + cacheName + "]";
+  }
+
+  @Override
+  public long getUndecodableEntries() {
+    return undecodable.getAsLong();
   }
 }

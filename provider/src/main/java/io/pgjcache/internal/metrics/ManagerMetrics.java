@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import javax.cache.CacheException;
 import javax.management.ObjectName;
@@ -62,14 +63,14 @@ public final class ManagerMetrics implements ManagerMetricsMXBean {
   }
 
   /** Makes and registers the metrics of a cache that opens; the cache closes them when it closes. */
-  public CacheMetrics open(String cacheName, NearCache near) {
+  public CacheMetrics open(String cacheName, NearCache near, LongSupplier undecodable) {
     ObjectName name = MBeans.metricsName(managerUri, cacheName);
     CacheMetrics[] made = new CacheMetrics[1];
     made[0] = new CacheMetrics(cacheName, near, () -> {
       if (caches.remove(cacheName, made[0])) {
         unregister(name);
       }
-    }, swept);
+    }, swept, undecodable);
     CacheMetrics previous = caches.put(cacheName, made[0]);
     if (previous != null) {
       // The copy of a destroyed cache, closing: the bean now shows the new one.

@@ -23,7 +23,7 @@ class CacheMetricsTest {
 
   @Test
   void groupCommits_countBatches_writes_andTheLargest() {
-    CacheMetrics cache = manager.open("orders", null);
+    CacheMetrics cache = manager.open("orders", null, () -> 0);
     WriteMetrics writes = cache;
 
     writes.groupCommitted(3);
@@ -37,8 +37,8 @@ class CacheMetricsTest {
 
   @Test
   void databaseCalls_goToTheNamedCache_byOperation_andUnknownOnesToOther() {
-    CacheMetrics orders = manager.open("orders", null);
-    CacheMetrics users = manager.open("users", null);
+    CacheMetrics orders = manager.open("orders", null, () -> 0);
+    CacheMetrics users = manager.open("users", null, () -> 0);
 
     manager.called(new Database.Operation("orders", "get"));
     manager.called(new Database.Operation("orders", "get"));
@@ -51,8 +51,8 @@ class CacheMetricsTest {
 
   @Test
   void sweptEntries_addUpPerCacheAndPerManager_andAClosedCacheStopsCounting() {
-    CacheMetrics orders = manager.open("orders", null);
-    CacheMetrics users = manager.open("users", null);
+    CacheMetrics orders = manager.open("orders", null, () -> 0);
+    CacheMetrics users = manager.open("users", null, () -> 0);
     orders.swept(4);
     users.swept(6);
     assertThat(manager.getExpiredEntriesSwept()).isEqualTo(10);
@@ -69,8 +69,8 @@ class CacheMetricsTest {
 
   @Test
   void aCacheReopenedUnderItsName_keepsCounting_whenTheOldCopyClosesLate() {
-    CacheMetrics old = manager.open("orders", null);
-    CacheMetrics reopened = manager.open("orders", null);
+    CacheMetrics old = manager.open("orders", null, () -> 0);
+    CacheMetrics reopened = manager.open("orders", null, () -> 0);
     old.close();
     long before = reopened.getDatabaseCalls().get("put");
 
