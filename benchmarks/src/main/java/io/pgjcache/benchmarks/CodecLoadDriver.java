@@ -34,7 +34,7 @@ import javax.cache.Caching;
  * mvn -q -Pbench -pl benchmarks -am package -DskipTests -Dbench.driver=io.pgjcache.benchmarks.CodecLoadDriver
  * </pre>
  * It takes the {@link LoadDriver}'s settings ({@code bench.quick}, {@code bench.threads}, ...); its workloads default
- * to {@code get,put}. About 7 minutes with the defaults; {@code -Dbench.quick=true} takes about 2.
+ * to {@code get,put}. About 6 minutes with the defaults; {@code -Dbench.quick=true} takes about 1.
  */
 public final class CodecLoadDriver {
   private static final List<String> CODECS = List.of("java", "json", "kryo");
