@@ -3,6 +3,7 @@ package io.pgjcache;
 import static io.pgjcache.internal.cache.KeyChanges.ifEquals;
 import static io.pgjcache.internal.cache.KeyChanges.lockOnly;
 
+import io.pgjcache.internal.HashCapacity;
 import io.pgjcache.internal.cache.CacheResources;
 import io.pgjcache.internal.cache.ChangeKind;
 import io.pgjcache.internal.cache.EntryAccess;
@@ -251,7 +252,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     checks.keys(keys);
     long start = System.nanoTime();
-    Map<K, EncodedKey> encoded = new LinkedHashMap<>();
+    Map<K, EncodedKey> encoded = new LinkedHashMap<>(HashCapacity.of(keys.size()));
     for (K key : keys) {
       encoded.put(key, codec.encodeKey(key));
     }

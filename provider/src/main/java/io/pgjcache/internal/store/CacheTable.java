@@ -1,5 +1,6 @@
 package io.pgjcache.internal.store;
 
+import io.pgjcache.internal.HashCapacity;
 import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.codec.KeyDigest;
 import java.sql.Array;
@@ -75,12 +76,12 @@ public final class CacheTable {
   }
 
   /** The stored entries among these digests, keyed by the digest's {@link DigestKey}. */
-  public Map<DigestKey, StoredEntry> readAll(Connection c, List<byte[]> digests) throws SQLException {
-    Map<DigestKey, StoredEntry> found = new HashMap<>();
-    if (digests.isEmpty()) {
-      return found;
+  public Map<DigestKey, StoredEntry> readAll(Connection c, byte[][] digests) throws SQLException {
+    if (digests.length == 0) {
+      return Map.of();
     }
-    Array array = c.createArrayOf("bytea", digests.toArray(new byte[0][]));
+    Map<DigestKey, StoredEntry> found = new HashMap<>(HashCapacity.of(digests.length));
+    Array array = c.createArrayOf("bytea", digests);
     try (PreparedStatement ps = c.prepareStatement(sql.selectMany)) {
       ps.setArray(1, array);
       try (ResultSet rs = ps.executeQuery()) {
