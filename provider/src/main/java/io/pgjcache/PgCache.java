@@ -3,6 +3,7 @@ package io.pgjcache;
 import static io.pgjcache.internal.cache.KeyChanges.ifEquals;
 import static io.pgjcache.internal.cache.KeyChanges.lockOnly;
 
+import io.pgjcache.internal.HashCapacity;
 import io.pgjcache.internal.cache.CacheResources;
 import io.pgjcache.internal.cache.ChangeKind;
 import io.pgjcache.internal.cache.EntryAccess;
@@ -251,7 +252,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     requireOpen();
     checks.keys(keys);
     long start = System.nanoTime();
-    Map<K, EncodedKey> encoded = new LinkedHashMap<>();
+    Map<K, EncodedKey> encoded = new LinkedHashMap<>(HashCapacity.of(keys.size()));
     for (K key : keys) {
       encoded.put(key, codec.encodeKey(key));
     }
@@ -303,30 +304,37 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   public void putAll(Map<? extends K, ? extends V> map) {
     requireOpen();
     Objects.requireNonNull(map, "map");
-    Map<K, V> entries = new LinkedHashMap<>();
+    Map<K, V> entries = new LinkedHashMap<>(HashCapacity.of(map.size()));
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       checks.entry(entry.getKey(), entry.getValue());
       entries.put(entry.getKey(), entry.getValue());
     }
     long start = System.nanoTime();
-    Map<K, EncodedKey> keys = new LinkedHashMap<>();
-    Map<K, byte[]> values = new HashMap<>();
+    // Encoded in the entries' order, into the lists the direct path takes as they are.
+    List<EncodedKey> keys = new ArrayList<>(entries.size());
+    List<byte[]> values = new ArrayList<>(entries.size());
     for (Map.Entry<K, V> entry : entries.entrySet()) {
-      keys.put(entry.getKey(), codec.encodeKey(entry.getKey()));
-      values.put(entry.getKey(), codec.encodeValue(entry.getValue(), keys.get(entry.getKey())));
+      EncodedKey k = codec.encodeKey(entry.getKey());
+      keys.add(k);
+      values.add(codec.encodeValue(entry.getValue(), k));
     }
-    if (access().putAllDirect(new ArrayList<>(keys.values()), keys.keySet().stream().map(values::get).toList())) {
+    if (access().putAllDirect(keys, values)) {
       statistics.recordPuts(keys.size());
       statistics.recordPutTime(start);
       return;
+    }
+    Map<K, Integer> positions = new HashMap<>(HashCapacity.of(entries.size()));
+    for (K key : entries.keySet()) {
+      positions.put(key, positions.size());
     }
     // Write-through first: whatever the writer accepted is stored, even when it failed on the rest.
     EntryWriter.Batch<K> written = writer.writeAll(entries);
     long stored = 0;
     for (K key : written.done()) {
       V value = entries.get(key);
-      byte[] v = values.get(key);
-      if (access().compute("putAll", keys.get(key), entry -> entry.store(key, value, v))) {
+      int position = positions.get(key);
+      byte[] v = values.get(position);
+      if (access().compute("putAll", keys.get(position), entry -> entry.store(key, value, v))) {
         stored++;
       }
     }

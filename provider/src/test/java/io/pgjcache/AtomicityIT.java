@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgjcache.testing.Cluster;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -16,7 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
@@ -179,5 +182,58 @@ class AtomicityIT {
     assertThat(successes).hasSize(keys);
     assertThat(successes.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
     assertThat(caches.get(1).iterator().hasNext()).isFalse();
+  }
+
+  @Test
+  void putAll_racingInvokeOnTheSameKeys_isNeverUndoneByAnIncrementThatReadBeforeIt() throws Exception {
+    // A value is its generation times one million plus the increments since that generation's putAll. One worker
+    // writes each generation to every key with putAll, the others increment with invoke: a putAll that slipped
+    // between an invoke's read and its write would be overwritten by a value of an older generation.
+    long generation = 1_000_000L;
+    int generations = 30;
+    Map<String, Long> keys = new LinkedHashMap<>();
+    for (int i = 0; i < 20; i++) {
+      keys.put("k" + i, 0L);
+    }
+    List<Cache<String, Long>> caches = caches("atomic-putAll-invoke", Long.class);
+    caches.get(0).putAll(keys);
+    AtomicLong committed = new AtomicLong();
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger increments = new AtomicInteger();
+    Queue<String> stale = new ConcurrentLinkedQueue<>();
+    race(caches, (cache, worker) -> {
+      if (worker == 0) {
+        for (long g = 1; g <= generations; g++) {
+          Map<String, Long> next = new LinkedHashMap<>();
+          for (String key : keys.keySet()) {
+            next.put(key, g * generation);
+          }
+          cache.putAll(next);
+          committed.set(g);
+        }
+        done.set(true);
+        return;
+      }
+      for (int i = 0; !done.get(); i++) {
+        String key = "k" + (i + worker) % keys.size();
+        long floor = committed.get();
+        cache.invoke(key, (entry, args) -> {
+          long read = entry.getValue();
+          if (read / generation < floor) {
+            stale.add(key + " read " + read + " after generation " + floor + " had committed");
+          }
+          entry.setValue(read + 1);
+          return null;
+        });
+        increments.incrementAndGet();
+      }
+    });
+    assertThat(stale).isEmpty();
+    assertThat(increments.get()).as("the invokes ran alongside").isGreaterThan(0);
+    for (String key : keys.keySet()) {
+      // Read under the key's lock, from the table: a near copy may not have heard the last change yet.
+      long stored = caches.get(1).invoke(key, (entry, args) -> entry.getValue());
+      assertThat(stored / generation).as(key).isEqualTo(generations);
+    }
   }
 }

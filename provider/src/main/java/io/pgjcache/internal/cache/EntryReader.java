@@ -1,5 +1,6 @@
 package io.pgjcache.internal.cache;
 
+import io.pgjcache.internal.HashCapacity;
 import io.pgjcache.internal.codec.CacheCodec;
 import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.db.Connections;
@@ -112,22 +113,17 @@ public final class EntryReader<K, V> {
    */
   public Map<K, V> readAll(Map<K, EncodedKey> keys, Set<K> missing) {
     long now = now();
-    Map<K, V> result = new LinkedHashMap<>();
-    Map<K, EncodedKey> toRead = new LinkedHashMap<>();
-    for (Map.Entry<K, EncodedKey> entry : keys.entrySet()) {
-      NearCache.Entry copy = near == null ? null : near.get(entry.getValue().digestKey(), now);
-      V value = copy == null ? null : nearValue(entry.getValue(), copy);
-      if (value != null) {
-        result.put(entry.getKey(), value);
-      } else {
-        toRead.put(entry.getKey(), entry.getValue());
-      }
-    }
+    Map<K, V> result = new LinkedHashMap<>(HashCapacity.of(keys.size()));
+    Map<K, EncodedKey> toRead = near == null ? keys : nearCopies(keys, now, result);
     Map<DigestKey, NearCache.Token> tokens = new HashMap<>();
     if (near != null) {
       toRead.values().forEach(k -> tokens.put(k.digestKey(), near.begin(k.digestKey())));
     }
-    List<byte[]> digests = toRead.values().stream().map(EncodedKey::digest).toList();
+    byte[][] digests = new byte[toRead.size()][];
+    int i = 0;
+    for (EncodedKey k : toRead.values()) {
+      digests[i++] = k.digest();
+    }
     Map<DigestKey, StoredEntry> rows;
     try {
       rows = connections.run(what("getAll"), c -> table.readAll(c, digests));
@@ -154,6 +150,21 @@ public final class EntryReader<K, V> {
       }
     }
     return result;
+  }
+
+  /** Puts the live near copies of the keys into {@code result}; returns the keys that have none, in their order. */
+  private Map<K, EncodedKey> nearCopies(Map<K, EncodedKey> keys, long now, Map<K, V> result) {
+    Map<K, EncodedKey> toRead = new LinkedHashMap<>(HashCapacity.of(keys.size()));
+    for (Map.Entry<K, EncodedKey> entry : keys.entrySet()) {
+      NearCache.Entry copy = near.get(entry.getValue().digestKey(), now);
+      V value = copy == null ? null : nearValue(entry.getValue(), copy);
+      if (value != null) {
+        result.put(entry.getKey(), value);
+      } else {
+        toRead.put(entry.getKey(), entry.getValue());
+      }
+    }
+    return toRead;
   }
 
   /** Whether the key has a live entry (a near copy counts). Does not count as an access. */

@@ -161,20 +161,37 @@ final class GroupCommit {
     lock.lock();
     try {
       List<Call> batch = new ArrayList<>();
-      Set<DigestKey> keys = new HashSet<>();
+      // The keys of the batch so far, gathered only once a second call may join: a lone call (a single thread's
+      // every write) need not hash its keys for a comparison that cannot happen.
+      Set<DigestKey> keys = null;
       int rows = 0;
       for (Call next = queue.peekFirst(); next != null; next = queue.peekFirst()) {
-        if (!batch.isEmpty() && (rows + next.keys.size() > MAX_ROWS || namesAny(next, keys))) {
-          break;
+        if (!batch.isEmpty()) {
+          if (rows + next.keys.size() > MAX_ROWS) {
+            break;
+          }
+          if (keys == null) {
+            keys = new HashSet<>();
+            addKeys(batch.get(0), keys);
+          }
+          if (namesAny(next, keys)) {
+            break;
+          }
+          addKeys(next, keys);
         }
         queue.pollFirst();
         batch.add(next);
         rows += next.keys.size();
-        next.keys.forEach(k -> keys.add(k.digestKey()));
       }
       return batch;
     } finally {
       lock.unlock();
+    }
+  }
+
+  private static void addKeys(Call call, Set<DigestKey> keys) {
+    for (EncodedKey k : call.keys) {
+      keys.add(k.digestKey());
     }
   }
 
