@@ -101,10 +101,10 @@ public final class CacheFactory {
     if (!wishes.nearCache()) {
       return null;
     }
-    NearCacheLeases stream = leases.get();
-    if (stream == null || !expiry.isPredictable() || !expiry.accessKeepsExpiry()) {
+    NearCacheLeases available = leases.get();
+    if (available == null || !expiry.isPredictable() || !expiry.accessKeepsExpiry()) {
       return null;
     }
-    return stream.newLease();
+    return available.newLease();
   }
 }

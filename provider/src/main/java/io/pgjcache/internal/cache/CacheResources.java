@@ -72,8 +72,9 @@ public final class CacheResources<K, V> {
 
   CacheResources(String name, Database database, Supplier<CacheTable> placement, Duration quietPeriod,
       CacheCodec<K, V> codec, ExpiryRules expiry, EntryLoader<K, V> loader, EntryWriter<K, V> writer, NearCache near,
-      NearCacheLeases.Lease lease, boolean byReference, IntFunction<ClusterEvents> clusterEvents, IntFunction<ClusterEvents> transactionEvents,
-      Executor executor, NotificationRouter router, CacheMetrics metrics) {
+      NearCacheLeases.Lease lease, boolean byReference, IntFunction<ClusterEvents> clusterEvents,
+      IntFunction<ClusterEvents> transactionEvents, Executor executor, NotificationRouter router,
+      CacheMetrics metrics) {
     this.name = Objects.requireNonNull(name, "name");
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
