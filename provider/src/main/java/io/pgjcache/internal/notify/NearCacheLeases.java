@@ -212,14 +212,15 @@ public final class NearCacheLeases implements AutoCloseable {
   }
 
   private void runLoop() {
-    Duration retry = FIRST_RETRY;
+    Duration retry = null;
     boolean reported = false;
     while (!closed) {
       try {
-        awaitChange(null);
+        // After a failure, the work is tried again once the pause is over, or sooner if something changed.
+        awaitChange(retry);
         giveUpUnwanted();
         armWanted();
-        retry = FIRST_RETRY;
+        retry = null;
         reported = false;
       } catch (RuntimeException e) {
         if (closed) {
@@ -230,14 +231,8 @@ public final class NearCacheLeases implements AutoCloseable {
               + "given up (" + e.getMessage() + "); the near caches waiting for theirs stay bypassed, retrying");
           reported = true;
         }
-        lock.lock();
-        try {
-          dirty = true;
-        } finally {
-          lock.unlock();
-        }
-        pause(retry);
-        retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+        retry = retry == null ? FIRST_RETRY : retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY
+            : retry.multipliedBy(2);
       } catch (InterruptedException e) {
         break;
       }
@@ -250,19 +245,11 @@ public final class NearCacheLeases implements AutoCloseable {
     try {
       long left = pause == null ? Long.MAX_VALUE : pause.toNanos();
       while (!dirty && !closed && left > 0) {
-        left = pause == null ? changed.awaitNanos(Long.MAX_VALUE) : changed.awaitNanos(left);
+        left = changed.awaitNanos(left);
       }
       dirty = false;
     } finally {
       lock.unlock();
-    }
-  }
-
-  private void pause(Duration pause) {
-    try {
-      awaitChange(pause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -19,7 +19,7 @@ public final class Sql {
    * it asks whether anyone near-caches its cache (see {@link #createNearCachedFunction}). The per-key locks are
    * {@code (cache id, key hash)} with positive cache ids, so a negative first half never meets one of them.
    */
-  public static final int SILENT_WRITERS = -DDL_LOCK;
+  static final int SILENT_WRITERS = -DDL_LOCK;
   /** Most keys one trigger notification names; a statement changing more sends "anything may have changed". */
   public static final int MAX_KEYS_PER_NOTIFICATION = 64;
   /**
@@ -137,8 +137,8 @@ public final class Sql {
   /**
    * The near-cache leases: one row per cache and node that near-caches it, naming the backend process id of that
    * node's LISTEN connection, so that a row whose process is gone can be recognised as left by a crashed node. A
-   * row without a process id is an operator's pin (writes to that cache always notify). Logged: it is small, and
-   * losing it in a crash would silence writes that near caches still wait for.
+   * row without a process id is an operator's pin (writes to that cache always notify). Logged, like the registry:
+   * it is small and changes only when near caches open, close or reconnect.
    */
   static String createLeaseTable(String schema) {
     return "CREATE TABLE IF NOT EXISTS " + qualified(schema, "near_cache_leases") + " ("
