@@ -141,6 +141,26 @@ class CodecChoiceIT {
   }
 
   @Test
+  void json_aNodeOnJackson3_andANodeOnJackson2_shareACache_asDuringAnUpgradeFromBoot3ToBoot4() {
+    Properties jackson3 = withCodec("json");
+    jackson3.put(Setting.JSON_MAPPER.key(), tools.jackson.databind.json.JsonMapper.builder().build());
+    try (CacheManager onJackson3 = cluster.newNode("json-jackson3", jackson3);
+        CacheManager onJackson2 = cluster.newNode("json-jackson2", withCodec("json"))) {
+      Cache<String, Order> written = onJackson3.createCache("json-both-versions",
+          new PgCacheConfiguration<String, Order>().setCodec("json").setTypes(String.class, Order.class));
+      Cache<String, Order> read = onJackson2.getCache("json-both-versions", String.class, Order.class);
+
+      written.put("o1", order("o1", "shipped"));
+      read.put("o2", order("o2", "open"));
+
+      assertThat(read.get("o1")).isEqualTo(order("o1", "shipped"));
+      assertThat(written.get("o2")).isEqualTo(order("o2", "open"));
+      assertThat(query("SELECT value_bytes->>'status' FROM " + Tables.tableName(written) + " ORDER BY 1"))
+          .containsExactly("open", "shipped");
+    }
+  }
+
+  @Test
   void kryo_storesClassesThatAreNotSerializable_acrossNodes() {
     List<Cache<String, Order>> caches = cluster.cache("kryo-orders",
         new PgCacheConfiguration<String, Order>().setCodec("kryo").setTypes(String.class, Order.class));

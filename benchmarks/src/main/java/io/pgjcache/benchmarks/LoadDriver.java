@@ -68,7 +68,7 @@ public final class LoadDriver {
   private static final String CACHE_NAME = "bench";
   private static final String PLAIN_TABLE = "plain_table";
   private static final String COPY_TABLE = "cache_table_copy";
-  private static final long DATA_SEED = 42;
+  static final long DATA_SEED = 42;
 
   private final BenchmarkSettings settings;
   private final PrintStream progress;
@@ -131,7 +131,8 @@ public final class LoadDriver {
     }
   }
 
-  private Results measure(List<Contender> contenders) throws InterruptedException {
+  /** Every round of every workload and thread count, the contenders taking turns; also used by CodecLoadDriver. */
+  Results measure(List<Contender> contenders) throws InterruptedException {
     Dataset dataset = new Dataset(settings.keys(), settings.valueLength(), DATA_SEED);
     LoadRunner runner = new LoadRunner(new ZipfSampler(settings.keys(), settings.zipfExponent()), dataset,
         settings.batch());
@@ -179,7 +180,7 @@ public final class LoadDriver {
    * Connection settings equal to those of pgjcache's own pool: the same URL (so the same database, even the
    * embedded one), credentials and driver properties, under another application name.
    */
-  private static HikariConfig sameConnectionSettings(DataSource pgjcachePool) {
+  static HikariConfig sameConnectionSettings(DataSource pgjcachePool) {
     if (!(pgjcachePool instanceof HikariDataSource hikari)) {
       throw new IllegalStateException("Expected pgjcache's own HikariCP pool, found " + pgjcachePool.getClass());
     }

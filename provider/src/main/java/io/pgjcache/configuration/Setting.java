@@ -75,11 +75,12 @@ public enum Setting {
   CODEC("pgjcache.codec", Scope.MANAGER, "java",
       "How keys and values are stored, for every cache that does not choose its own: `java` (compact forms for "
           + "strings and numbers, Java serialization for the rest), `json` (values as `jsonb` documents, readable in "
-          + "SQL; needs `com.fasterxml.jackson.core:jackson-databind`) or `kryo` (compact binary, no `Serializable` "
+          + "SQL; needs Jackson: `com.fasterxml.jackson.core:jackson-databind` 2.x or `tools.jackson.core:jackson-databind` "
+          + "3.x) or `kryo` (compact binary, no `Serializable` "
           + "needed; needs `com.esotericsoftware:kryo`). Recorded with each cache: every node must use the same one."),
   JSON_MAPPER("pgjcache.json-mapper", Scope.MANAGER, null,
-      "A live Jackson 2 `ObjectMapper` (Properties only) for the `json` codec, e.g. the application's; by default "
-          + "one of the codec's own."),
+      "A live Jackson `ObjectMapper`, Jackson 2's or 3's (Properties only), for the `json` codec, e.g. the "
+          + "application's; by default one of the codec's own (Jackson 2 if it is on the class path, else Jackson 3)."),
 
   CACHE_UNLOGGED("unlogged", Scope.CACHE, "true",
       "Per cache: keep entries in an UNLOGGED table (fast, emptied after a crash, not replicated). "

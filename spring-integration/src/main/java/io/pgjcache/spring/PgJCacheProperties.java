@@ -73,7 +73,8 @@ public class PgJCacheProperties {
 
   /**
    * How keys and values are stored: java (the provider's default), json (values as jsonb documents, written with
-   * the application's ObjectMapper; needs jackson-databind) or kryo (needs com.esotericsoftware:kryo).
+   * the application's Jackson mapper: Jackson 3's JsonMapper on Boot 4, Jackson 2's ObjectMapper on Boot 3) or kryo
+   * (needs com.esotericsoftware:kryo).
    */
   private String codec;
 

@@ -18,7 +18,7 @@ public final class Codecs {
 
   /**
    * @param filterPattern the {@code pgjcache.serial-filter} pattern, which every codec's decoding obeys
-   * @param jsonMapper    the application's Jackson {@code ObjectMapper} for the json codec, or null
+   * @param jsonMapper    the application's Jackson 2 or 3 {@code ObjectMapper} for the json codec, or null
    * @param defaultName   the codec of caches that choose none ({@code pgjcache.codec})
    */
   public Codecs(String filterPattern, Object jsonMapper, String defaultName) {
@@ -51,11 +51,7 @@ public final class Codecs {
   private Codec make(String name) {
     return switch (name) {
       case DefaultCodec.NAME -> new DefaultCodec(filterPattern);
-      case JsonCodec.NAME -> {
-        requireLibrary(name, "com.fasterxml.jackson.databind.ObjectMapper",
-            "com.fasterxml.jackson.core:jackson-databind");
-        yield new JsonCodec(jsonMapper, filterPattern);
-      }
+      case JsonCodec.NAME -> new JsonCodec(jsonMapper, filterPattern);
       case KryoCodec.NAME -> {
         requireLibrary(name, "com.esotericsoftware.kryo.Kryo", "com.esotericsoftware:kryo (5.x)");
         yield new KryoCodec(filterPattern);

@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  * @param signer           signs and verifies stored bytes with {@code pgjcache.signing-key} (and checks with the
  *                         previous key); {@link Signer#NONE} without one. Holds the keys, never prints them
  * @param codec            the codec of caches that do not choose their own ({@code pgjcache.codec})
- * @param jsonMapper       the application's Jackson {@code ObjectMapper} for the json codec, or null
+ * @param jsonMapper       the application's Jackson 2 or 3 {@code ObjectMapper} for the json codec, or null
  * @param listenUrl        direct JDBC URL for the LISTEN connection, or null to derive it
  * @param nearCacheEnabled whether caches keep near caches unless configured otherwise
  * @param nearCacheMaxEntries default bound of a near cache

@@ -65,10 +65,22 @@ class CodecEvolutionTest {
     }
   }
 
-  private static CacheCodec<String, Object> codec(String name) {
-    Codecs codecs = new Codecs(FILTER, null, name);
-    return new CacheCodec<>("evolving", new ManagerCodec(codecs, 65536, 1 << 26, Signer.NONE), name,
-        CodecEvolutionTest.class::getClassLoader, String.class, Object.class, null);
+  /** The json codec on Jackson 3; plain {@code json} runs on Jackson 2, the default where both are there. */
+  private static final String JSON_ON_JACKSON3 = "json on Jackson 3";
+
+  private static Codecs codecs(String filter, String variant) {
+    return variant.equals(JSON_ON_JACKSON3)
+        ? new Codecs(filter, tools.jackson.databind.json.JsonMapper.builder().build(), "json")
+        : new Codecs(filter, null, variant);
+  }
+
+  private static String codecName(String variant) {
+    return variant.equals(JSON_ON_JACKSON3) ? "json" : variant;
+  }
+
+  private static CacheCodec<String, Object> codec(String variant) {
+    return new CacheCodec<>("evolving", new ManagerCodec(codecs(FILTER, variant), 65536, 1 << 26, Signer.NONE),
+        codecName(variant), CodecEvolutionTest.class::getClassLoader, String.class, Object.class, null);
   }
 
   /** The stored bytes of a value, as if its class had been called {@code to} when it was written. */
@@ -99,7 +111,7 @@ class CodecEvolutionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "json", "kryo"})
+  @ValueSource(strings = {"java", "json", JSON_ON_JACKSON3, "kryo"})
   void aFieldAdded_readsTheOldEntryWithTheNewFieldAtItsDefault(String name) {
     CacheCodec<String, Object> codec = codec(name);
     Object read = codec.decodeValue(writtenAs(codec, new AOrder("o1", 3), "BOrder"), DIGEST);
@@ -112,7 +124,7 @@ class CodecEvolutionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "json", "kryo"})
+  @ValueSource(strings = {"java", "json", JSON_ON_JACKSON3, "kryo"})
   void aFieldRemoved_readsTheOldEntryWithoutIt(String name) {
     CacheCodec<String, Object> codec = codec(name);
     Object read = codec.decodeValue(writtenAs(codec, new BOrder("o1", 3, "fragile"), "AOrder"), DIGEST);
@@ -123,7 +135,7 @@ class CodecEvolutionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "json", "kryo"})
+  @ValueSource(strings = {"java", "json", JSON_ON_JACKSON3, "kryo"})
   void aRenamedClass_isAMiss_countedOnce(String name) {
     CacheCodec<String, Object> codec = codec(name);
     byte[] renamed = writtenAs(codec, new AOrder("o1", 3), "ZOrder");
@@ -134,7 +146,7 @@ class CodecEvolutionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "json", "kryo"})
+  @ValueSource(strings = {"java", "json", JSON_ON_JACKSON3, "kryo"})
   void aFieldWhoseTypeChanged_isAMiss(String name) {
     CacheCodec<String, Object> codec = codec(name);
 
@@ -143,11 +155,11 @@ class CodecEvolutionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java", "json", "kryo"})
+  @ValueSource(strings = {"java", "json", JSON_ON_JACKSON3, "kryo"})
   void aClassTheAllowListRefuses_isStillAnError_notAMiss(String name) {
-    Codecs codecs = new Codecs(Setting.SERIAL_FILTER.defaultValue().orElseThrow(), null, name);
+    Codecs codecs = codecs(Setting.SERIAL_FILTER.defaultValue().orElseThrow(), name);
     CacheCodec<String, Object> strict = new CacheCodec<>("strict", new ManagerCodec(codecs, 65536, 1 << 26,
-        Signer.NONE), name, CodecEvolutionTest.class::getClassLoader, String.class, Object.class, null);
+        Signer.NONE), codecName(name), CodecEvolutionTest.class::getClassLoader, String.class, Object.class, null);
     byte[] stored = codec(name).encodeValue(new AOrder("o1", 3), codec(name).encodeKey("k"));
 
     assertThatThrownBy(() -> strict.decodeValue(stored, DIGEST)).isInstanceOf(CacheException.class)
@@ -156,13 +168,12 @@ class CodecEvolutionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"json"})
+  @ValueSource(strings = {"json", JSON_ON_JACKSON3})
   void json_ofAConcreteType_readsAnEarlierVersionsDocument(String name) {
-    Codecs codecs = new Codecs(FILTER, null, name);
-    ManagerCodec manager = new ManagerCodec(codecs, 65536, 1 << 26, Signer.NONE);
-    CacheCodec<String, AOrder> before = new CacheCodec<>("typed", manager, name,
+    ManagerCodec manager = new ManagerCodec(codecs(FILTER, name), 65536, 1 << 26, Signer.NONE);
+    CacheCodec<String, AOrder> before = new CacheCodec<>("typed", manager, codecName(name),
         CodecEvolutionTest.class::getClassLoader, String.class, AOrder.class, null);
-    CacheCodec<String, BOrder> after = new CacheCodec<>("typed", manager, name,
+    CacheCodec<String, BOrder> after = new CacheCodec<>("typed", manager, codecName(name),
         CodecEvolutionTest.class::getClassLoader, String.class, BOrder.class, null);
     byte[] stored = before.encodeValue(new AOrder("o1", 3), before.encodeKey("k"));
 
