@@ -231,8 +231,7 @@ public final class NearCacheLeases implements AutoCloseable {
               + "given up (" + e.getMessage() + "); the near caches waiting for theirs stay bypassed, retrying");
           reported = true;
         }
-        retry = retry == null ? FIRST_RETRY : retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY
-            : retry.multipliedBy(2);
+        retry = retry == null ? FIRST_RETRY : doubled(retry, MAX_RETRY);
       } catch (InterruptedException e) {
         break;
       }
@@ -289,7 +288,7 @@ public final class NearCacheLeases implements AutoCloseable {
         return;
       }
       Thread.sleep(pause.toMillis());
-      pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+      pause = doubled(pause, MAX_PAUSE);
       holders = table.silentWriters(ids, holders);
     }
     locked(() -> {
@@ -301,6 +300,11 @@ public final class NearCacheLeases implements AutoCloseable {
     });
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + managerName + ": near caches of caches "
         + Arrays.toString(ids) + " serve (LISTEN backend " + session.backendPid() + ")");
+  }
+
+  private static Duration doubled(Duration pause, Duration max) {
+    Duration twice = pause.multipliedBy(2);
+    return twice.compareTo(max) > 0 ? max : twice;
   }
 
   private <T> T locked(Supplier<T> action) {
