@@ -10,6 +10,7 @@ import io.pgjcache.testing.Tables;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
@@ -228,6 +230,22 @@ class TransactionalViewIT {
           .satisfies(e -> assertThat(String.valueOf(database.password()))
               .satisfiesAnyOf(password -> assertThat(e.getMessage()).doesNotContain(password),
                   password -> assertThat(password).isIn(database.user(), database.database())));
+    }
+  }
+
+  @Test
+  void aConnectionThatJoinedBefore_joinsAgain_withoutAskingItsDatabase() throws SQLException {
+    try (Connection c = transaction()) {
+      view(onA, c).put("k1", "new1");
+      c.rollback();
+      // An aborted transaction refuses every statement, the database check's among them: joining it again
+      // succeeds only if the check is not asked again. Its first operation then fails, as any statement would.
+      try (Statement failing = c.createStatement()) {
+        assertThatThrownBy(() -> failing.execute("SELECT 1 / 0")).isInstanceOf(SQLException.class);
+      }
+      Cache<String, String> again = view(onA, c);
+      assertThatThrownBy(() -> again.get("k1")).isInstanceOf(CacheException.class);
+      c.rollback();
     }
   }
 

@@ -2,8 +2,12 @@ package io.pgjcache.internal.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.function.Supplier;
+import org.postgresql.PGConnection;
 
 /**
  * A caller's connection, inside the caller's open transaction: statements run on it as they come, and nothing here
@@ -13,6 +17,14 @@ import java.util.function.Supplier;
  * <p>Not thread-safe beyond what the connection is: a JDBC connection serves one thread at a time.
  */
 public final class JoinedTransaction implements Connections {
+  /**
+   * The database of each physical connection that joined, once asked. A PostgreSQL connection never changes
+   * database, so a pooled connection that joins one transaction after another pays the check's round trip once
+   * (it was a fifth of the round trips of a short Spring transaction that puts). Keyed weakly by pgjdbc's own
+   * connection, behind any pool's wrapper: a closed connection's entry goes with it.
+   */
+  private static final Map<PGConnection, DatabaseIdentity> KNOWN = Collections.synchronizedMap(new WeakHashMap<>());
+
   private final Connection connection;
 
   private JoinedTransaction(Connection connection) {
@@ -36,7 +48,7 @@ public final class JoinedTransaction implements Connections {
         throw new IllegalArgumentException(what + ": the connection is in auto-commit mode, so there is no"
             + " transaction to join; call setAutoCommit(false) first (or use the cache itself)");
       }
-      found = DatabaseIdentity.of(connection);
+      found = identityOf(connection);
     } catch (SQLException e) {
       throw DatabaseErrors.translate(what + ": joining the caller's transaction", e);
     }
@@ -46,6 +58,20 @@ public final class JoinedTransaction implements Connections {
           + cacheDatabase + "; a cache can only join transactions on its own database");
     }
     return new JoinedTransaction(connection);
+  }
+
+  /** The database the connection is on: remembered per physical pgjdbc connection, asked for any other. */
+  private static DatabaseIdentity identityOf(Connection connection) throws SQLException {
+    if (!connection.isWrapperFor(PGConnection.class)) {
+      return DatabaseIdentity.of(connection);
+    }
+    PGConnection physical = connection.unwrap(PGConnection.class);
+    DatabaseIdentity known = KNOWN.get(physical);
+    if (known == null) {
+      known = DatabaseIdentity.of(connection);
+      KNOWN.put(physical, known);
+    }
+    return known;
   }
 
   @Override

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DelayedPutFromLoadIT {
   private static final String TIME_TO_LIVE = "PT3S";
   private static final String REGION_FACTORY = "hibernate.cache.region.factory_class";
+  /** hibernate-jcache's own region factory, whose strategies these tests show (the example's nodes use pgjcache's). */
+  private static final String HIBERNATE_JCACHE = "jcache";
 
   @TempDir
   Path directory;
@@ -42,7 +44,7 @@ class DelayedPutFromLoadIT {
   @Test
   void readWrite_oneNode_updateWaitsForTheDelayedLoad_andTheCacheStaysFresh() throws Exception {
     PutGate gate = new PutGate();
-    try (Nodes nodes = Nodes.in(directory).cacheSetting(Regions.timeToLive(ACCOUNT), TIME_TO_LIVE).build()) {
+    try (Nodes nodes = nodesWithTimeToLiveOn(ACCOUNT)) {
       HibernateNode node = nodes.start("node-a", Map.of(REGION_FACTORY, new GatedRegionFactory(gate)));
       Accounts.open(node, 1L, "ada", 100);
       node.sessionFactory().getCache().evictEntityData(Account.class, 1L);
@@ -69,7 +71,7 @@ class DelayedPutFromLoadIT {
   void readWrite_twoNodes_delayedLoadOnB_cachesTheOldValueOverAsUpdate_andAnUpdateFromItFailsTheVersionCheck()
       throws Exception {
     PutGate gate = new PutGate();
-    try (Nodes nodes = Nodes.in(directory).cacheSetting(Regions.timeToLive(ACCOUNT), TIME_TO_LIVE).build()) {
+    try (Nodes nodes = nodesWithTimeToLiveOn(ACCOUNT)) {
       HibernateNode a = nodes.start("node-a");
       HibernateNode b = nodes.start("node-b", Map.of(REGION_FACTORY, new GatedRegionFactory(gate)));
       Accounts.open(a, 1L, "ada", 100);
@@ -94,7 +96,7 @@ class DelayedPutFromLoadIT {
   @Test
   void nonstrict_oneNode_delayedLoad_cachesTheOldValue_untilTheTimeToLive() throws Exception {
     PutGate gate = new PutGate();
-    try (Nodes nodes = Nodes.in(directory).cacheSetting(Regions.timeToLive(BOOK), TIME_TO_LIVE).build()) {
+    try (Nodes nodes = nodesWithTimeToLiveOn(BOOK)) {
       HibernateNode node = nodes.start("node-a", Map.of(REGION_FACTORY, new GatedRegionFactory(gate)));
       long bookId = bookTitled(node, "Old title");
 
@@ -115,7 +117,7 @@ class DelayedPutFromLoadIT {
   @Test
   void nonstrict_twoNodes_delayedLoadOnB_cachesTheOldValue_untilTheTimeToLive() throws Exception {
     PutGate gate = new PutGate();
-    try (Nodes nodes = Nodes.in(directory).cacheSetting(Regions.timeToLive(BOOK), TIME_TO_LIVE).build()) {
+    try (Nodes nodes = nodesWithTimeToLiveOn(BOOK)) {
       HibernateNode a = nodes.start("node-a");
       HibernateNode b = nodes.start("node-b", Map.of(REGION_FACTORY, new GatedRegionFactory(gate)));
       long bookId = bookTitled(a, "Old title");
@@ -132,6 +134,12 @@ class DelayedPutFromLoadIT {
       assertThat(Library.title(a, bookId)).as("cached title on A").isEqualTo("Old title");
       await().atMost(Duration.ofSeconds(15)).until(() -> Library.title(b, bookId).equals("New title"));
     }
+  }
+
+  /** Nodes on hibernate-jcache's region factory, whose cache of {@code region} has a time to live. */
+  private Nodes nodesWithTimeToLiveOn(String region) {
+    return Nodes.in(directory).hibernateSetting(REGION_FACTORY, HIBERNATE_JCACHE)
+        .cacheSetting(Regions.timeToLive(region), TIME_TO_LIVE).build();
   }
 
   /** A book that is in the database but not in the cache. */

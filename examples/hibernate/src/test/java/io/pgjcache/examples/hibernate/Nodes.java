@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Hibernate nodes on one database, as separate application servers would be: each node is a
@@ -47,7 +46,7 @@ final class Nodes implements AutoCloseable {
     return new Builder(directory);
   }
 
-  static DataSource applicationDataSource() {
+  static HikariDataSource applicationDataSource() {
     return APPLICATION_POOL;
   }
 
@@ -80,6 +79,10 @@ final class Nodes implements AutoCloseable {
       }
     }
     return file;
+  }
+
+  String entitySchema() {
+    return entitySchema;
   }
 
   String cacheSchema() {
