@@ -27,6 +27,7 @@ import io.pgjcache.internal.processor.ProcessorResults;
 import io.pgjcache.management.CacheMetricsMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -198,6 +199,11 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    */
   void bind() {
     resources.engine();
+  }
+
+  /** Waits, at most {@code timeout}, until the near cache of the bound cache serves (see {@link CacheResources}). */
+  void awaitNearCacheServing(Duration timeout) {
+    resources.awaitNearCacheServing(timeout);
   }
 
   /**

@@ -18,8 +18,10 @@ import io.pgjcache.internal.metrics.ManagerMetrics;
 import io.pgjcache.internal.notify.InvalidationListener;
 import io.pgjcache.internal.notify.ListenTarget;
 import io.pgjcache.internal.notify.ListenTargets;
+import io.pgjcache.internal.notify.NearCacheLeases;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.Identifiers;
+import io.pgjcache.internal.store.LeaseTable;
 import io.pgjcache.internal.store.Registry;
 import io.pgjcache.internal.store.ValueColumn;
 import io.pgjcache.management.CacheMetricsMXBean;
@@ -78,7 +80,8 @@ import javax.sql.DataSource;
  *
  * <p><b>Threading.</b> Thread-safe. It owns daemon threads: {@code pgjcache-<manager>-sweeper},
  * {@code pgjcache-<manager>-events} (asynchronous listeners and {@code loadAll}) and, once a cache has a near
- * cache, {@code pgjcache-<manager>-listener} (the one LISTEN connection); {@link #close()} stops them all and
+ * cache, {@code pgjcache-<manager>-listener} (the one LISTEN connection) and {@code pgjcache-<manager>-leases}
+ * (the near caches' leases, see {@link NearCacheLeases}); {@link #close()} stops them all and
  * closes the pool if the manager made it.
  */
 public final class PgCacheManager implements CacheManager {
@@ -105,6 +108,10 @@ public final class PgCacheManager implements CacheManager {
   private final NotificationRouter router;
   private final CacheFactory factory;
   private InvalidationListener listener;
+  /** The near-cache leases on the LISTEN connection, made with it. */
+  private NearCacheLeases leases;
+  /** Tells this node's leases and published events apart from other nodes' ones. */
+  private final String nodeId;
   /** The LISTEN connection that the call holding the lifecycle lock started, which it waits for after unlocking. */
   private InvalidationListener startedUnderLock;
   private boolean listenerUnavailable;
@@ -127,12 +134,12 @@ public final class PgCacheManager implements CacheManager {
     setUpSchemaUnlessDown();
     this.executor = Executors.newCachedThreadPool(daemonThreads(managerName, "events"));
     // The node id tells this node's published events apart from other nodes' ones.
-    String nodeId = Long.toHexString(new SecureRandom().nextLong());
+    this.nodeId = Long.toHexString(new SecureRandom().nextLong());
     this.router = new NotificationRouter(nodeId);
     this.factory = new CacheFactory(database,
         new ManagerCodec(new Codecs(settings.serialFilter(), settings.jsonMapper(), settings.codec()),
             settings.maxKeySize(), settings.maxValueSize(), settings.signer()), this::decodingClassLoader,
-        executor, router, this::invalidationListener, nodeId, Identifiers.eventsChannel(settings.schema()), metrics);
+        executor, router, this::nearCacheLeases, nodeId, Identifiers.eventsChannel(settings.schema()), metrics);
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
         () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " started on " + pool.description()
@@ -162,6 +169,7 @@ public final class PgCacheManager implements CacheManager {
     } finally {
       unlockAndAwaitListener();
     }
+    awaitNearCacheServing(cache);
     return cache;
   }
 
@@ -241,6 +249,7 @@ public final class PgCacheManager implements CacheManager {
     } finally {
       unlockAndAwaitListener();
     }
+    awaitNearCacheServing(cache);
     return cache;
   }
 
@@ -375,6 +384,9 @@ public final class PgCacheManager implements CacheManager {
       lifecycle.unlock();
     }
     sweeper.close();
+    if (leases != null) {
+      leases.close();
+    }
     if (listener != null) {
       listener.close();
     }
@@ -611,10 +623,29 @@ public final class PgCacheManager implements CacheManager {
       listener = new InvalidationListener(managerName, target.get(), registry.channel(),
           Identifiers.eventsChannel(settings.schema()), settings.connectionTimeout(), router,
           daemonThreads(managerName, "listener"));
+      leases = new NearCacheLeases(managerName, listener, new LeaseTable(database, settings.schema(), nodeId),
+          daemonThreads(managerName, "leases"));
       metrics.listenerStarted(listener);
       startedUnderLock = listener;
     }
     return listener;
+  }
+
+  /** The near-cache leases on the LISTEN connection, which starts with them; null when there can be none. */
+  private NearCacheLeases nearCacheLeases() {
+    return invalidationListener() == null ? null : leases;
+  }
+
+  /**
+   * Waits a moment, after the lifecycle lock is released, until the near cache of a cache just opened serves (its
+   * lease is armed; usually a few milliseconds), so that it serves from memory at once; not while the LISTEN
+   * connection is down, which bypasses it anyway.
+   */
+  private void awaitNearCacheServing(Cache<?, ?> cache) {
+    InvalidationListener current = listener;
+    if (cache instanceof PgCache<?, ?> opened && current != null && current.isLive()) {
+      opened.awaitNearCacheServing(settings.connectionTimeout());
+    }
   }
 
   /**

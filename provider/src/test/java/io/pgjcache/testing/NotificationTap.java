@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -18,6 +19,9 @@ import org.postgresql.PGNotification;
  * triggers send. Delivery latency does not matter here, so plain pgjdbc does.
  */
 public final class NotificationTap implements AutoCloseable {
+  /** Where {@link #payloadsCommittedSoFar} sends its markers: nobody else listens there. */
+  private static final String MARKER_CHANNEL = "pgjcache_test_tap_marker";
+
   private final Connection connection;
   private final PGConnection pg;
   private final Deque<String> arrivedEarlier = new ArrayDeque<>();
@@ -62,6 +66,21 @@ public final class NotificationTap implements AutoCloseable {
     } while (System.nanoTime() < deadline || !arrivedEarlier.isEmpty());
     throw new AssertionError("no notification starting with '" + prefix + "' within " + within + "; got "
         + payloads);
+  }
+
+  /**
+   * Every payload on the schema's channel committed before this call, and nothing else: sends a marker of its own
+   * on a private channel and collects until it arrives. PostgreSQL delivers notifications in commit order, so
+   * everything committed before the marker arrives before it.
+   */
+  public List<String> payloadsCommittedSoFar(Duration within) throws SQLException {
+    String marker = "tap-marker-" + UUID.randomUUID();
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("LISTEN " + MARKER_CHANNEL);
+      statement.execute("NOTIFY " + MARKER_CHANNEL + ", '" + marker + "'");
+    }
+    List<String> payloads = payloadsUntil(marker, within);
+    return payloads.subList(0, payloads.size() - 1);
   }
 
   /** The connection goes back to its pool: stop listening first. */

@@ -8,6 +8,7 @@ import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.metrics.CacheMetrics;
 import io.pgjcache.internal.metrics.ManagerMetrics;
 import io.pgjcache.internal.near.NearCache;
+import io.pgjcache.internal.notify.NearCacheLeases;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.codec.EncodedKeys;
 import java.time.Duration;
@@ -37,27 +38,28 @@ public final class CacheFactory {
   private final Supplier<ClassLoader> classLoader;
   private final Executor executor;
   private final NotificationRouter router;
-  private final Supplier<NearCache.Stream> stream;
+  private final Supplier<NearCacheLeases> leases;
   private final String nodeId;
   private final String eventsChannel;
   private final ManagerMetrics metrics;
 
   /**
    * @param classLoader   resolves the classes of decoded keys and values
-   * @param stream        the invalidation stream, started on first use; null when there can be none
+   * @param leases        the near-cache leases on the invalidation stream, started on first use; null when there can
+   *                      be no stream
    * @param nodeId        tells this node's published events apart from other nodes' ones
    * @param eventsChannel where entry events for other nodes are published
    * @param metrics       where each cache's figures are kept
    */
   public CacheFactory(Database database, ManagerCodec codec, Supplier<ClassLoader> classLoader, Executor executor,
-      NotificationRouter router, Supplier<NearCache.Stream> stream, String nodeId, String eventsChannel,
+      NotificationRouter router, Supplier<NearCacheLeases> leases, String nodeId, String eventsChannel,
       ManagerMetrics metrics) {
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.router = Objects.requireNonNull(router, "router");
-    this.stream = Objects.requireNonNull(stream, "stream");
+    this.leases = Objects.requireNonNull(leases, "leases");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.eventsChannel = Objects.requireNonNull(eventsChannel, "eventsChannel");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -75,32 +77,34 @@ public final class CacheFactory {
     ExpiryRules expiry = new ExpiryRules(configuration.getExpiryPolicyFactory().create());
     EntryLoader<K, V> loader = EntryLoader.of(configuration.getCacheLoaderFactory());
     EntryWriter<K, V> writer = EntryWriter.of(configuration.isWriteThrough(), configuration.getCacheWriterFactory());
-    NearCache near = nearCache(wishes, expiry);
+    NearCacheLeases.Lease lease = lease(wishes, expiry);
+    NearCache near = lease == null ? null : new NearCache(wishes.nearCacheMaxEntries(), lease);
     // Store-by-reference is honoured where the spec places it, on this node's heap: the near cache keeps and
     // hands out the instances this node stored or decoded. PostgreSQL, and so every other node, gets encodings.
     boolean byReference = near != null && !configuration.isStoreByValue();
     // Remembering key encodings pays off where hits are served from memory.
     CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, wishes.codec(), classLoader, configuration.getKeyType(),
         configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
-    IntFunction<ClusterEvents> events = stream.get() == null ? null
+    IntFunction<ClusterEvents> events = leases.get() == null ? null
         : cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel);
     CacheMetrics cacheMetrics = metrics.open(name, near, cacheCodec::staleValues);
     return new CacheResources<>(name, database, placement, quietPeriod, cacheCodec, expiry, loader, writer, near,
-        byReference, wishes.clusterEvents() ? events : null, events, executor, router, cacheMetrics);
+        lease, byReference, wishes.clusterEvents() ? events : null, events, executor, router, cacheMetrics);
   }
 
   /**
-   * A near cache, or null: not wanted, no invalidation stream, or an expiry policy that changes expiry on access
-   * (a near-cache hit costs no round trip, so it could not also move the entry's expiry in the table).
+   * The lease of a near cache, or null when there is none: not wanted, no invalidation stream, or an expiry policy
+   * that changes expiry on access (a near-cache hit costs no round trip, so it could not also move the entry's
+   * expiry in the table).
    */
-  private NearCache nearCache(Wishes wishes, ExpiryRules expiry) {
+  private NearCacheLeases.Lease lease(Wishes wishes, ExpiryRules expiry) {
     if (!wishes.nearCache()) {
       return null;
     }
-    NearCache.Stream invalidations = stream.get();
-    if (invalidations == null || !expiry.isPredictable() || !expiry.accessKeepsExpiry()) {
+    NearCacheLeases available = leases.get();
+    if (available == null || !expiry.isPredictable() || !expiry.accessKeepsExpiry()) {
       return null;
     }
-    return new NearCache(wishes.nearCacheMaxEntries(), invalidations);
+    return available.newLease();
   }
 }

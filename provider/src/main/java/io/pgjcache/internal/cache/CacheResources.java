@@ -12,6 +12,7 @@ import io.pgjcache.internal.expiry.ExpiryRules;
 import io.pgjcache.internal.metrics.CacheMetrics;
 import io.pgjcache.internal.metrics.WriteMetrics;
 import io.pgjcache.internal.near.NearCache;
+import io.pgjcache.internal.notify.NearCacheLeases;
 import io.pgjcache.internal.store.CacheTable;
 import java.sql.Connection;
 import java.time.Duration;
@@ -35,7 +36,9 @@ import javax.cache.CacheException;
  * once the database is back. The binding creates the table from the configuration given, or attaches to the one
  * another node registered, as {@code createCache} does. Only then does the cache subscribe to the notifications
  * for its registry id, before any read could fill its near cache: nothing a notification would have invalidated
- * can be in it yet, since no read or write has succeeded before the binding did.
+ * can be in it yet, since no read or write has succeeded before the binding did. Then it takes the near cache's
+ * lease ({@link NearCacheLeases}), without which other nodes' writes would not announce themselves: the near cache
+ * serves once the lease is armed.
  */
 public final class CacheResources<K, V> {
   private final String name;
@@ -46,6 +49,8 @@ public final class CacheResources<K, V> {
   private final EntryWriter<K, V> writer;
   private final EventDispatcher<K, V> events;
   private final NearCache near;
+  /** The near cache's lease, taken once the cache is bound; null when there is no near cache. */
+  private final NearCacheLeases.Lease lease;
   private final boolean byReference;
   /** Makes the publisher of entry events for other nodes once the registry id is known; null when none. */
   private final IntFunction<ClusterEvents> clusterEvents;
@@ -67,8 +72,9 @@ public final class CacheResources<K, V> {
 
   CacheResources(String name, Database database, Supplier<CacheTable> placement, Duration quietPeriod,
       CacheCodec<K, V> codec, ExpiryRules expiry, EntryLoader<K, V> loader, EntryWriter<K, V> writer, NearCache near,
-      boolean byReference, IntFunction<ClusterEvents> clusterEvents, IntFunction<ClusterEvents> transactionEvents,
-      Executor executor, NotificationRouter router, CacheMetrics metrics) {
+      NearCacheLeases.Lease lease, boolean byReference, IntFunction<ClusterEvents> clusterEvents,
+      IntFunction<ClusterEvents> transactionEvents, Executor executor, NotificationRouter router,
+      CacheMetrics metrics) {
     this.name = Objects.requireNonNull(name, "name");
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -80,6 +86,7 @@ public final class CacheResources<K, V> {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.events = new EventDispatcher<>(name, executor);
     this.near = near;
+    this.lease = lease;
     this.byReference = byReference;
     this.clusterEvents = clusterEvents;
     this.transactionEvents = transactionEvents;
@@ -130,6 +137,14 @@ public final class CacheResources<K, V> {
     return new JoinedEngine<>(name, engine, transaction, codec, expiry, near, this.events, events);
   }
 
+  /**
+   * Waits, at most {@code timeout}, until the near cache of a bound cache serves (its lease is armed); at once when
+   * there is no near cache or the cache is not bound yet. Returns whether it serves or there is none.
+   */
+  public boolean awaitNearCacheServing(Duration timeout) {
+    return lease == null || binding.ifDone() == null || lease.awaitServing(timeout);
+  }
+
   /** The cache's table, binding the cache first if needed (see {@link #engine}). */
   public CacheTable table() {
     return engine().table();
@@ -148,6 +163,11 @@ public final class CacheResources<K, V> {
         subscriber = made;
         subscribedId = table.cacheId();
         router.subscribe(subscribedId, subscriber);
+        if (lease != null) {
+          // Subscribed first: the near cache serves only once the lease is armed, and must hear every
+          // notification from then on.
+          lease.take(subscribedId);
+        }
       }
     }
     return engine;
@@ -160,6 +180,9 @@ public final class CacheResources<K, V> {
       if (subscriber != null) {
         router.unsubscribe(subscribedId, subscriber);
         subscriber = null;
+      }
+      if (lease != null) {
+        lease.release();
       }
     }
     EntryEngine<K, V> engine = binding.ifDone();

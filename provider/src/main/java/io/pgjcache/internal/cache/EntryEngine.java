@@ -120,7 +120,7 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     try {
       done = database.transaction(describe(name, operation), c -> {
         int backendPid = table.lock(c, k.digest());
-        LockedEntry<K, V> entry = new LockedEntry<>(this, c, k, table.read(c, k.digest()), EntryReader.now());
+        LockedEntry<K, V> entry = new LockedEntry<>(this, table, c, k, table.read(c, k.digest()), EntryReader.now());
         entry.backendPid = backendPid;
         R outcome = work.run(entry);
         publishToCluster(c, entry.events);

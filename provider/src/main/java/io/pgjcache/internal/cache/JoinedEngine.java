@@ -36,7 +36,8 @@ import javax.cache.Cache;
  * change when it commits, never one that rolled back.
  *
  * <p>Every write takes the locked path (no single-statement fast paths): the writes of a transaction are few, and
- * the lock then guards the key until the commit. Not thread-safe beyond what the caller's connection is.
+ * the lock then guards the key until the commit. Every write notifies, whether or not a node near-caches the cache
+ * ({@link CacheTable#inCallersTransaction}). Not thread-safe beyond what the caller's connection is.
  */
 final class JoinedEngine<K, V> implements EntryAccess<K, V> {
   private final String name;
@@ -61,7 +62,7 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
     this.name = Objects.requireNonNull(name, "name");
     this.engine = Objects.requireNonNull(engine, "engine");
     this.transaction = Objects.requireNonNull(transaction, "transaction");
-    this.table = engine.table();
+    this.table = engine.table().inCallersTransaction();
     this.codec = Objects.requireNonNull(codec, "codec");
     this.events = Objects.requireNonNull(events, "events");
     this.near = near;
@@ -75,7 +76,7 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
   public <R> R compute(String operation, EncodedKey k, EntryEngine.Work<K, V, R> work) {
     return transaction.run(EntryEngine.describe(name, operation), c -> {
       int backendPid = table.lock(c, k.digest());
-      LockedEntry<K, V> entry = new LockedEntry<>(engine, c, k, table.read(c, k.digest()), EntryReader.now());
+      LockedEntry<K, V> entry = new LockedEntry<>(engine, table, c, k, table.read(c, k.digest()), EntryReader.now());
       R outcome = work.run(entry);
       engine.publish(c, audience(), entry.events);
       if (entry.changed && near != null) {

@@ -3,6 +3,7 @@ package io.pgjcache.internal.cache;
 import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.event.PgCacheEntryEvent;
 import io.pgjcache.internal.near.NearCache;
+import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.StoredEntry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,6 +19,8 @@ import javax.cache.event.EventType;
  */
 public final class LockedEntry<K, V> {
   private final EntryEngine<K, V> engine;
+  /** The table as the transaction must write it (see {@link CacheTable#inCallersTransaction}). */
+  private final CacheTable table;
   private final Connection connection;
   private final EncodedKey k;
   private final StoredEntry row;
@@ -33,8 +36,10 @@ public final class LockedEntry<K, V> {
   int backendPid;
   NearCache.PendingWrite pending;
 
-  LockedEntry(EntryEngine<K, V> engine, Connection connection, EncodedKey k, StoredEntry row, long now) {
+  LockedEntry(EntryEngine<K, V> engine, CacheTable table, Connection connection, EncodedKey k, StoredEntry row,
+      long now) {
     this.engine = engine;
+    this.table = table;
     this.connection = connection;
     this.k = k;
     this.row = row;
@@ -72,12 +77,12 @@ public final class LockedEntry<K, V> {
     long expiresAt = live ? engine.expiry().forUpdate(now, row.expiresAt()) : engine.expiry().forCreation(now);
     if (expiresAt <= now) {
       if (row != null) {
-        engine.table().delete(connection, k.digest());
+        table.delete(connection, k.digest());
         changed = true;
       }
       return false;
     }
-    engine.table().write(connection, k.digest(), k.bytes(), valueBytes, expiresAt);
+    table.write(connection, k.digest(), k.bytes(), valueBytes, expiresAt);
     changed = true;
     stored = newValue;
     storedBytes = valueBytes;
@@ -94,7 +99,7 @@ public final class LockedEntry<K, V> {
     if (row == null) {
       return false;
     }
-    engine.table().delete(connection, k.digest());
+    table.delete(connection, k.digest());
     changed = true;
     if (live && engine.wantsEvents()) {
       V old = value();
@@ -107,7 +112,7 @@ public final class LockedEntry<K, V> {
   public void touch() throws SQLException {
     long expiresAt = engine.expiry().forAccess(now, row.expiresAt());
     if (expiresAt != row.expiresAt()) {
-      engine.table().setExpiry(connection, k.digest(), expiresAt);
+      table.setExpiry(connection, k.digest(), expiresAt);
       changed = true;
     }
   }

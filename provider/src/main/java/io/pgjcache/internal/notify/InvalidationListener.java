@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,10 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
     void clusterEvent(String payload);
   }
 
+  /** One connection's life: the generation it went live in and its backend's process id. */
+  public record Session(long generation, int backendPid) {
+  }
+
   private static final System.Logger LOG = System.getLogger(InvalidationListener.class.getName());
   private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
   private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
@@ -64,6 +69,10 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   private volatile boolean live;
   private volatile boolean closed;
   private volatile ListenConnection connection;
+  /** The live connection's session, or null while it is down. */
+  private volatile Session session;
+  /** Told each time the stream goes live, on the listener thread. */
+  private final List<Runnable> liveHooks = new CopyOnWriteArrayList<>();
   private final MalformedNotifications malformed;
   private final ListenerFigures figures = new ListenerFigures();
 
@@ -92,6 +101,17 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   @Override
   public long generation() {
     return generation.get();
+  }
+
+  /** The live connection's session, or null while the stream is down. */
+  public Session session() {
+    Session current = session;
+    return live && current != null && current.generation() == generation.get() ? current : null;
+  }
+
+  /** Runs {@code hook} each time the stream goes live (a connection came up and LISTENs), on the listener thread. */
+  public void onLive(Runnable hook) {
+    liveHooks.add(Objects.requireNonNull(hook, "hook"));
   }
 
   /** What the connection went through so far. */
@@ -168,15 +188,17 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
 
   /** Order matters: a new generation first, then the clear, then live; see {@link NearCache}. */
   private void goLive(int backendPid) {
-    generation.incrementAndGet();
+    session = new Session(generation.incrementAndGet(), backendPid);
     sink.invalidateEverything();
     live = true;
     figures.wentLive(backendPid);
     firstConnect.countDown();
+    liveHooks.forEach(Runnable::run);
   }
 
   private void goDown() {
     live = false;
+    session = null;
     figures.wentDown();
     generation.incrementAndGet();
     sink.invalidateEverything();

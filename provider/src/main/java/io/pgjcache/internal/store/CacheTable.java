@@ -25,14 +25,17 @@ import java.util.stream.IntStream;
  * the single-statement writes take it inside the statement, and read-modify-write operations take it
  * first with {@link #lock}. The lock also covers keys that have no row yet, which row locks cannot.
  *
- * <p>Every write announces the keys it changed in the same statement (see {@link Sql.Table}); only {@link #clear}
- * and {@link #deleteAll} leave that to the table's triggers.
+ * <p>Every write announces the keys it changed in the same statement (see {@link Sql.Table}) while some node
+ * near-caches the cache, and always in a caller's transaction ({@link #inCallersTransaction}); only {@link #clear}
+ * and {@link #deleteAll} leave that to the table's triggers, which always notify.
  */
 public final class CacheTable {
   private final int cacheId;
   private final String qualifiedName;
   private final Sql.Table sql;
   private final ValueColumn valueColumn;
+  /** The same table for writes in a caller's transaction, which always notify; this one if it is that already. */
+  private final CacheTable inCallersTransaction;
 
   public CacheTable(int cacheId, String schema, String tableName) {
     this(cacheId, schema, tableName, ValueColumn.BYTEA);
@@ -40,10 +43,26 @@ public final class CacheTable {
 
   /** @param valueColumn the type of the table's value column, which decides how values are bound */
   public CacheTable(int cacheId, String schema, String tableName, ValueColumn valueColumn) {
+    this(cacheId, schema, tableName, valueColumn, false);
+  }
+
+  private CacheTable(int cacheId, String schema, String tableName, ValueColumn valueColumn, boolean alwaysAnnounce) {
     this.cacheId = cacheId;
     this.valueColumn = Objects.requireNonNull(valueColumn, "valueColumn");
     this.qualifiedName = Identifiers.qualified(schema, tableName);
-    this.sql = new Sql.Table(schema, tableName, cacheId, valueColumn);
+    this.sql = new Sql.Table(schema, tableName, cacheId, valueColumn, alwaysAnnounce);
+    this.inCallersTransaction = alwaysAnnounce ? this
+        : new CacheTable(cacheId, schema, tableName, valueColumn, true);
+  }
+
+  /**
+   * The same table, for work in a caller's transaction: its writes notify whether or not any node near-caches the
+   * cache, and take no lock for asking. A caller's transaction may last long, and the lock that asking takes would
+   * hold up every node arming its near cache until it ended; and this node's own near cache, which
+   * {@linkplain io.pgjcache.internal.near.NearCache#hold holds} such keys until their announcement, must hear it.
+   */
+  public CacheTable inCallersTransaction() {
+    return inCallersTransaction;
   }
 
   /** The cache's registry id, which its notifications and key locks carry. */

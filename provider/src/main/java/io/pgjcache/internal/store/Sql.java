@@ -14,6 +14,12 @@ import java.util.Map;
 public final class Sql {
   /** Advisory lock class id that serialises DDL (registry and table creation) across nodes. */
   static final int DDL_LOCK = 0x70676a63; // "pgjc"
+  /**
+   * The first half of the two-int advisory lock {@code (SILENT_WRITERS, cache id)} that a write takes, shared, when
+   * it asks whether anyone near-caches its cache (see {@link #createNearCachedFunction}). The per-key locks are
+   * {@code (cache id, key hash)} with positive cache ids, so a negative first half never meets one of them.
+   */
+  static final int SILENT_WRITERS = -DDL_LOCK;
   /** Most keys one trigger notification names; a statement changing more sends "anything may have changed". */
   public static final int MAX_KEYS_PER_NOTIFICATION = 64;
   /**
@@ -126,6 +132,84 @@ public final class Sql {
         + "  END IF;\n"
         + "  RETURN NULL;\n"
         + "END $fn$";
+  }
+
+  /**
+   * The near-cache leases: one row per cache and node that near-caches it, naming the backend process id of that
+   * node's LISTEN connection, so that a row whose process is gone can be recognised as left by a crashed node. A
+   * row without a process id is an operator's pin (writes to that cache always notify). Logged, like the registry:
+   * it is small and changes only when near caches open, close or reconnect.
+   */
+  static String createLeaseTable(String schema) {
+    return "CREATE TABLE IF NOT EXISTS " + qualified(schema, "near_cache_leases") + " ("
+        + " cache_id integer NOT NULL,"
+        + " node_id text NOT NULL,"
+        + " listen_pid integer,"
+        + " since timestamptz NOT NULL DEFAULT now(),"
+        + " PRIMARY KEY (cache_id, node_id))";
+  }
+
+  /**
+   * {@code near_cached(cache)}: whether the provider's own writes to the cache must notify, asked once per
+   * statement. It first takes the shared advisory lock {@code (SILENT_WRITERS, cache)} until the end of the
+   * transaction, by which a node arming its near cache finds the writers that may have looked before its lease
+   * existed (see {@code NearCacheLeases}); shared, so writers never wait for each other. Only then does it look
+   * for a lease: a VOLATILE function's queries each take a fresh snapshot under READ COMMITTED, so the look sees
+   * every lease committed before the lock was granted. Under REPEATABLE READ or SERIALIZABLE the snapshot may be
+   * older than the lock, so the answer is always yes there.
+   */
+  static String createNearCachedFunction(String schema) {
+    return "CREATE OR REPLACE FUNCTION " + qualified(schema, "near_cached") + "(cache integer) RETURNS boolean"
+        + " LANGUAGE plpgsql VOLATILE AS $fn$\n"
+        + "BEGIN\n"
+        + "  IF current_setting('transaction_isolation') <> 'read committed' THEN\n"
+        + "    RETURN true;\n"
+        + "  END IF;\n"
+        + "  PERFORM pg_advisory_xact_lock_shared(" + SILENT_WRITERS + ", cache);\n"
+        + "  RETURN EXISTS (SELECT 1 FROM " + qualified(schema, "near_cache_leases") + " WHERE cache_id = cache);\n"
+        + "END $fn$";
+  }
+
+  /** Takes or renews this node's leases: node id, LISTEN backend pid, then an array of cache ids. */
+  static String upsertLeases(String schema) {
+    return "INSERT INTO " + qualified(schema, "near_cache_leases") + " AS l (cache_id, node_id, listen_pid)"
+        + " SELECT id, ?, ? FROM unnest(?::int[]) AS id"
+        + " ON CONFLICT (cache_id, node_id) DO UPDATE SET listen_pid = EXCLUDED.listen_pid, since = now()";
+  }
+
+  /**
+   * Deletes the leases of other nodes whose LISTEN backend is gone (a crashed node); the parameter is this node's
+   * id. Every role sees every backend's pid in {@code pg_stat_activity}. A row without a pid is a pin and stays.
+   */
+  static String deleteStaleLeases(String schema) {
+    return "DELETE FROM " + qualified(schema, "near_cache_leases") + " AS l WHERE node_id <> ?"
+        + " AND listen_pid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.listen_pid)";
+  }
+
+  /** Gives up this node's leases of some caches: node id, then an array of cache ids. */
+  static String deleteLeases(String schema) {
+    return "DELETE FROM " + qualified(schema, "near_cache_leases") + " WHERE node_id = ? AND cache_id = ANY (?)";
+  }
+
+  /** Gives up every lease of a node: its id. */
+  static String deleteNodeLeases(String schema) {
+    return "DELETE FROM " + qualified(schema, "near_cache_leases") + " WHERE node_id = ?";
+  }
+
+  /**
+   * The transactions of this database holding {@code (SILENT_WRITERS, cache)} now, for an array of cache ids (an
+   * {@code advisory} lock taken with two ints shows them as {@code classid}, {@code objid} and objsubid 2).
+   */
+  static String silentWriters() {
+    return "SELECT DISTINCT virtualtransaction FROM pg_locks WHERE locktype = 'advisory'"
+        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        + " AND classid = " + Integer.toUnsignedLong(SILENT_WRITERS) + "::bigint::oid"
+        + " AND objsubid = 2 AND granted AND objid::bigint = ANY (?::bigint[])";
+  }
+
+  /** Which of an array of transactions still hold {@code (SILENT_WRITERS, cache)} for an array of cache ids. */
+  static String silentWritersLeft() {
+    return silentWriters() + " AND virtualtransaction = ANY (?::text[])";
   }
 
   /**
@@ -302,7 +386,9 @@ public final class Sql {
    *
    * <p>Every statement that changes rows sends its own notification, in the same statement: {@code "<cache id>
    * <digest> ..."} naming each changed key, {@value #KEYS_PER_PAYLOAD} keys per notification, in exactly the form the
-   * triggers write. It also sets {@link #NOTIFIED_SETTING} for its transaction, which the triggers check before doing
+   * triggers write. Built for the provider's own transactions, it does so only while some node near-caches the
+   * cache ({@link #createNearCachedFunction}); built for a caller's transaction, always. It also sets
+   * {@link #NOTIFIED_SETTING} for its transaction, which the triggers check before doing
    * anything: no PL/pgSQL call and no transition tables for the provider's own writes, while every other writer is
    * still announced by the triggers. The setting lasts until the transaction ends, so in a transaction where one
    * statement set it every later change must notify by itself; all of this class's writes do, except {@link #clear}
@@ -328,10 +414,15 @@ public final class Sql {
     final String sweep;
     final String count;
 
-    /** @param valueColumn the type of the table's value column, which arrays of values are cast to */
-    Table(String schema, String table, int cacheId, ValueColumn valueColumn) {
+    /**
+     * @param valueColumn    the type of the table's value column, which arrays of values are cast to
+     * @param alwaysAnnounce whether every change notifies (writes in a caller's transaction), rather than only
+     *                       while some node near-caches the cache
+     */
+    Table(String schema, String table, int cacheId, ValueColumn valueColumn, boolean alwaysAnnounce) {
       String t = qualified(schema, table);
-      Announcement notify = new Announcement(literal(Identifiers.channel(schema)), literal(cacheId + " "));
+      Announcement notify = new Announcement(literal(Identifiers.channel(schema)), literal(cacheId + " "),
+          alwaysAnnounce ? null : "(SELECT " + qualified(schema, "near_cached") + "(" + cacheId + "))");
       String sequence = qualified(schema, "entry_version");
       String version = "nextval('" + sequence.replace("'", "''") + "')";
       String flag = "set_config('" + NOTIFIED_SETTING + "', 'on', true)";
@@ -400,19 +491,33 @@ public final class Sql {
     }
   }
 
-  /** The notification part of a statement that announces its own changes on a cache's channel. */
-  private record Announcement(String channel, String prefix) {
+  /**
+   * The notification part of a statement that announces its own changes on a cache's channel.
+   *
+   * <p>With a {@code condition} ({@code near_cached(id)} as an uncorrelated scalar sub-select), it notifies only when
+   * the condition holds. PostgreSQL runs such a sub-select as an InitPlan: once per statement, and only when the
+   * first changed row asks for it, so a statement that changed nothing takes no lock. The rows it returns are the
+   * same either way.
+   *
+   * @param condition null to notify always
+   */
+  private record Announcement(String channel, String prefix, String condition) {
     /** Selects {@code columns} of each changed row together with one notification naming its key. */
     String each(String changed, String columns) {
-      return " SELECT " + columns + "pg_notify(" + channel + ", " + prefix + " || encode(key_digest, 'base64'))"
+      return " SELECT " + columns + when("pg_notify(" + channel + ", " + prefix + " || encode(key_digest, 'base64'))")
           + " FROM " + changed;
     }
 
     /** One notification per {@link #KEYS_PER_PAYLOAD} changed keys, none when nothing changed. */
     String grouped(String changed) {
-      return " SELECT pg_notify(" + channel + ", " + prefix + " || string_agg(encode(key_digest, 'base64'), ' '))"
+      String digests = "string_agg(encode(key_digest, 'base64'), ' ')";
+      return " SELECT " + when("pg_notify(" + channel + ", " + prefix + " || " + digests + ")")
           + " FROM (SELECT key_digest, (row_number() OVER () - 1) / " + KEYS_PER_PAYLOAD + " AS part FROM " + changed
           + ") AS numbered GROUP BY part";
+    }
+
+    private String when(String notify) {
+      return condition == null ? notify : "CASE WHEN " + condition + " THEN " + notify + " END";
     }
   }
 }

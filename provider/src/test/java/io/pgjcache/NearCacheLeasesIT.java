@@ -1,0 +1,249 @@
+package io.pgjcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgjcache.management.CacheMetricsMXBean;
+import io.pgjcache.testing.Cluster;
+import io.pgjcache.testing.NearCaching;
+import io.pgjcache.testing.NotificationTap;
+import io.pgjcache.testing.Operator;
+import io.pgjcache.testing.TableLock;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writes notify only where someone listens: a cache no node near-caches costs its writers no notification, a node
+ * that near-caches it holds a lease that makes every write notify, and no near cache ever serves a change that was
+ * committed without a notification (see {@code NearCacheLeases}).
+ */
+class NearCacheLeasesIT {
+  private static final Duration WITHIN = Duration.ofSeconds(15);
+  /** The listener retries with a backoff of at most five seconds. */
+  private static final Duration RECONNECTS_WITHIN = Duration.ofSeconds(20);
+  private static final AtomicInteger CACHES = new AtomicInteger();
+
+  /** Node 0 writes and near-caches nothing; near-caching nodes are added by each test. */
+  private static Cluster cluster;
+
+  @BeforeAll
+  static void startNodes() {
+    cluster = Cluster.builder().nodes(1).property("pgjcache.near-cache.enabled", "false").build();
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    cluster.close();
+  }
+
+  @Test
+  void aPut_notifiesOnlyWhileSomeNodeNearCachesTheCache() throws SQLException {
+    String name = newName();
+    Cache<String, String> a = cluster.node(0).createCache(name, strings());
+    int id = cacheId(name);
+    String key = Base64.getEncoder().encodeToString(Operator.digestOf("k"));
+    try (NotificationTap tap = NotificationTap.listen(cluster.dataSource(), cluster.schema())) {
+      a.put("k", "v1");
+      a.remove("other");
+      a.putAll(Map.of("k2", "x", "k3", "y"));
+      assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications while nobody near-caches the cache").isEmpty();
+      assertThat(leases(id)).isEmpty();
+
+      try (CacheManager nodeB = nearCachingNode("b", new Properties())) {
+        Cache<String, String> b = nodeB.getCache(name, String.class, String.class);
+        await("B's lease, naming its LISTEN backend").atMost(WITHIN)
+            .until(() -> leases(id).equals(List.of(listenPidOf(nodeB))));
+        assertThat(b.get("k")).isEqualTo("v1");
+        NearCaching.awaitNearCached(cluster.dataSource(), b, "k");
+
+        a.put("k", "v2");
+        assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications while B near-caches the cache")
+            .containsExactly(id + " " + key);
+        await("B drops its copy").atMost(WITHIN).until(() -> "v2".equals(b.get("k")));
+      }
+      assertThat(leases(id)).as("leases once B closed").isEmpty();
+      a.put("k", "v3");
+      assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications once B closed").isEmpty();
+    }
+  }
+
+  /**
+   * A writer that asked whether the cache is near-cached before any node did, and has not committed when a node
+   * arms its near cache, would commit its change unannounced: the node waits for it before it serves.
+   */
+  @Test
+  void aNodeArmingItsNearCache_waitsForAWriterThatLookedBeforeItsLease() throws SQLException {
+    String name = newName();
+    Cache<String, String> a = cluster.node(0).createCache(name, strings());
+    a.put("k", "old");
+    int id = cacheId(name);
+    String table = a.unwrap(PgCache.class).getTableName();
+
+    try (Connection writer = cluster.dataSource().getConnection()) {
+      writer.setAutoCommit(false);
+      // What the provider's own write statements do: ask, then write, with the triggers told to stay quiet.
+      try (Statement statement = writer.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT \"" + cluster.schema() + "\".near_cached(" + id + ")"
+              + " FROM set_config('pgjcache.notified', 'on', true)")) {
+        rs.next();
+        assertThat(rs.getBoolean(1)).as("near-cached before B opens the cache").isFalse();
+      }
+      try (PreparedStatement update = writer.prepareStatement(
+          "UPDATE " + table + " SET value_bytes = ?, version = version + 1 WHERE key_digest = ?")) {
+        update.setBytes(1, Operator.encoded("new"));
+        update.setBytes(2, Operator.digestOf("k"));
+        assertThat(update.executeUpdate()).isEqualTo(1);
+      }
+
+      Properties shortWait = new Properties();
+      shortWait.setProperty("pgjcache.connection-timeout", "PT1S");
+      try (CacheManager nodeB = nearCachingNode("window", shortWait)) {
+        // Opening waits a moment for the near cache to serve; it cannot while the writer holds on.
+        Cache<String, String> b = nodeB.getCache(name, String.class, String.class);
+        CacheMetricsMXBean metrics = b.unwrap(PgCache.class).getMetrics();
+        await("B's lease is taken").atMost(WITHIN).until(() -> leases(id).equals(List.of(listenPidOf(nodeB))));
+        for (int i = 0; i < 3; i++) {
+          long bypassed = metrics.getNearCacheBypassed();
+          assertThat(b.get("k")).isEqualTo("old");
+          assertThat(metrics.getNearCacheBypassed()).as("reads bypass B's near cache while the writer is open")
+              .isEqualTo(bypassed + 1);
+        }
+        assertThat(metrics.getNearCacheHits()).isZero();
+
+        writer.commit();
+        await("B's near cache serves once the writer committed").atMost(WITHIN).until(() -> {
+          long bypassed = metrics.getNearCacheBypassed();
+          b.get("k");
+          return metrics.getNearCacheBypassed() == bypassed;
+        });
+        assertThat(b.get("k")).isEqualTo("new");
+        NearCaching.awaitNearCached(cluster.dataSource(), b, "k");
+        try (TableLock lock = TableLock.on(cluster.dataSource(), table)) {
+          assertThat(lock.fromMemory("B's near copy", () -> b.get("k"))).isEqualTo("new");
+        }
+      }
+    }
+  }
+
+  @Test
+  void afterItsListenConnectionIsLost_aNodeTakesItsLeaseAgain_andCleansUpLeasesOfNodesThatAreGone()
+      throws SQLException {
+    String name = newName();
+    Cache<String, String> a = cluster.node(0).createCache(name, strings());
+    a.put("k", "v1");
+    int id = cacheId(name);
+    int gonePid = pidOfAClosedConnection();
+    cluster.execute("INSERT INTO \"" + cluster.schema() + "\".near_cache_leases (cache_id, node_id, listen_pid)"
+        + " VALUES (" + id + ", 'crashed', " + gonePid + ")");
+
+    try (CacheManager nodeB = nearCachingNode("reconnecting", new Properties());
+        NotificationTap tap = NotificationTap.listen(cluster.dataSource(), cluster.schema())) {
+      Cache<String, String> b = nodeB.getCache(name, String.class, String.class);
+      int first = listenPidOf(nodeB);
+      await("B's lease taken; the crashed node's is gone").atMost(WITHIN)
+          .until(() -> leases(id).equals(List.of(first)));
+      cluster.execute("INSERT INTO \"" + cluster.schema() + "\".near_cache_leases (cache_id, node_id, listen_pid)"
+          + " VALUES (" + id + ", 'crashed', " + gonePid + ")");
+
+      cluster.execute("SELECT pg_terminate_backend(" + first + ")");
+      await("B takes its lease again with its new LISTEN backend").atMost(RECONNECTS_WITHIN).until(() -> {
+        int now = listenPidOf(nodeB);
+        return now != 0 && now != first && leases(id).equals(List.of(now));
+      });
+      NearCaching.awaitNearCached(cluster.dataSource(), b, "k");
+      tap.payloadsCommittedSoFar(WITHIN);
+      a.put("k", "v2");
+      assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications after B reconnected")
+          .containsExactly(id + " " + Base64.getEncoder().encodeToString(Operator.digestOf("k")));
+      await("B drops its copy").atMost(WITHIN).until(() -> "v2".equals(b.get("k")));
+    }
+  }
+
+  /** A node of the cluster that near-caches, with some settings of its own; the caller closes it. */
+  private static CacheManager nearCachingNode(String name, Properties settings) {
+    Properties own = new Properties();
+    own.putAll(settings);
+    own.setProperty("pgjcache.near-cache.enabled", "true");
+    return cluster.newNode(name + "-" + CACHES.incrementAndGet(), own);
+  }
+
+  private static int listenPidOf(CacheManager node) {
+    return node.unwrap(PgCacheManager.class).getMetrics().getListenerBackendPid();
+  }
+
+  /** The LISTEN backend pids the cache's leases name, lowest first. */
+  private static List<Integer> leases(int cacheId) throws SQLException {
+    try (Connection connection = cluster.dataSource().getConnection();
+        PreparedStatement select = connection.prepareStatement("SELECT listen_pid FROM \"" + cluster.schema()
+            + "\".near_cache_leases WHERE cache_id = ? ORDER BY listen_pid")) {
+      select.setInt(1, cacheId);
+      List<Integer> pids = new ArrayList<>();
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          pids.add(rs.getInt(1));
+        }
+      }
+      return pids;
+    }
+  }
+
+  /** The backend pid of a connection (not a pooled one) that has been closed and whose backend has exited. */
+  private static int pidOfAClosedConnection() throws SQLException {
+    HikariDataSource pool = (HikariDataSource) cluster.dataSource();
+    int pid;
+    try (Connection connection = DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(),
+        pool.getPassword()); Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      pid = rs.getInt(1);
+    }
+    await("the backend has exited").atMost(WITHIN).until(() -> {
+      try (Connection connection = pool.getConnection();
+          PreparedStatement select = connection.prepareStatement("SELECT 1 FROM pg_stat_activity WHERE pid = ?")) {
+        select.setInt(1, pid);
+        try (ResultSet rs = select.executeQuery()) {
+          return !rs.next();
+        }
+      }
+    });
+    return pid;
+  }
+
+  private static int cacheId(String cacheName) throws SQLException {
+    try (Connection connection = cluster.dataSource().getConnection();
+        PreparedStatement select = connection.prepareStatement(
+            "SELECT id FROM \"" + cluster.schema() + "\".caches WHERE name = ?")) {
+      select.setString(1, cacheName);
+      try (ResultSet rs = select.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static String newName() {
+    return "leased-" + CACHES.incrementAndGet();
+  }
+
+  private static MutableConfiguration<String, String> strings() {
+    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+  }
+}
