@@ -1,10 +1,10 @@
 package io.pgjcache.internal.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,11 +23,15 @@ final class Jackson2Binding implements JsonBinding {
   /** @param mapper the application's {@code ObjectMapper}, or null for one of our own */
   Jackson2Binding(Object mapper) {
     // Copied: unknown properties (a field removed since the entry was written) must not fail a read, whatever the
-    // application's mapper says for its own documents.
-    this.mapper = mapper == null
+    // application's mapper says for its own documents; nor may trailing tokens, as the value of an envelope is
+    // followed by the envelope's closing brace. Default typing is switched off even if the application switched it
+    // on: it would let a stored document name the classes of nested values, past the allow-list.
+    ObjectMapper copy = mapper == null
         // Modules on the class path (java.time, parameter names) as an application's mapper would have them.
-        ? JsonMapper.builder().findAndAddModules().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
-        : ((ObjectMapper) mapper).copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ? JsonMapper.builder().findAndAddModules().build()
+        : ((ObjectMapper) mapper).copy().deactivateDefaultTyping();
+    this.mapper = copy.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+        DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   @Override
@@ -35,7 +39,7 @@ final class Jackson2Binding implements JsonBinding {
     try {
       return mapper.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw JsonFailures.cannotWrite(value.getClass(), e.getOriginalMessage(), e);
+      throw JsonFailures.cannotWrite(value.getClass(), detail(e), e);
     }
   }
 
@@ -48,10 +52,8 @@ final class Jackson2Binding implements JsonBinding {
       generator.writeFieldName(VALUE_FIELD);
       mapper.writeValue(generator, value);
       generator.writeEndObject();
-    } catch (JsonProcessingException e) {
-      throw JsonFailures.cannotWrite(type, e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw JsonFailures.cannotWrite(type, e.getMessage(), e);
+      throw JsonFailures.cannotWrite(type, detail(e), e);
     }
     return out.toByteArray();
   }
@@ -60,12 +62,8 @@ final class Jackson2Binding implements JsonBinding {
   public Object read(byte[] document, Class<?> type) {
     try {
       return mapper.readValue(document, type);
-    } catch (StreamReadException | InvalidDefinitionException e) {
-      throw JsonFailures.unreadable(e.getOriginalMessage(), e);
-    } catch (DatabindException e) {
-      throw JsonFailures.doesNotFit(type, e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw JsonFailures.unreadable(e.getMessage(), e);
+      throw failure(e, type);
     }
   }
 
@@ -87,12 +85,21 @@ final class Jackson2Binding implements JsonBinding {
         throw JsonFailures.notAnEnvelope();
       }
       return value;
-    } catch (StreamReadException | InvalidDefinitionException e) {
-      throw JsonFailures.unreadable(e.getOriginalMessage(), e);
-    } catch (DatabindException e) {
-      throw JsonFailures.doesNotFit(type, e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw JsonFailures.unreadable(e.getMessage(), e);
+      throw failure(e, type);
     }
+  }
+
+  /** Not JSON or a class Jackson cannot build: unreadable; well-formed JSON the class does not take: stale. */
+  private static RuntimeException failure(IOException e, Class<?> type) {
+    if (e instanceof DatabindException && !(e instanceof InvalidDefinitionException)) {
+      return JsonFailures.doesNotFit(type, detail(e), e);
+    }
+    return JsonFailures.unreadable(detail(e), e);
+  }
+
+  private static String detail(IOException e) {
+    JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+    return at == null ? JsonFailures.detail(e, -1, -1) : JsonFailures.detail(e, at.getLineNr(), at.getColumnNr());
   }
 }

@@ -6,7 +6,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
@@ -27,7 +27,10 @@ final class Jackson3Binding implements JsonBinding {
     // Unknown properties (a field removed since the entry was written) must not fail a read, whatever the
     // application's mapper says for its own documents. Trailing tokens: Jackson 3 checks for them by default, and
     // the value of an envelope is followed by the envelope's closing brace. Jackson 3 has java.time built in.
+    // Default typing is switched off even if the application switched it on: it would let a stored document name
+    // the classes of nested values, past the allow-list.
     this.mapper = (mapper == null ? JsonMapper.builder().findAndAddModules() : ((ObjectMapper) mapper).rebuild())
+        .deactivateDefaultTyping()
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
   }
@@ -37,7 +40,7 @@ final class Jackson3Binding implements JsonBinding {
     try {
       return mapper.writeValueAsBytes(value);
     } catch (JacksonException e) {
-      throw JsonFailures.cannotWrite(value.getClass(), e.getOriginalMessage(), e);
+      throw JsonFailures.cannotWrite(value.getClass(), detail(e), e);
     }
   }
 
@@ -51,7 +54,7 @@ final class Jackson3Binding implements JsonBinding {
       mapper.writeValue(generator, value);
       generator.writeEndObject();
     } catch (JacksonException e) {
-      throw JsonFailures.cannotWrite(type, e.getOriginalMessage(), e);
+      throw JsonFailures.cannotWrite(type, detail(e), e);
     }
     return out.toByteArray();
   }
@@ -60,12 +63,8 @@ final class Jackson3Binding implements JsonBinding {
   public Object read(byte[] document, Class<?> type) {
     try {
       return mapper.readValue(document, type);
-    } catch (StreamReadException | InvalidDefinitionException e) {
-      throw JsonFailures.unreadable(e.getOriginalMessage(), e);
-    } catch (DatabindException e) {
-      throw JsonFailures.doesNotFit(type, e.getOriginalMessage(), e);
     } catch (JacksonException e) {
-      throw JsonFailures.unreadable(e.getOriginalMessage(), e);
+      throw failure(e, type);
     }
   }
 
@@ -87,12 +86,21 @@ final class Jackson3Binding implements JsonBinding {
         throw JsonFailures.notAnEnvelope();
       }
       return value;
-    } catch (StreamReadException | InvalidDefinitionException e) {
-      throw JsonFailures.unreadable(e.getOriginalMessage(), e);
-    } catch (DatabindException e) {
-      throw JsonFailures.doesNotFit(type, e.getOriginalMessage(), e);
     } catch (JacksonException e) {
-      throw JsonFailures.unreadable(e.getOriginalMessage(), e);
+      throw failure(e, type);
     }
+  }
+
+  /** Not JSON or a class Jackson cannot build: unreadable; well-formed JSON the class does not take: stale. */
+  private static RuntimeException failure(JacksonException e, Class<?> type) {
+    if (e instanceof DatabindException && !(e instanceof InvalidDefinitionException)) {
+      return JsonFailures.doesNotFit(type, detail(e), e);
+    }
+    return JsonFailures.unreadable(detail(e), e);
+  }
+
+  private static String detail(JacksonException e) {
+    TokenStreamLocation at = e.getLocation();
+    return at == null ? JsonFailures.detail(e, -1, -1) : JsonFailures.detail(e, at.getLineNr(), at.getColumnNr());
   }
 }

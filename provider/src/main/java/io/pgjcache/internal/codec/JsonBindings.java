@@ -23,10 +23,10 @@ final class JsonBindings {
   static JsonBinding forMapper(Object mapper) {
     if (mapper != null) {
       if (isA(mapper.getClass(), Jackson3Binding.MAPPER_CLASS)) {
-        return new Jackson3Binding(mapper);
+        return new Jackson3Binding(ours(mapper, Jackson3Binding.MAPPER_CLASS));
       }
       if (isA(mapper.getClass(), Jackson2Binding.MAPPER_CLASS)) {
-        return new Jackson2Binding(mapper);
+        return new Jackson2Binding(ours(mapper, Jackson2Binding.MAPPER_CLASS));
       }
       throw new IllegalArgumentException(Setting.JSON_MAPPER.key() + " must hold a Jackson ObjectMapper ("
           + Jackson2Binding.MAPPER_CLASS + " or " + Jackson3Binding.MAPPER_CLASS + "), got "
@@ -52,12 +52,31 @@ final class JsonBindings {
     return false;
   }
 
+  /**
+   * The mapper, once it is an instance of the class the bindings were compiled against: a Jackson of the same name
+   * loaded by another class loader (or one we cannot see) would fail later with a ClassCastException or a
+   * NoClassDefFoundError.
+   */
+  private static Object ours(Object mapper, String className) {
+    Class<?> ours = loaded(className);
+    if (ours == null || !ours.isInstance(mapper)) {
+      throw new IllegalArgumentException(Setting.JSON_MAPPER.key() + " holds a " + mapper.getClass().getName()
+          + " from another class loader than the provider's " + className
+          + (ours == null ? " (which the provider cannot load)" : "") + ": hand over a mapper of the Jackson the "
+          + "provider sees");
+    }
+    return mapper;
+  }
+
   private static boolean present(String className) {
+    return loaded(className) != null;
+  }
+
+  private static Class<?> loaded(String className) {
     try {
-      Class.forName(className, false, JsonBindings.class.getClassLoader());
-      return true;
+      return Class.forName(className, false, JsonBindings.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
-      return false;
+      return null;
     }
   }
 }

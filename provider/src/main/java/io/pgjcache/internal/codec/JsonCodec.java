@@ -13,9 +13,10 @@ import java.util.Objects;
  * as the declared class). A cache declared with {@code Object}, an interface or an abstract class (Spring's and
  * Hibernate's are) stores an envelope, {@code {"@type": "com.example.Order", "value": {...}}}, and reads the type
  * name first: the class is loaded without being initialized and checked against {@code pgjcache.serial-filter} and
- * the allow-list ({@link ClassAdmission}) before Jackson instantiates anything. Jackson's default typing is never
- * turned on: nested objects take the types their fields declare, and fields declared {@code Object} come back as
- * maps, lists, strings and numbers.
+ * the allow-list ({@link ClassAdmission}) before Jackson instantiates anything. Jackson's default typing is off,
+ * even when the application's mapper has it on (the codec switches it off on its copy: a stored document must not
+ * name the classes of nested values past the allow-list): nested objects take the types their fields declare, and
+ * fields declared {@code Object} come back as maps, lists, strings and numbers.
  *
  * <p>Tolerance: unknown properties are ignored and missing ones keep their defaults, so fields may be added or
  * removed; a document the class can no longer take (a field's type changed) or an envelope naming a class that is

@@ -1,8 +1,18 @@
 package io.pgjcache.internal.codec;
 
-/** The json codec's failures, worded alike whichever Jackson version met them (see {@link JsonBinding}). */
+/**
+ * The json codec's failures, worded alike whichever Jackson version met them (see {@link JsonBinding}). They name
+ * the kind of failure, where in the document it is and the class, never Jackson's own message: that quotes the
+ * document's content, and cached values must not reach logs and exception messages.
+ */
 final class JsonFailures {
   private JsonFailures() {
+  }
+
+  /** What went wrong without the content: the exception's kind, and its place in the document if Jackson knows it. */
+  static String detail(Throwable failure, long line, long column) {
+    String kind = failure.getClass().getSimpleName();
+    return line > 0 ? kind + " at line " + line + ", column " + column : kind;
   }
 
   static IllegalArgumentException cannotWrite(Class<?> type, String detail, Throwable cause) {

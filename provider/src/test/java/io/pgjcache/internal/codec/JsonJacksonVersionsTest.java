@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgjcache.configuration.Setting;
 import java.math.BigDecimal;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JsonJacksonVersionsTest {
   private static final String DEFAULT_FILTER = Setting.SERIAL_FILTER.defaultValue().orElseThrow();
   private static final String ADMITTING_OURS = DEFAULT_FILTER + ";" + JsonJacksonVersionsTest.class.getName() + "$*";
+  /** Admits {@link Holder} and nothing else of ours: a nested class named in a document must not get past it. */
+  private static final String ADMITTING_JUST_HOLDER = DEFAULT_FILTER + ";" + Holder.class.getName();
   private static final ClassLoader LOADER = JsonJacksonVersionsTest.class.getClassLoader();
   /** Names of the intruder classes whose static initializer ran. */
   static final Set<String> INITIALIZED = ConcurrentHashMap.newKeySet();
@@ -47,6 +52,28 @@ class JsonJacksonVersionsTest {
     static {
       INITIALIZED.add("Jackson3Intruder");
     }
+  }
+
+  /** Refused under Jackson 2 when a stored document names it for a nested value: its initializer must never run. */
+  public static final class Jackson2NestedIntruder {
+    public int payload;
+
+    static {
+      INITIALIZED.add("Jackson2NestedIntruder");
+    }
+  }
+
+  /** The same, for Jackson 3. */
+  public static final class Jackson3NestedIntruder {
+    public int payload;
+
+    static {
+      INITIALIZED.add("Jackson3NestedIntruder");
+    }
+  }
+
+  /** An admitted class with a field declared {@code Object}, where default typing would read a stored class name. */
+  record Holder(String name, Object payload) {
   }
 
   /** The application's mapper of that Jackson, writing snake_case property names as Boot's settings can ask. */
@@ -88,16 +115,80 @@ class JsonJacksonVersionsTest {
     assertThat(INITIALIZED).doesNotContain("Jackson" + jackson + "Intruder");
   }
 
-  @ParameterizedTest
-  @ValueSource(ints = {2, 3})
-  void withoutAMapper_theCodecsOwn_readsWhatTheOtherVersionWrote(int jackson) {
-    Codec writer = objectCodec(jackson == 2 ? com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
-        : tools.jackson.databind.json.JsonMapper.builder().build(), ADMITTING_OURS);
-    Codec reader = objectCodec(jackson == 2 ? tools.jackson.databind.json.JsonMapper.builder().build()
-        : com.fasterxml.jackson.databind.json.JsonMapper.builder().build(), ADMITTING_OURS);
+  @org.junit.jupiter.api.Test
+  void withoutAMapper_theCodecsOwn_andJackson3_readEachOthersDocuments() {
+    Codec own = objectCodec(null, ADMITTING_OURS);
+    Codec jackson3 = objectCodec(tools.jackson.databind.json.JsonMapper.builder().build(), ADMITTING_OURS);
     Quote quote = new Quote("ACME", new BigDecimal("12.50"), List.of("XNYS"));
 
-    assertThat(reader.decode(writer.encode(quote), LOADER)).isEqualTo(quote);
+    assertThat(jackson3.decode(own.encode(quote), LOADER)).isEqualTo(quote);
+    assertThat(own.decode(jackson3.encode(quote), LOADER)).isEqualTo(quote);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void anApplicationMapperWithDefaultTyping_doesNotLetAStoredDocumentNameANestedClass(int jackson) {
+    // The application's mapper resolves any class a document names where a field is declared Object.
+    Object typing = jackson == 2
+        ? com.fasterxml.jackson.databind.json.JsonMapper.builder().activateDefaultTyping(
+            com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator.builder()
+                .allowIfSubType(Object.class).build()).build()
+        : tools.jackson.databind.json.JsonMapper.builder().activateDefaultTyping(
+            tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator.builder()
+                .allowIfSubType(Object.class).build()).build();
+    String intruder = JsonJacksonVersionsTest.class.getName() + "$Jackson" + jackson + "NestedIntruder";
+    byte[] stored = ("{\"@type\": \"" + Holder.class.getName() + "\", \"value\": {\"name\": \"n\", \"payload\": [\""
+        + intruder + "\", {\"payload\": 7}]}}").getBytes(StandardCharsets.UTF_8);
+    Codec codec = objectCodec(typing, ADMITTING_JUST_HOLDER);
+
+    Object read = codec.decode(stored, LOADER);
+
+    assertThat(((Holder) read).payload()).isInstanceOf(List.class);
+    assertThat(INITIALIZED).doesNotContain("Jackson" + jackson + "NestedIntruder");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void anApplicationMapperFailingOnTrailingTokens_stillReadsEnvelopes(int jackson) {
+    Object strict = jackson == 2
+        ? com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build()
+        : tools.jackson.databind.json.JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    Codec codec = objectCodec(strict, ADMITTING_OURS);
+    Quote quote = new Quote("ACME", new BigDecimal("12.50"), List.of("XNYS"));
+
+    assertThat(codec.decode(codec.encode(quote), LOADER)).isEqualTo(quote);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void failures_nameTheClassAndThePlace_butNotTheStoredContent(int jackson) {
+    Codec codec = new JsonCodec(snakeCaseMapper(jackson), ADMITTING_OURS).forTypes(String.class, Quote.class);
+    byte[] misfit = "{\"symbol\": \"ACME\", \"last_price\": \"secret-7731\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] broken = "{\"symbol\": secret7731}".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> codec.decode(misfit, LOADER)).isInstanceOf(StaleEncodingException.class)
+        .hasMessageContaining(Quote.class.getName()).hasMessageContaining("line 1")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> codec.decode(broken, LOADER)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line 1").hasMessageNotContaining("secret");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void aMapperOfAJacksonFromAnotherClassLoader_isRefusedNamingTheSetting(int jackson) throws Exception {
+    Class<?> databind = jackson == 2 ? com.fasterxml.jackson.databind.ObjectMapper.class
+        : tools.jackson.databind.ObjectMapper.class;
+    Class<?> core = jackson == 2 ? com.fasterxml.jackson.core.JsonParser.class : tools.jackson.core.JsonParser.class;
+    URL[] jars = Stream.of(databind, core, com.fasterxml.jackson.annotation.JsonProperty.class)
+        .map(c -> c.getProtectionDomain().getCodeSource().getLocation()).toArray(URL[]::new);
+    try (URLClassLoader other = new URLClassLoader(jars, ClassLoader.getPlatformClassLoader())) {
+      Object foreign = other.loadClass(databind.getName()).getConstructor().newInstance();
+
+      assertThatThrownBy(() -> new JsonCodec(foreign, DEFAULT_FILTER)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(Setting.JSON_MAPPER.key()).hasMessageContaining("class loader");
+    }
   }
 
   @ParameterizedTest
