@@ -57,7 +57,7 @@ class Boot4JsonCodecIT {
   }
 
   @Test
-  void theApplicationHasJackson3Only_andTheCodecWritesWithItsJsonMapper() {
+  void theApplicationHasOneJackson3JsonMapper_andNoJackson2() {
     assertThat(first.getBeansOfType(JsonMapper.class)).hasSize(1);
     assertThat(isPresent("com.fasterxml.jackson.databind.ObjectMapper"))
         .as("Jackson 2 on a Boot 4 application's class path").isFalse();
@@ -68,10 +68,11 @@ class Boot4JsonCodecIT {
     Quotes onFirst = first.getBean(Quotes.class);
     Quotes onSecond = second.getBean(Quotes.class);
     Quote acme = new Quote("ACME", new BigDecimal("12.50"), List.of("XNYS", "XNAS"));
+    int before = onFirst.loads() + onSecond.loads();
 
     assertThat(onFirst.quote("ACME")).isEqualTo(acme);
     assertThat(onSecond.quote("ACME")).isEqualTo(acme);
-    assertThat(onFirst.loads() + onSecond.loads()).isEqualTo(1);
+    assertThat(onFirst.loads() + onSecond.loads() - before).isEqualTo(1);
 
     String table = second.getBean(javax.cache.CacheManager.class).getCache("quotes").unwrap(PgCache.class)
         .getTableName();
