@@ -5,7 +5,9 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.cache.support.NullValue;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
@@ -20,10 +22,19 @@ final class Jackson3JsonMapper {
   private Jackson3JsonMapper() {
   }
 
-  /** The application's {@code JsonMapper} bean with Spring's null added, if it has exactly one. */
+  /**
+   * The application's {@code JsonMapper} bean with Spring's null added, if it has exactly one; else its plain
+   * {@code ObjectMapper} bean, if it has exactly one and that one writes JSON.
+   */
   static Optional<Object> ofApplication(ListableBeanFactory beanFactory) {
-    return Optional.ofNullable(beanFactory.getBeanProvider(JsonMapper.class).getIfUnique())
-        .map(application -> application.rebuild().addModule(nullValue()).build());
+    ObjectMapper application = beanFactory.getBeanProvider(JsonMapper.class).getIfUnique();
+    if (application == null) {
+      application = beanFactory.getBeanProvider(ObjectMapper.class).getIfUnique();
+    }
+    // A plain ObjectMapper may be one of another format (XML, CBOR, YAML mappers are ObjectMappers too), whose
+    // documents are not JSON that jsonb takes.
+    return Optional.ofNullable(application).filter(mapper -> mapper.tokenStreamFactory() instanceof JsonFactory)
+        .map(mapper -> mapper.rebuild().addModule(nullValue()).build());
   }
 
   /** A mapper of our own, with the modules on the class path. */
