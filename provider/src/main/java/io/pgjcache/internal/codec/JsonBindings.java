@@ -58,11 +58,11 @@ final class JsonBindings {
    * NoClassDefFoundError.
    */
   private static Object ours(Object mapper, String className) {
-    Class<?> ours = loaded(className);
-    if (ours == null || !ours.isInstance(mapper)) {
+    Class<?> compiledAgainst = loaded(className);
+    if (compiledAgainst == null || !compiledAgainst.isInstance(mapper)) {
       throw new IllegalArgumentException(Setting.JSON_MAPPER.key() + " holds a " + mapper.getClass().getName()
           + " from another class loader than the provider's " + className
-          + (ours == null ? " (which the provider cannot load)" : "") + ": hand over a mapper of the Jackson the "
+          + (compiledAgainst == null ? " (which the provider cannot load)" : "") + ": hand over a mapper of the Jackson the "
           + "provider sees");
     }
     return mapper;
