@@ -10,9 +10,10 @@ import org.springframework.util.ClassUtils;
  * {@code spring.jackson.*} settings and the application's modules apply to cached values as to everything else),
  * or a mapper of our own when the application has none. The application's Jackson 3 {@code JsonMapper} (Spring Boot
  * 4; or a plain Jackson 3 {@code ObjectMapper} that writes JSON) comes first, then its Jackson 2
- * {@code ObjectMapper} (Spring Boot 3, or Boot 4 with Jackson 2 support added); with neither bean, Jackson 2 if it is on the class path, else Jackson 3, as the provider itself chooses. Either
- * way the mapper also reads and writes Spring's {@link NullValue}, which Spring stores for a cached null and which
- * Jackson cannot make by itself. A Jackson version's classes are loaded only once it is known to be there.
+ * {@code ObjectMapper} (Spring Boot 3, or Boot 4 with Jackson 2 support added); with neither bean, Jackson 2 if it
+ * is on the class path, else Jackson 3, as the provider itself chooses. Either way the mapper also reads and writes
+ * Spring's {@link NullValue}, which Spring stores for a cached null and which Jackson cannot make by itself. A
+ * Jackson version's classes are loaded only once it is known to be there.
  */
 final class JsonMappers {
   private static final String JACKSON2 = "com.fasterxml.jackson.databind.ObjectMapper";
