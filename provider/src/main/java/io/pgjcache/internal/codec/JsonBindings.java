@@ -62,8 +62,8 @@ final class JsonBindings {
     if (compiledAgainst == null || !compiledAgainst.isInstance(mapper)) {
       throw new IllegalArgumentException(Setting.JSON_MAPPER.key() + " holds a " + mapper.getClass().getName()
           + " from another class loader than the provider's " + className
-          + (compiledAgainst == null ? " (which the provider cannot load)" : "") + ": hand over a mapper of the Jackson the "
-          + "provider sees");
+          + (compiledAgainst == null ? " (which the provider cannot load)" : "")
+          + ": hand over a mapper of the Jackson the provider sees");
     }
     return mapper;
   }
