@@ -54,7 +54,7 @@ class JsonJacksonVersionsTest {
     }
   }
 
-  /** Refused under Jackson 2 when a stored document names it for a nested value: its initializer must never run. */
+  /** Named by a stored document for a nested value, under Jackson 2: its initializer must never run. */
   public static final class Jackson2NestedIntruder {
     public int payload;
 
