@@ -30,7 +30,7 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
  * What {@code pgjcache.transaction-mode} costs a write-heavy Spring application: two instances share one
  * PostgreSQL (data and caches); each operation reads a balance through {@code @Cacheable} or, one in two, adds to it
  * in a {@code @Transactional @CachePut} method (UPDATE ... RETURNING, then the put). {@code join} puts on the
- * transaction's connection (a round trip checks that connection's database once per transaction), {@code defer}
+ * transaction's connection (a round trip checks that connection's database once per physical connection), {@code defer}
  * after the commit on the cache's pool, {@code immediate} at once on the cache's pool.
  *
  * <p>{@code ./mvnw -q -Pspring-transaction-modes -pl benchmarks -am package -DskipTests [-Dbench.seconds=15]
