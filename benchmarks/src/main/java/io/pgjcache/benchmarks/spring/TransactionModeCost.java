@@ -3,11 +3,11 @@ package io.pgjcache.benchmarks.spring;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.benchmarks.ResolvedDatabase;
+import io.pgjcache.benchmarks.TimedWorkers;
 import io.pgjcache.benchmarks.ZipfSampler;
 import io.pgjcache.spring.PgJCacheAutoConfiguration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -104,31 +104,16 @@ public final class TransactionModeCost {
     LongAdder operations = new LongAdder();
     LongAdder updates = new LongAdder();
     ZipfSampler keys = new ZipfSampler(ROWS, 0.99);
-    long end = System.nanoTime() + nanos;
-    List<Thread> workers = new ArrayList<>();
-    for (Balances service : services) {
-      for (int t = 0; t < threads; t++) {
-        Thread worker = new Thread(() -> {
-          SplittableRandom random = new SplittableRandom();
-          while (System.nanoTime() < end) {
-            long id = keys.next(random);
-            if (random.nextInt(UPDATE_ONE_IN) == 0) {
-              service.add(id, 1);
-              updates.increment();
-            } else {
-              service.balance(id);
-            }
-            operations.increment();
-          }
-        }, "bench-worker");
-        workers.add(worker);
-        worker.start();
+    double elapsed = TimedWorkers.run(services, threads, nanos, (service, random) -> {
+      long id = keys.next(random);
+      if (random.nextInt(UPDATE_ONE_IN) == 0) {
+        service.add(id, 1);
+        updates.increment();
+      } else {
+        service.balance(id);
       }
-    }
-    for (Thread worker : workers) {
-      worker.join();
-    }
-    double elapsed = nanos / 1e9;
+      operations.increment();
+    });
     return new double[] {operations.sum() / elapsed, updates.sum() / elapsed};
   }
 
