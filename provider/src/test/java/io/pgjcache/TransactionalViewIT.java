@@ -114,6 +114,24 @@ class TransactionalViewIT {
   }
 
   @Test
+  void clear_afterAnotherWriteInTheTransaction_stillEvictsEveryNearCopy() throws SQLException {
+    try (Connection c = transaction()) {
+      Cache<String, String> view = view(onA, c);
+      // The put marks the transaction as one whose writes announce themselves, which silences the triggers.
+      view.put("k3", "new3");
+      view.clear();
+      c.commit();
+    }
+    assertCommitted(Map.of(), "k1", "k2", "k3");
+    for (Cache<String, String> node : caches) {
+      await("the clear heard on " + node.getCacheManager().getURI()).atMost(ARRIVES_WITHIN).untilAsserted(() -> {
+        assertThat(node.get("k1")).isNull();
+        assertThat(node.get("k2")).isNull();
+      });
+    }
+  }
+
+  @Test
   void thisNode_servesTheCommittedChange_rightAfterTheCommit() throws SQLException {
     try (Connection c = transaction()) {
       view(onA, c).put("k1", "new1");

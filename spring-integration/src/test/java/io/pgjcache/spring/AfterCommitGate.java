@@ -8,7 +8,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Holds one chosen thread right after its transaction commits, before any after-commit work registered later in
  * that transaction (a deferred cache put among others) runs: the moment a pause of the JVM, or a crash, would hit.
- * Transactions call {@link #atCommit()} when they begin; only the armed thread's next one is held.
+ * Transactions call {@link #holdAfterCommitIfArmed()} when they begin; only the armed thread's next one is held.
  */
 final class AfterCommitGate {
   private static final long MAX_HOLD_SECONDS = 30;
@@ -24,8 +24,8 @@ final class AfterCommitGate {
     thread = holding;
   }
 
-  /** Called at the start of each transaction: registers the hold if this is the armed thread. */
-  void atCommit() {
+  /** Called at the start of each transaction: if this is the armed thread, holds it after this one commits. */
+  void holdAfterCommitIfArmed() {
     if (Thread.currentThread() != thread) {
       return;
     }

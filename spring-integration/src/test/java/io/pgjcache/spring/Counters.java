@@ -44,7 +44,7 @@ public class Counters {
   @Transactional
   @CachePut(cacheNames = CACHE, key = "#p0")
   public Long set(long id, long n) {
-    gate.atCommit();
+    gate.holdAfterCommitIfArmed();
     jdbc.update("UPDATE " + table + " SET n = ? WHERE id = ?", n, id);
     return n;
   }
@@ -52,7 +52,7 @@ public class Counters {
   @Transactional
   @CachePut(cacheNames = CACHE, key = "#p0")
   public Long increment(long id) {
-    gate.atCommit();
+    gate.holdAfterCommitIfArmed();
     return jdbc.queryForObject("UPDATE " + table + " SET n = n + 1 WHERE id = ? RETURNING n", Long.class, id);
   }
 

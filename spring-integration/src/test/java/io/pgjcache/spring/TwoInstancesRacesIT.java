@@ -174,10 +174,14 @@ class TwoInstancesRacesIT {
   @EnumSource(Mode.class)
   void aPutInARolledBackTransaction_changesNothingAnyInstanceServes(Mode mode) {
     long id = counterCachedOnBoth(mode, 1);
+    long marker = counterCachedOnBoth(mode, 1);
     for (int i = 0; i < ITERATIONS / 4; i++) {
       long n = 100 + i;
       assertThatThrownBy(() -> mode.a.counters().setThenFail(id, n)).isInstanceOf(IllegalStateException.class);
     }
+    // Notifications arrive in commit order: once B heard the marker's later change, it heard any put that committed.
+    mode.a.counters().set(marker, 2);
+    assertEventuallyServed(mode.b, marker, 2);
     assertThat(mode.a.counters().valueInDatabase(id)).isEqualTo(1);
     assertThat(mode.a.counters().value(id)).isEqualTo(1);
     assertThat(mode.b.counters().value(id)).isEqualTo(1);

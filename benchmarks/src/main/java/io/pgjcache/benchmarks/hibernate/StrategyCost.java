@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.PgCachingProvider;
 import io.pgjcache.benchmarks.ResolvedDatabase;
+import io.pgjcache.benchmarks.TimedWorkers;
 import io.pgjcache.benchmarks.ZipfSampler;
 import io.pgjcache.hibernate.PgRegionFactory;
 import jakarta.persistence.OptimisticLockException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -114,37 +114,23 @@ public final class StrategyCost {
     LongAdder done = new LongAdder();
     LongAdder conflicts = new LongAdder();
     ZipfSampler keys = new ZipfSampler(ENTITIES, 0.99);
-    long end = System.nanoTime() + nanos;
-    List<Thread> workers = new ArrayList<>();
-    for (SessionFactory node : nodes) {
-      for (int t = 0; t < threads; t++) {
-        Thread worker = new Thread(() -> {
-          SplittableRandom random = new SplittableRandom();
-          while (System.nanoTime() < end) {
-            long id = keys.next(random);
-            try {
-              if (random.nextInt(UPDATE_ONE_IN) == 0) {
-                node.inTransaction(session -> {
-                  Ledgers.Ledger ledger = session.find(contender.entity(), id);
-                  ledger.setBalance(ledger.getBalance() + 1);
-                });
-              } else {
-                node.fromSession(session -> session.find(contender.entity(), id).getBalance());
-              }
-            } catch (OptimisticLockException | StaleObjectStateException e) {
-              conflicts.increment();
-            }
-            done.increment();
-          }
-        }, "bench-worker");
-        workers.add(worker);
-        worker.start();
+    double seconds = TimedWorkers.run(nodes, threads, nanos, (node, random) -> {
+      long id = keys.next(random);
+      try {
+        if (random.nextInt(UPDATE_ONE_IN) == 0) {
+          node.inTransaction(session -> {
+            Ledgers.Ledger ledger = session.find(contender.entity(), id);
+            ledger.setBalance(ledger.getBalance() + 1);
+          });
+        } else {
+          node.fromSession(session -> session.find(contender.entity(), id).getBalance());
+        }
+      } catch (OptimisticLockException | StaleObjectStateException e) {
+        conflicts.increment();
       }
-    }
-    for (Thread worker : workers) {
-      worker.join();
-    }
-    return new Result(done.sum() / (nanos / 1e9), conflicts.sum());
+      done.increment();
+    });
+    return new Result(done.sum() / seconds, conflicts.sum());
   }
 
   private static SessionFactory start(Contender contender, HikariDataSource pool, Path directory, String node,

@@ -3,11 +3,11 @@ package io.pgjcache.benchmarks.spring;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.benchmarks.ResolvedDatabase;
+import io.pgjcache.benchmarks.TimedWorkers;
 import io.pgjcache.benchmarks.ZipfSampler;
 import io.pgjcache.spring.PgJCacheAutoConfiguration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,7 +30,7 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
  * What {@code pgjcache.transaction-mode} costs a write-heavy Spring application: two instances share one
  * PostgreSQL (data and caches); each operation reads a balance through {@code @Cacheable} or, one in two, adds to it
  * in a {@code @Transactional @CachePut} method (UPDATE ... RETURNING, then the put). {@code join} puts on the
- * transaction's connection (a round trip checks that connection's database once per transaction), {@code defer}
+ * transaction's connection (a round trip checks that connection's database once per physical connection), {@code defer}
  * after the commit on the cache's pool, {@code immediate} at once on the cache's pool.
  *
  * <p>{@code ./mvnw -q -Pspring-transaction-modes -pl benchmarks -am package -DskipTests [-Dbench.seconds=15]
@@ -104,31 +104,16 @@ public final class TransactionModeCost {
     LongAdder operations = new LongAdder();
     LongAdder updates = new LongAdder();
     ZipfSampler keys = new ZipfSampler(ROWS, 0.99);
-    long end = System.nanoTime() + nanos;
-    List<Thread> workers = new ArrayList<>();
-    for (Balances service : services) {
-      for (int t = 0; t < threads; t++) {
-        Thread worker = new Thread(() -> {
-          SplittableRandom random = new SplittableRandom();
-          while (System.nanoTime() < end) {
-            long id = keys.next(random);
-            if (random.nextInt(UPDATE_ONE_IN) == 0) {
-              service.add(id, 1);
-              updates.increment();
-            } else {
-              service.balance(id);
-            }
-            operations.increment();
-          }
-        }, "bench-worker");
-        workers.add(worker);
-        worker.start();
+    double elapsed = TimedWorkers.run(services, threads, nanos, (service, random) -> {
+      long id = keys.next(random);
+      if (random.nextInt(UPDATE_ONE_IN) == 0) {
+        service.add(id, 1);
+        updates.increment();
+      } else {
+        service.balance(id);
       }
-    }
-    for (Thread worker : workers) {
-      worker.join();
-    }
-    double elapsed = nanos / 1e9;
+      operations.increment();
+    });
     return new double[] {operations.sum() / elapsed, updates.sum() / elapsed};
   }
 

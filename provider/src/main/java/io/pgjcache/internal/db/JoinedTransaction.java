@@ -1,11 +1,10 @@
 package io.pgjcache.internal.db;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.Map;
 import java.util.Objects;
-import java.util.WeakHashMap;
 import java.util.function.Supplier;
 import org.postgresql.PGConnection;
 
@@ -14,16 +13,20 @@ import org.postgresql.PGConnection;
  * commits, rolls back, changes auto-commit or closes it, so whatever they change commits or rolls back with the
  * caller's transaction. A failed statement aborts that transaction, as any failed statement in PostgreSQL does.
  *
- * <p>Not thread-safe beyond what the connection is: a JDBC connection serves one thread at a time.
+ * <p>Not thread-safe beyond what the connection is: a JDBC connection serves one thread at a time. Joining is
+ * thread-safe: the remembered identities sit in a concurrent map, so joins on different connections take no
+ * lock in common.
  */
 public final class JoinedTransaction implements Connections {
   /**
    * The database of each physical connection that joined, once asked. A PostgreSQL connection never changes
    * database, so a pooled connection that joins one transaction after another pays the check's round trip once
-   * (it was a fifth of the round trips of a short Spring transaction that puts). Keyed weakly by pgjdbc's own
-   * connection, behind any pool's wrapper: a closed connection's entry goes with it.
+   * (it was a fifth of the round trips of a short Spring transaction that puts). Keyed weakly (by identity) by
+   * pgjdbc's own connection, behind any pool's wrapper: a closed connection's entry goes with it. Behind PgBouncer
+   * a client connection outlives a restart or failover of the server, which changes the identity: a remembered
+   * answer that disagrees is therefore asked again before anything is refused.
    */
-  private static final Map<PGConnection, DatabaseIdentity> KNOWN = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Cache<PGConnection, DatabaseIdentity> KNOWN = Caffeine.newBuilder().weakKeys().build();
 
   private final Connection connection;
 
@@ -48,7 +51,16 @@ public final class JoinedTransaction implements Connections {
         throw new IllegalArgumentException(what + ": the connection is in auto-commit mode, so there is no"
             + " transaction to join; call setAutoCommit(false) first (or use the cache itself)");
       }
-      found = identityOf(connection);
+      PGConnection physical = connection.isWrapperFor(PGConnection.class)
+          ? connection.unwrap(PGConnection.class) : null;
+      DatabaseIdentity remembered = physical == null ? null : KNOWN.getIfPresent(physical);
+      if (remembered != null && remembered.equals(database.identity(remembered))) {
+        return new JoinedTransaction(connection);
+      }
+      found = DatabaseIdentity.of(connection);
+      if (physical != null) {
+        KNOWN.put(physical, found);
+      }
     } catch (SQLException e) {
       throw DatabaseErrors.translate(what + ": joining the caller's transaction", e);
     }
@@ -60,18 +72,9 @@ public final class JoinedTransaction implements Connections {
     return new JoinedTransaction(connection);
   }
 
-  /** The database the connection is on: remembered per physical pgjdbc connection, asked for any other. */
-  private static DatabaseIdentity identityOf(Connection connection) throws SQLException {
-    if (!connection.isWrapperFor(PGConnection.class)) {
-      return DatabaseIdentity.of(connection);
-    }
-    PGConnection physical = connection.unwrap(PGConnection.class);
-    DatabaseIdentity known = KNOWN.get(physical);
-    if (known == null) {
-      known = DatabaseIdentity.of(connection);
-      KNOWN.put(physical, known);
-    }
-    return known;
+  /** Test hook: makes the connection's remembered identity {@code identity}, as a stale one would be. */
+  static void remember(Connection connection, DatabaseIdentity identity) throws SQLException {
+    KNOWN.put(connection.unwrap(PGConnection.class), identity);
   }
 
   @Override

@@ -26,8 +26,8 @@ import java.util.stream.IntStream;
  * first with {@link #lock}. The lock also covers keys that have no row yet, which row locks cannot.
  *
  * <p>Every write announces the keys it changed in the same statement (see {@link Sql.Table}) while some node
- * near-caches the cache, and always in a caller's transaction ({@link #inCallersTransaction}); only {@link #clear}
- * and {@link #deleteAll} leave that to the table's triggers, which always notify.
+ * near-caches the cache, and always in a caller's transaction ({@link #inCallersTransaction}); {@link #clear} and
+ * {@link #deleteAll} announce that anything may have changed.
  */
 public final class CacheTable {
   private final int cacheId;
@@ -313,8 +313,8 @@ public final class CacheTable {
 
   /** Deletes every row. */
   public void clear(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.clear)) {
-      ps.executeUpdate();
+    try (PreparedStatement ps = c.prepareStatement(sql.clear); ResultSet rs = ps.executeQuery()) {
+      rs.next();
     }
   }
 

@@ -391,8 +391,10 @@ public final class Sql {
    * {@link #NOTIFIED_SETTING} for its transaction, which the triggers check before doing
    * anything: no PL/pgSQL call and no transition tables for the provider's own writes, while every other writer is
    * still announced by the triggers. The setting lasts until the transaction ends, so in a transaction where one
-   * statement set it every later change must notify by itself; all of this class's writes do, except {@link #clear}
-   * and {@link #deleteAll}, which run alone and leave "anything may have changed" to the triggers.
+   * statement set it every later change must notify by itself; all of this class's writes do. {@link #clear} and
+   * {@link #deleteAll} announce "anything may have changed" ({@code "<cache id> *"}) whenever they removed a row,
+   * near-cached or not: the triggers send the same when the setting is off, and PostgreSQL delivers identical
+   * notifications of one transaction once.
    */
   static final class Table {
     final String select;
@@ -476,8 +478,9 @@ public final class Sql {
           + " WHERE key_digest = ? AND (expires_at IS NULL OR expires_at > ?) RETURNING key_digest, value_bytes)"
           + notify.each("changed", "value_bytes, ");
       deleteAll = "WITH d AS (DELETE FROM " + t + " RETURNING expires_at)"
-          + " SELECT count(*) FILTER (WHERE expires_at IS NULL OR expires_at > ?) FROM d";
-      clear = "DELETE FROM " + t;
+          + " SELECT count(*) FILTER (WHERE expires_at IS NULL OR expires_at > ?), " + notify.anythingIfAny()
+          + " FROM d";
+      clear = "WITH d AS (DELETE FROM " + t + " RETURNING 1) SELECT " + notify.anythingIfAny() + " FROM d";
       page = "SELECT key_digest, key_bytes, value_bytes, expires_at FROM " + t
           + " WHERE key_digest > ? ORDER BY key_digest LIMIT ?";
       // SKIP LOCKED: several nodes sweep the same table without waiting for each other. The removed rows, then one
@@ -514,6 +517,11 @@ public final class Sql {
       return " SELECT " + when("pg_notify(" + channel + ", " + prefix + " || " + digests + ")")
           + " FROM (SELECT key_digest, (row_number() OVER () - 1) / " + KEYS_PER_PAYLOAD + " AS part FROM " + changed
           + ") AS numbered GROUP BY part";
+    }
+
+    /** In a query aggregating the removed rows: "anything may have changed", when any row was removed. */
+    String anythingIfAny() {
+      return "CASE WHEN count(*) > 0 THEN pg_notify(" + channel + ", " + prefix + " || '*') END";
     }
 
     private String when(String notify) {
