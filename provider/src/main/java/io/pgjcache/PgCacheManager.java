@@ -21,7 +21,7 @@ import io.pgjcache.internal.notify.ListenTargets;
 import io.pgjcache.internal.notify.NearCacheLeases;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.Identifiers;
-import io.pgjcache.internal.store.LeaseTable;
+import io.pgjcache.internal.store.NearCacheLocks;
 import io.pgjcache.internal.store.Registry;
 import io.pgjcache.internal.store.ValueColumn;
 import io.pgjcache.management.CacheMetricsMXBean;
@@ -623,7 +623,7 @@ public final class PgCacheManager implements CacheManager {
       listener = new InvalidationListener(managerName, target.get(), registry.channel(),
           Identifiers.eventsChannel(settings.schema()), settings.connectionTimeout(), router,
           daemonThreads(managerName, "listener"));
-      leases = new NearCacheLeases(managerName, listener, new LeaseTable(database, settings.schema(), nodeId),
+      leases = new NearCacheLeases(managerName, listener, new NearCacheLocks(database),
           daemonThreads(managerName, "leases"));
       metrics.listenerStarted(listener);
       startedUnderLock = listener;

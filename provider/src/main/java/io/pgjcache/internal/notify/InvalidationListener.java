@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,6 +109,30 @@ public final class InvalidationListener implements NearCache.Stream, AutoCloseab
   public Session session() {
     Session current = session;
     return live && current != null && current.generation() == generation.get() ? current : null;
+  }
+
+  /**
+   * Runs a statement of the provider's own on the LISTEN connection of the given session, waiting at most
+   * {@code timeout} for its answer: what the statement does to the session (an advisory lock it takes) lasts exactly
+   * as long as that session.
+   *
+   * @throws IOException if that session is over, the statement failed, or no answer came in time
+   */
+  public void execute(Session in, String sql, Duration timeout) throws IOException {
+    ListenConnection current = connection;
+    if (current == null || !in.equals(session())) {
+      throw new IOException("the LISTEN connection of generation " + in.generation() + " is gone");
+    }
+    try {
+      current.execute(sql).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("no answer on the LISTEN connection within " + timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting on the LISTEN connection", e);
+    }
   }
 
   /** Runs {@code hook} each time the stream goes live (a connection came up and LISTENs), on the listener thread. */

