@@ -624,7 +624,7 @@ public final class PgCacheManager implements CacheManager {
           Identifiers.eventsChannel(settings.schema()), settings.connectionTimeout(), router,
           daemonThreads(managerName, "listener"));
       leases = new NearCacheLeases(managerName, listener, new NearCacheLocks(database),
-          daemonThreads(managerName, "leases"));
+          registry::announceOtherWriters, daemonThreads(managerName, "leases"));
       metrics.listenerStarted(listener);
       startedUnderLock = listener;
     }

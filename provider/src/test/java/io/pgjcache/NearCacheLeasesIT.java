@@ -97,6 +97,14 @@ class NearCacheLeasesIT {
     a.put("k", "old");
     int id = cacheId(name);
     String table = a.unwrap(PgCache.class).getTableName();
+    // A node that near-cached the cache before left its triggers behind, so arming below has no trigger to create
+    // (creating one would wait for the writer too).
+    try (CacheManager earlier = nearCachingNode("earlier", new Properties())) {
+      Cache<String, String> c = earlier.getCache(name, String.class, String.class);
+      c.get("k");
+      NearCaching.awaitNearCached(cluster.dataSource(), c, "k");
+    }
+    assertThat(notifyTriggers(table)).isEqualTo(4);
 
     try (Connection writer = cluster.dataSource().getConnection()) {
       writer.setAutoCommit(false);
@@ -140,6 +148,50 @@ class NearCacheLeasesIT {
         try (TableLock lock = TableLock.on(cluster.dataSource(), table)) {
           assertThat(lock.fromMemory("B's near copy", () -> b.get("k"))).isEqualTo("new");
         }
+      }
+    }
+  }
+
+  /**
+   * A cache nobody near-caches has no notify triggers (they would cost every write); the first node to near-cache it
+   * creates them, waiting for another writer's transaction that is under way, and from then on every other writer's
+   * change reaches it.
+   */
+  @Test
+  void anotherWritersChanges_areAnnouncedOnceANodeNearCaches_evenOneUnderWayWhenItArrives() throws SQLException {
+    String name = newName();
+    Cache<String, String> a = cluster.node(0).createCache(name, strings());
+    a.put("k", "old");
+    String table = a.unwrap(PgCache.class).getTableName();
+    assertThat(notifyTriggers(table)).as("triggers while nobody near-caches the cache").isZero();
+
+    try (Connection operator = cluster.dataSource().getConnection()) {
+      operator.setAutoCommit(false);
+      updateByHand(operator, table, "k", "new");
+
+      try (CacheManager nodeB = nearCachingNode("triggers", new Properties())) {
+        Cache<String, String> b = nodeB.getCache(name, String.class, String.class);
+        CacheMetricsMXBean metrics = b.unwrap(PgCache.class).getMetrics();
+        for (int i = 0; i < 3; i++) {
+          long bypassed = metrics.getNearCacheBypassed();
+          assertThat(b.get("k")).isEqualTo("old");
+          assertThat(metrics.getNearCacheBypassed()).as("reads bypass B's near cache while the operator writes")
+              .isEqualTo(bypassed + 1);
+        }
+
+        operator.commit();
+        await("B's near cache serves once the operator committed").atMost(WITHIN).until(() -> {
+          long bypassed = metrics.getNearCacheBypassed();
+          b.get("k");
+          return metrics.getNearCacheBypassed() == bypassed;
+        });
+        assertThat(notifyTriggers(table)).as("triggers once B near-caches the cache").isEqualTo(4);
+        assertThat(b.get("k")).isEqualTo("new");
+        NearCaching.awaitNearCached(cluster.dataSource(), b, "k");
+
+        updateByHand(operator, table, "k", "newer");
+        operator.commit();
+        await("B hears the operator's change").atMost(WITHIN).until(() -> "newer".equals(b.get("k")));
       }
     }
   }
@@ -197,6 +249,29 @@ class NearCacheLeasesIT {
         }
       }
       return pids;
+    }
+  }
+
+  /** Updates a cache's row the way an operator would, in the connection's open transaction. */
+  private static void updateByHand(Connection connection, String table, String key, String value)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE " + table + " SET value_bytes = ?, version = version + 1 WHERE key_digest = ?")) {
+      update.setBytes(1, Operator.encoded(value));
+      update.setBytes(2, Operator.digestOf(key));
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  private static int notifyTriggers(String table) throws SQLException {
+    try (Connection connection = cluster.dataSource().getConnection();
+        PreparedStatement select = connection.prepareStatement(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = ?::regclass AND tgname LIKE 'notify\\_%'")) {
+      select.setString(1, table);
+      try (ResultSet rs = select.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
     }
   }
 

@@ -1,17 +1,18 @@
 package io.pgjcache.benchmarks;
 
+import io.pgjcache.internal.store.Identifiers;
+import io.pgjcache.internal.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A breakdown contender's table: an UNLOGGED copy of a pgjcache cache table ({@code LIKE ... INCLUDING ALL}: same
- * columns, primary key and indexes, plus its storage options) that may also carry the cache table's triggers,
- * recreated on the copy as the provider defines them today (same function, same cache id). Whatever those
+ * columns, primary key and indexes, plus its storage options) that may also carry the provider's notify triggers
+ * (same function, same cache id), which a cache table carries once some node near-caches it. Whatever those
  * triggers send goes to the channel the cache's nodes listen on, so a node that listens pays for a copy's
  * writes as it pays for the cache's.
  *
@@ -31,16 +32,14 @@ public final class CacheTableCopy {
    */
   public static void create(Connection c, String template, String table, boolean withTriggers) throws SQLException {
     String storageOptions = storageOptions(c, template);
-    List<String> triggers = withTriggers ? triggers(c, template, table) : List.of();
-    if (withTriggers && triggers.isEmpty()) {
-      throw new IllegalStateException("the cache table " + template + " has no triggers to copy");
-    }
     try (Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + table);
       s.execute("CREATE UNLOGGED TABLE " + table + " (LIKE " + template + " INCLUDING ALL)"
           + (storageOptions.isEmpty() ? "" : " WITH (" + storageOptions + ")"));
-      for (String trigger : triggers) {
-        s.execute(trigger);
+      if (withTriggers) {
+        for (String trigger : triggers(c, template, table)) {
+          s.execute(trigger);
+        }
       }
     }
   }
@@ -59,32 +58,39 @@ public final class CacheTableCopy {
         insert + "unnest(?::bytea[], ?::bytea[]) AS u (k, v)" + overwrite);
   }
 
-  /** The template's trigger definitions, made to name {@code table} instead. */
+  /**
+   * The provider's notify triggers for the template's cache, on {@code table} (in the same schema): the same
+   * function, channel and cache id as the cache table gets once a node near-caches it (until then it has none).
+   */
   private static List<String> triggers(Connection c, String template, String table) throws SQLException {
-    String printed;
-    try (PreparedStatement ps = c.prepareStatement("SELECT ?::regclass::text")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, r.relname, copy.relname, copy.relnamespace ="
+        + " r.relnamespace FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace, pg_class copy"
+        + " WHERE r.oid = ?::regclass AND copy.oid = ?::regclass")) {
       ps.setString(1, template);
+      ps.setString(2, table);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        printed = rs.getString(1);
-      }
-    }
-    List<String> triggers = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_triggerdef(oid) FROM pg_trigger"
-        + " WHERE tgrelid = ?::regclass AND NOT tgisinternal ORDER BY tgname")) {
-      ps.setString(1, template);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String definition = rs.getString(1);
-          String copied = definition.replace(" ON " + printed + " ", " ON " + table + " ");
-          if (copied.equals(definition)) {
-            throw new IllegalStateException("cannot tell where " + printed + " is named in: " + definition);
-          }
-          triggers.add(copied);
+        String schema = rs.getString(1);
+        if (!rs.getBoolean(4)) {
+          throw new IllegalArgumentException(table + " must be in the schema of " + template);
         }
+        return Sql.createNotifyTriggers(schema, rs.getString(3), Identifiers.channel(schema),
+            cacheId(c, schema, rs.getString(2)));
       }
     }
-    return triggers;
+  }
+
+  private static int cacheId(Connection c, String schema, String cacheTable) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT id FROM " + Identifiers.qualified(schema, "caches") + " WHERE table_name = ?")) {
+      ps.setString(1, cacheTable);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException(cacheTable + " is not a cache table of schema " + schema);
+        }
+        return rs.getInt(1);
+      }
+    }
   }
 
   /** The template's storage parameters (fillfactor, autovacuum tuning) as a {@code WITH} list. */

@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -34,11 +35,15 @@ import java.util.function.Supplier;
  * near-cached ({@code Sql.nearCached}): it first takes the shared advisory lock W = (silent writers, cache), held until
  * its transaction ends, then tries to take N exclusively and gives it back at once; the try fails, and the statement
  * notifies, exactly while some node holds N. Writes in a caller's transaction, the tables' triggers (any other
- * writer), {@code clear}, a destroyed cache and cluster-wide entry events always notify and take no W.
+ * writer), {@code clear}, a destroyed cache and cluster-wide entry events always notify and take no W. A cache that no
+ * node has near-cached has no triggers at all: even skipped, they would cost each write statement about as much as
+ * the rest of its execution.
  *
  * <p><b>Arming a near cache</b> (per cache, and again after every reconnect of the LISTEN connection):
  * <ol type="a">
- *   <li>the LISTEN connection listens (its {@linkplain InvalidationListener.Session session} is live);</li>
+ *   <li>the LISTEN connection listens (its {@linkplain InvalidationListener.Session session} is live), and the
+ *       cache's table has its notify triggers, which announce every other writer's changes (created by the first
+ *       node that near-caches the cache; creating them waits for the transactions writing to the table);</li>
  *   <li>it takes N for the cache, shared (waiting at most for writers inside their try, which release at once);</li>
  *   <li>this node reads, in one statement on the pool, the transactions holding W for the cache now
  *       ({@code pg_locks});</li>
@@ -57,14 +62,16 @@ import java.util.function.Supplier;
  *       already; (d) waited until it ended. Either way it committed before (e), and any read of the near cache,
  *       which starts after (e), sees its change in PostgreSQL.</li>
  * </ul>
- * No snapshot is involved, so this holds under every isolation level. Every other writer notifies unconditionally.
+ * No snapshot is involved, so this holds under every isolation level. Every other writer is announced by the
+ * triggers: a statement that starts after (a) fires them, and a transaction that had written before was waited for by
+ * their creation, so it committed before (e).
  * A read that fills the near cache and a notification that races with it are then handled by the near cache's token
  * protocol as always. W is shared, so writers never wait for one another; only arming waits, for writers that are
  * already under way, whose transactions are short.
  *
  * <p><b>Lifetime.</b> A lease is armed for one session of the LISTEN connection: when that connection is lost the
  * near cache is bypassed and cleared as before (and N is gone with the session), and once a new connection listens
- * every lease is taken and armed again (b to e). Closing a cache releases its N; closing the manager closes the
+ * every lease is taken and armed again (a to e). Closing a cache releases its N; closing the manager closes the
  * connection, which releases them all.
  *
  * <p><b>Threading.</b> One daemon thread, {@code pgjcache-<manager>-leases}, takes, arms and gives up leases, so
@@ -86,6 +93,8 @@ public final class NearCacheLeases implements AutoCloseable {
   private final String managerName;
   private final InvalidationListener listener;
   private final NearCacheLocks locks;
+  /** Creates the notify triggers of caches that lack them (see step (a)). */
+  private final Consumer<int[]> announceOtherWriters;
   private final Thread thread;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -99,11 +108,13 @@ public final class NearCacheLeases implements AutoCloseable {
   private boolean dirty;
   private volatile boolean closed;
 
+  /** @param announceOtherWriters creates the notify triggers of the caches given by id that lack them */
   public NearCacheLeases(String managerName, InvalidationListener listener, NearCacheLocks locks,
-      ThreadFactory threads) {
+      Consumer<int[]> announceOtherWriters, ThreadFactory threads) {
     this.managerName = Objects.requireNonNull(managerName, "managerName");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.locks = Objects.requireNonNull(locks, "locks");
+    this.announceOtherWriters = Objects.requireNonNull(announceOtherWriters, "announceOtherWriters");
     listener.onLive(this::wake);
     this.thread = threads.newThread(this::runLoop);
     thread.start();
@@ -257,7 +268,7 @@ public final class NearCacheLeases implements AutoCloseable {
   }
 
   /**
-   * Releases the N of caches no longer wanted, then steps (b) to (e) for every wanted lease not armed in the current
+   * Releases the N of caches no longer wanted, then steps (a) to (e) for every wanted lease not armed in the current
    * session; nothing while the stream is down.
    */
   private void armWanted() throws InterruptedException {
@@ -287,6 +298,7 @@ public final class NearCacheLeases implements AutoCloseable {
       return;
     }
     int[] ids = locked(() -> leases.stream().mapToInt(lease -> lease.cacheId).toArray());
+    announceOtherWriters.accept(ids);
     for (int id : ids) {
       if (!held.contains(id)) {
         execute(session, locks.hold(id));

@@ -12,7 +12,9 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +46,9 @@ public final class Registry {
   public record Shape(String keyType, String valueType, boolean unlogged, String expiry, boolean storeByValue,
       String codec) {
   }
+
+  /** How long creating notify triggers waits for the transactions writing to a table before it gives up for now. */
+  private static final Duration ANNOUNCE_LOCK_TIMEOUT = Duration.ofMillis(200);
 
   private final Database database;
   private final String schema;
@@ -198,11 +203,48 @@ public final class Registry {
       try (Statement statement = connection.createStatement()) {
         statement.execute(Sql.createCacheTable(schema, table, shape.unlogged(), ValueColumn.of(shape.codec())));
         statement.execute(Sql.createExpiryIndex(schema, table));
-        for (String trigger : Sql.createNotifyTriggers(schema, table, channel, id)) {
-          statement.execute(trigger);
-        }
       }
       return new CacheRecord(id, cacheName, table, shape);
+    });
+  }
+
+  /**
+   * Makes sure every change of the caches' tables by writers other than the provider is announced: creates the
+   * notify triggers ({@link Sql#createNotifyTriggers}) on those that lack them. A node calls this before its near
+   * cache of a cache serves, so a cache that no node near-caches has no triggers and its writes pay nothing for
+   * them. Creating a trigger waits for the transactions that are writing to the table (and holds new ones back
+   * until it commits, a moment; it gives up after {@link #ANNOUNCE_LOCK_TIMEOUT} rather than stall writers behind a
+   * long transaction, and the caller tries again); every statement that starts after it fires the triggers, so no
+   * other writer's change can commit unannounced once this returns. Triggers are never dropped again: a later
+   * near-cacher finds them.
+   */
+  public void announceOtherWriters(int[] cacheIds) {
+    if (cacheIds.length == 0) {
+      return;
+    }
+    setUp();
+    database.transaction(() -> "pgjcache: creating the notify triggers of caches " + Arrays.toString(cacheIds), c -> {
+      Map<Integer, String> tables = new LinkedHashMap<>();
+      try (PreparedStatement select = c.prepareStatement(Sql.unannouncedTables(schema))) {
+        select.setArray(1, c.createArrayOf("int4", Arrays.stream(cacheIds).boxed().toArray()));
+        select.setArray(2, c.createArrayOf("text", Sql.NOTIFY_TRIGGERS.toArray()));
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            tables.put(rs.getInt(1), rs.getString(2));
+          }
+        }
+      }
+      try (Statement statement = c.createStatement()) {
+        // Waiting for a long transaction on the table would hold every new writer back behind the trigger's lock:
+        // give up soon instead, and let the caller try again.
+        statement.execute(Sql.setLocalLockTimeout(ANNOUNCE_LOCK_TIMEOUT));
+        for (Map.Entry<Integer, String> table : tables.entrySet()) {
+          for (String trigger : Sql.createNotifyTriggers(schema, table.getValue(), channel, table.getKey())) {
+            statement.execute(trigger);
+          }
+        }
+      }
+      return null;
     });
   }
 

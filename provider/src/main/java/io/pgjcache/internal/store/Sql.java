@@ -3,6 +3,7 @@ package io.pgjcache.internal.store;
 import static io.pgjcache.internal.store.Identifiers.qualified;
 import static io.pgjcache.internal.store.Identifiers.quote;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -240,9 +241,12 @@ public final class Sql {
    * The four statement triggers that notify every change of one cache table by any other writer (psql, an
    * application's own SQL). They do not run for the provider's own statements, which notify by themselves: the
    * condition is checked before the function is called, so those statements pay for neither the PL/pgSQL call nor
-   * the transition tables' reading.
+   * the transition tables' reading. They exist only once some node near-caches the cache (see
+   * {@link Registry#announceOtherWriters}): even skipped, they cost each statement on the table about as much as
+   * the rest of its execution (PostgreSQL reads every WHEN condition from its stored form and sets up the
+   * transition tables for each statement).
    */
-  static List<String> createNotifyTriggers(String schema, String table, String channel, int cacheId) {
+  public static List<String> createNotifyTriggers(String schema, String table, String channel, int cacheId) {
     String t = qualified(schema, table);
     String call = " EXECUTE FUNCTION " + qualified(schema, "notify_change") + "("
         + literal(channel) + ", " + literal(String.valueOf(cacheId)) + ")";
@@ -275,6 +279,27 @@ public final class Sql {
         + "EXCEPTION WHEN OTHERS THEN\n"
         + "  RETURN;\n"
         + "END $fn$";
+  }
+
+  /** The names of the triggers of {@link #createNotifyTriggers}. */
+  static final List<String> NOTIFY_TRIGGERS = List.of("notify_insert", "notify_update", "notify_delete",
+      "notify_truncate");
+
+  /**
+   * The caches, among an array of ids, whose table lacks any of the notify triggers: their id and table name. A table
+   * that is gone (dropped by hand) is left out.
+   */
+  static String unannouncedTables(String schema) {
+    return "SELECT c.id, c.table_name FROM " + qualified(schema, "caches") + " c"
+        + " JOIN pg_class t ON t.relname = c.table_name AND t.relnamespace = (SELECT r.relnamespace FROM pg_class r"
+        + " WHERE r.oid = c.tableoid)"
+        + " WHERE c.id = ANY (?) AND (SELECT count(*) FROM pg_trigger g WHERE g.tgrelid = t.oid"
+        + " AND g.tgname = ANY (?)) < " + NOTIFY_TRIGGERS.size();
+  }
+
+  /** Bounds how long the statements of the current transaction wait for a lock. */
+  static String setLocalLockTimeout(Duration timeout) {
+    return "SET LOCAL lock_timeout = " + timeout.toMillis();
   }
 
   /** Whether the event trigger of a schema exists; the parameter is its name. */
