@@ -19,20 +19,28 @@ import javax.cache.CacheException;
  * up to 160 keys). PostgreSQL serialises notifying commits database-wide, and each listening node makes every
  * notification dearer, so a few large transactions carry far more writes than many small ones.
  *
- * <p><b>No timer.</b> A call that finds nothing in flight runs at once, alone: a lone thread pays nothing. Calls
- * that find a batch in flight queue; when it ends, the thread that ran it hands the queue's first call the turn
- * to run the next batch, which takes every call queued by then. Each thread thus runs at most the batch holding
- * its own call, and returns when that batch has committed.
+ * <p><b>No timer.</b> A call that finds fewer than {@link #BATCHES_IN_FLIGHT} batches in flight runs at once, alone:
+ * a lone thread pays nothing. Calls that find that many in flight queue; when one ends, the thread that ran it hands
+ * the queue's first call the turn to run the next batch, which takes every call queued by then. Each thread thus
+ * runs at most the batch holding its own call, and returns when that batch has committed.
  *
  * <p><b>Order and failures.</b> A batch never holds a key twice: it ends before the first call that names a key
- * already in it, so that call waits for the next batch, and writes to one key commit in the order they were
- * called. A batch that fails fails exactly its calls, each with a {@link CacheException} of its own (see
+ * already in it, so that call goes in a later batch. A thread's writes commit in the order it made them (each call
+ * returns after its commit); calls that overlap in time may commit in either order, as two writers on two nodes
+ * would. A batch that fails fails exactly its calls, each with a {@link CacheException} of its own (see
  * {@link #rethrown}); the queued calls then run as the next batch. Thread-safe; the one lock is never held across
  * I/O.
  */
 final class GroupCommit {
   /** Most rows a batch gathers from several calls; one call's rows always go together, however many. */
   static final int MAX_ROWS = 1_000;
+  /**
+   * How many batches may be in flight at once. With one, a node's writes to a cache ran one transaction at a time,
+   * which left a CPU of PostgreSQL idle at a handful of threads; with two, one batch gathers while the other runs
+   * in the database and a third waits its turn, so batches stay large under load (see the README's write-path
+   * figures for what each setting gave).
+   */
+  static final int BATCHES_IN_FLIGHT = 2;
 
   /** Runs one batch in one transaction, recording what removes found; throws to fail the whole batch. */
   @FunctionalInterface
@@ -86,12 +94,23 @@ final class GroupCommit {
   private final ReentrantLock lock = new ReentrantLock();
   /** Calls waiting for a batch; guarded by {@link #lock}. */
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
-  /** Whether a batch is in flight or about to be; guarded by {@link #lock}. */
-  private boolean running;
+  /** How many batches are in flight or about to be; guarded by {@link #lock}. */
+  private int running;
+  /** At most how many batches are in flight at once. */
+  private final int maxRunning;
   private final LongAdder batches = new LongAdder();
 
   GroupCommit(Runner runner) {
+    this(runner, BATCHES_IN_FLIGHT);
+  }
+
+  /** @param maxRunning how many batches may be in flight at once */
+  GroupCommit(Runner runner, int maxRunning) {
     this.runner = Objects.requireNonNull(runner, "runner");
+    if (maxRunning < 1) {
+      throw new IllegalArgumentException("maxRunning must be positive: " + maxRunning);
+    }
+    this.maxRunning = maxRunning;
   }
 
   /** Puts the values (in the order of the keys) and returns once they have committed. */
@@ -123,8 +142,10 @@ final class GroupCommit {
     Call call = new Call(kind, keys, values, lock.newCondition());
     lock.lock();
     try {
-      queue.addLast(call);
-      if (running) {
+      if (running < maxRunning) {
+        running++;
+      } else {
+        queue.addLast(call);
         // Bounded: the batch in flight ends within the pool's and the statement's timeouts, and so does ours.
         while (!call.done && !call.leads) {
           call.turn.awaitUninterruptibly();
@@ -133,17 +154,16 @@ final class GroupCommit {
           return finished(call);
         }
       }
-      running = true;
     } finally {
       lock.unlock();
     }
-    runBatch();
+    runBatch(call);
     return finished(call);
   }
 
-  /** Runs the batch that starts with the queue's first call (the caller's own), then hands the turn on. */
-  private void runBatch() {
-    List<Call> batch = takeBatch();
+  /** Runs the batch that starts with the caller's own call, then hands the turn on. */
+  private void runBatch(Call first) {
+    List<Call> batch = takeBatch(first);
     batches.increment();
     try {
       runner.run(batch);
@@ -157,28 +177,27 @@ final class GroupCommit {
     finish(batch, null);
   }
 
-  private List<Call> takeBatch() {
+  private List<Call> takeBatch(Call first) {
     lock.lock();
     try {
       List<Call> batch = new ArrayList<>();
+      batch.add(first);
       // The keys of the batch so far, gathered only once a second call may join: a lone call (a single thread's
       // every write) need not hash its keys for a comparison that cannot happen.
       Set<DigestKey> keys = null;
-      int rows = 0;
+      int rows = first.keys.size();
       for (Call next = queue.peekFirst(); next != null; next = queue.peekFirst()) {
-        if (!batch.isEmpty()) {
-          if (rows + next.keys.size() > MAX_ROWS) {
-            break;
-          }
-          if (keys == null) {
-            keys = new HashSet<>();
-            addKeys(batch.get(0), keys);
-          }
-          if (namesAny(next, keys)) {
-            break;
-          }
-          addKeys(next, keys);
+        if (rows + next.keys.size() > MAX_ROWS) {
+          break;
         }
+        if (keys == null) {
+          keys = new HashSet<>();
+          addKeys(first, keys);
+        }
+        if (namesAny(next, keys)) {
+          break;
+        }
+        addKeys(next, keys);
         queue.pollFirst();
         batch.add(next);
         rows += next.keys.size();
@@ -213,9 +232,9 @@ final class GroupCommit {
         call.done = true;
         call.turn.signal();
       }
-      Call next = queue.peekFirst();
+      Call next = queue.pollFirst();
       if (next == null) {
-        running = false;
+        running--;
       } else {
         next.leads = true;
         next.turn.signal();

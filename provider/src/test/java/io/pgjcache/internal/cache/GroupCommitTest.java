@@ -55,7 +55,7 @@ class GroupCommitTest {
 
   @Test
   void callsArrivingWhileABatchIsInFlight_goTogetherAsTheNextBatch() {
-    GroupCommit group = new GroupCommit(recordingHeldFirst());
+    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
     awaitBatches(1);
     List<CompletableFuture<Void>> queued = IntStream.range(0, 8)
@@ -72,8 +72,40 @@ class GroupCommitTest {
   }
 
   @Test
+  void aSecondBatch_runsBesideTheFirst_andLaterCallsGoTogetherWhenOneEnds() {
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    GroupCommit group = new GroupCommit(batch -> {
+      record(batch);
+      String first = first(batch.get(0));
+      if (first.equals("first")) {
+        await().atMost(WITHIN).until(() -> releaseFirst.getCount() == 0);
+      } else if (first.equals("second")) {
+        awaitRelease();
+      }
+    });
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
+    awaitBatches(1);
+    CompletableFuture<Void> second = run(() -> group.put(List.of(key("second")), List.of(value("2"))));
+    awaitBatches(2);
+    assertThat(group.queued()).as("the second call did not wait for the first batch").isZero();
+    List<CompletableFuture<Void>> queued = IntStream.range(0, 4)
+        .mapToObj(i -> run(() -> group.put(List.of(key("k" + i)), List.of(value("v" + i))))).toList();
+    awaitQueued(group, 4);
+
+    releaseFirst.countDown();
+
+    first.join();
+    queued.forEach(CompletableFuture::join);
+    assertThat(second).as("the second batch is still held").isNotDone();
+    assertThat(batches).hasSize(3);
+    assertThat(batches.get(2)).containsExactlyInAnyOrder("k0", "k1", "k2", "k3");
+    release.countDown();
+    second.join();
+  }
+
+  @Test
   void writesToOneKey_commitInTheOrderTheyWereCalled_inBatchesOfTheirOwn() {
-    GroupCommit group = new GroupCommit(recordingHeldFirst());
+    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("x")), List.of(value("1"))));
     awaitBatches(1);
     CompletableFuture<Void> second = run(() -> group.put(List.of(key("same"), key("y")), List.of(value("2"),
@@ -102,7 +134,7 @@ class GroupCommitTest {
       if (batch.stream().anyMatch(call -> first(call).startsWith("fail"))) {
         throw new CacheException("pgjcache: cache 'c': put failed", cause);
       }
-    });
+    }, 1);
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("ok-first")), List.of(value("1"))));
     awaitBatches(1);
     List<CompletableFuture<Void>> failing = IntStream.range(0, 3)
@@ -123,7 +155,7 @@ class GroupCommitTest {
 
   @Test
   void oneCall_alwaysGoesWhole_andBatchesStopAtTheRowLimitOtherwise() {
-    GroupCommit group = new GroupCommit(recordingHeldFirst());
+    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
     awaitBatches(1);
     List<EncodedKey> many = IntStream.range(0, GroupCommit.MAX_ROWS).mapToObj(i -> key("many" + i)).toList();
