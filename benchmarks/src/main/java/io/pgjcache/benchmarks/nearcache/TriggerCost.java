@@ -3,6 +3,7 @@ package io.pgjcache.benchmarks.nearcache;
 import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheConfiguration;
 import io.pgjcache.PgCacheManager;
+import io.pgjcache.benchmarks.CacheTableCopy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -112,6 +113,8 @@ final class TriggerCost {
       throws SQLException {
     List<String> triggers = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      // No node near-caches this cache, so its table has no triggers yet: give it the ones a near-cacher would.
+      CacheTableCopy.addNotifyTriggers(c, cacheTable);
       String printed;
       try (ResultSet rs = s.executeQuery("SELECT '" + cacheTable.replace("'", "''") + "'::regclass::text")) {
         rs.next();

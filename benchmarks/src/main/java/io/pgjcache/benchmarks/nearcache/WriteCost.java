@@ -3,6 +3,7 @@ package io.pgjcache.benchmarks.nearcache;
 import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheConfiguration;
 import io.pgjcache.PgCacheManager;
+import io.pgjcache.benchmarks.CacheTableCopy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -104,6 +105,8 @@ final class WriteCost {
     }
     cache.putAll(all);
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      // No node near-caches this cache, so its table has no triggers yet: give it the ones a near-cacher would.
+      CacheTableCopy.addNotifyTriggers(c, withTriggers);
       String options;
       try (ResultSet rs = s.executeQuery("SELECT array_to_string(reloptions, ', ') FROM pg_class WHERE oid = '"
           + withTriggers.replace("'", "''") + "'::regclass")) {
