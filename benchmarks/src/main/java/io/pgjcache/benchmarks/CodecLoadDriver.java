@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgjcache.PgCacheConfiguration;
 import io.pgjcache.PgCacheManager;
-import io.pgjcache.PgCachingProvider;
 import io.pgjcache.benchmarks.codec.CodecBenchmark;
 import io.pgjcache.benchmarks.codec.CodecBenchmark.Order;
 import java.io.PrintStream;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,9 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import javax.cache.Caching;
 
 /**
  * End-to-end throughput of each codec: pgjcache caches of an order DTO (the JMH {@link CodecBenchmark}'s 1 kB shape,
@@ -57,21 +53,10 @@ public final class CodecLoadDriver {
   }
 
   String run() throws InterruptedException {
-    Properties properties = new Properties();
-    properties.setProperty("pgjcache.schema", settings.schema());
-    properties.setProperty("pgjcache.pool.size", String.valueOf(settings.poolSize()));
-    properties.setProperty("pgjcache.near-cache.enabled", "false");
-    PgCachingProvider provider = (PgCachingProvider) Caching.getCachingProvider(PgCachingProvider.class.getName());
-    PgCacheManager manager = (PgCacheManager) provider.getCacheManager(URI.create("pgjcache:codec-benchmark"),
-        CodecLoadDriver.class.getClassLoader(), properties);
     Map<String, Order> orders = ordersByValue();
     List<String> cacheNames = CODECS.stream().map(codec -> "bench-" + codec).toList();
+    PgCacheManager manager = LoadDriver.openManager(settings, "pgjcache:codec-benchmark", cacheNames);
     try {
-      for (String name : manager.getCacheNames()) {
-        if (cacheNames.contains(name)) {
-          manager.destroyCache(name); // left over by an interrupted run
-        }
-      }
       List<Contender> contenders = new ArrayList<>();
       String plainTable = '"' + settings.schema() + "\".\"" + PLAIN_TABLE + '"';
       try (RawJdbcContender plain = new RawJdbcContender("plain table", LoadDriver.sameConnectionSettings(

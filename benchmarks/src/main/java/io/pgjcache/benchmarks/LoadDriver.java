@@ -85,20 +85,8 @@ public final class LoadDriver {
 
   /** Sets up both contenders, measures, cleans up and returns the report. */
   String run() throws InterruptedException {
-    Properties properties = new Properties();
-    properties.setProperty("pgjcache.schema", settings.schema());
-    properties.setProperty("pgjcache.pool.size", String.valueOf(settings.poolSize()));
-    // This driver compares the database path with raw JDBC; near-cache hits are measured by NearCacheBenchmark.
-    properties.setProperty("pgjcache.near-cache.enabled", "false");
-    PgCachingProvider provider = (PgCachingProvider) Caching.getCachingProvider(PgCachingProvider.class.getName());
-    PgCacheManager manager = (PgCacheManager) provider.getCacheManager(URI.create("pgjcache:benchmark"),
-        LoadDriver.class.getClassLoader(), properties);
+    PgCacheManager manager = openManager(settings, "pgjcache:benchmark", List.of(CACHE_NAME));
     try {
-      for (String name : manager.getCacheNames()) {
-        if (name.equals(CACHE_NAME)) {
-          manager.destroyCache(name); // left over by an interrupted run
-        }
-      }
       Cache<String, String> cache = manager.createCache(CACHE_NAME,
           new MutableConfiguration<String, String>().setTypes(String.class, String.class));
       PgjcacheContender pgjcache = new PgjcacheContender(cache);
@@ -129,6 +117,27 @@ public final class LoadDriver {
     } finally {
       manager.close();
     }
+  }
+
+  /**
+   * A manager on the benchmark's schema and pool size with its near cache off (these drivers compare the database
+   * path with raw JDBC; near-cache hits are measured by NearCacheBenchmark), without the caches an interrupted run
+   * left behind. Also used by CodecLoadDriver.
+   */
+  static PgCacheManager openManager(BenchmarkSettings settings, String uri, List<String> cacheNames) {
+    Properties properties = new Properties();
+    properties.setProperty("pgjcache.schema", settings.schema());
+    properties.setProperty("pgjcache.pool.size", String.valueOf(settings.poolSize()));
+    properties.setProperty("pgjcache.near-cache.enabled", "false");
+    PgCachingProvider provider = (PgCachingProvider) Caching.getCachingProvider(PgCachingProvider.class.getName());
+    PgCacheManager manager = (PgCacheManager) provider.getCacheManager(URI.create(uri),
+        LoadDriver.class.getClassLoader(), properties);
+    for (String name : manager.getCacheNames()) {
+      if (cacheNames.contains(name)) {
+        manager.destroyCache(name);
+      }
+    }
+    return manager;
   }
 
   /** Every round of every workload and thread count, the contenders taking turns; also used by CodecLoadDriver. */
