@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * The position of each digest in the array a batched read asked for, so that every row it gets back lands in its
  * key's place. Open addressing on the digest's first four bytes (a SHA-256 is evenly spread already) in one
- * {@code int[]}: a {@code HashMap} keyed by a wrapper object would cost a wrapper, an entry and a node per row;
- * with JFR, a {@code getAll} of 100 keys spent about a tenth of its client time building and probing such maps.
+ * {@code int[]}: a {@code HashMap} keyed by a wrapper object costs a wrapper, an entry and a node per row. Measured
+ * on 100 keys, such maps took about 4 µs of the 85 µs of client CPU of a {@code getAll}, this table about 1 µs.
  *
  * <p>Two keys may encode alike (objects that are unequal yet serialize to the same bytes): the later one is the
  * {@linkplain #firstSameAs same as} the first, and takes the first one's row.
