@@ -256,14 +256,10 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
-    checks.keys(keys);
+    K[] batch = checks.keyArray(keys);
     long start = System.nanoTime();
-    Map<K, EncodedKey> encoded = new LinkedHashMap<>(HashCapacity.of(keys.size()));
-    for (K key : keys) {
-      encoded.put(key, codec.encodeKey(key));
-    }
     Set<K> missing = new HashSet<>();
-    Map<K, V> result = access().readAll(encoded, missing);
+    Map<K, V> result = access().readAll(batch, missing);
     statistics.recordHits(result.size());
     statistics.recordMisses(missing.size());
     if (!missing.isEmpty()) {

@@ -320,4 +320,27 @@ class CacheOperationsIT {
     cluster.node(0).getCacheNames().forEach(seenByA::add);
     assertThat(seenByA).contains(name, name + "-only-on-b");
   }
+
+  /** Unequal keys whose encodings are equal (here: equality by identity) are one row; a getAll finds it for each. */
+  @Test
+  void getAll_findsTheRowOfEachOfTwoUnequalKeysThatEncodeAlike() {
+    for (boolean nearCache : new boolean[] {true, false}) {
+      String cacheName = name + "-alike-" + nearCache;
+      List<Cache<SameBytesKey, String>> caches = cluster.cache(cacheName, new PgCacheConfiguration<SameBytesKey, String>()
+          .setNearCacheEnabled(nearCache).setTypes(SameBytesKey.class, String.class));
+      SameBytesKey first = new SameBytesKey();
+      SameBytesKey second = new SameBytesKey();
+      caches.get(0).put(first, "v");
+
+      // Node b has no near copy, so the row comes from the table, asked for twice in one statement.
+      Map<SameBytesKey, String> found = caches.get(1).getAll(Set.of(first, second));
+
+      assertThat(found).as("near cache %s", nearCache).hasSize(2).containsEntry(first, "v").containsEntry(second, "v");
+    }
+  }
+
+  /** Equal only to itself, yet every instance serializes to the same bytes. */
+  static final class SameBytesKey implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 }

@@ -23,8 +23,11 @@ public interface EntryAccess<K, V> {
   /** The live value of a key, or null. */
   V read(EncodedKey k);
 
-  /** The live values of the keys in their order; the keys found nowhere are added to {@code missing}. */
-  Map<K, V> readAll(Map<K, EncodedKey> keys, Set<K> missing);
+  /**
+   * The live values of the keys (distinct and checked) in their order; the keys found nowhere are added to
+   * {@code missing}.
+   */
+  Map<K, V> readAll(K[] keys, Set<K> missing);
 
   /** Whether the key has a live entry; not an access. */
   boolean contains(EncodedKey k);

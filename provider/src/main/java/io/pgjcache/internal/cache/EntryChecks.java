@@ -34,6 +34,17 @@ public final class EntryChecks<K, V> {
     }
   }
 
+  /** The keys in an array of their own, each checked: a caller's set is walked once, and may change afterwards. */
+  @SuppressWarnings("unchecked")
+  public K[] keyArray(Set<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    K[] array = (K[]) keys.toArray();
+    for (K key : array) {
+      key(key);
+    }
+    return array;
+  }
+
   public void value(V value) {
     Objects.requireNonNull(value, "a cache value cannot be null");
     valueType(value);

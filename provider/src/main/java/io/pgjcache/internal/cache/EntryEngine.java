@@ -96,7 +96,7 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   }
 
   @Override
-  public Map<K, V> readAll(Map<K, EncodedKey> keys, Set<K> missing) {
+  public Map<K, V> readAll(K[] keys, Set<K> missing) {
     return reader.readAll(keys, missing);
   }
 

@@ -1,7 +1,6 @@
 package io.pgjcache.internal.cache;
 
 import io.pgjcache.internal.codec.CacheCodec;
-import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.db.Connections;
 import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.store.StoredEntry;
@@ -71,7 +70,7 @@ public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes(), row.digest()), value);
         if (onAccess != null) {
           onAccess.run();
-          reader.touch(EncodedKey.ofStored(row.keyBytes(), row.digest()), row.expiresAt(), now);
+          reader.touch(row.digest(), row.expiresAt(), now);
         }
       }
     }

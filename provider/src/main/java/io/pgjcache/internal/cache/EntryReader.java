@@ -10,8 +10,8 @@ import io.pgjcache.internal.store.CacheTable;
 import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.codec.ImmutableTypes;
 import io.pgjcache.internal.store.StoredEntry;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +95,7 @@ public final class EntryReader<K, V> {
       return forgetStale(k.digestKey());
     }
     share(k, installed, value);
-    touch(k, row.expiresAt(), now);
+    touch(k.digest(), row.expiresAt(), now);
     return value;
   }
 
@@ -108,63 +108,92 @@ public final class EntryReader<K, V> {
   }
 
   /**
-   * The live values of the keys, near copies first and the rest in one round trip, in the keys' order; the keys
-   * found nowhere are added to {@code missing}.
+   * The live values of the keys (distinct and checked), near copies first and the rest in one round trip, in the
+   * keys' order; the keys found nowhere are added to {@code missing}.
    */
-  public Map<K, V> readAll(Map<K, EncodedKey> keys, Set<K> missing) {
+  public Map<K, V> readAll(K[] keys, Set<K> missing) {
     long now = now();
-    Map<K, V> result = new LinkedHashMap<>(HashCapacity.of(keys.size()));
-    Map<K, EncodedKey> toRead = near == null ? keys : nearCopies(keys, now, result);
-    Map<DigestKey, NearCache.Token> tokens = new HashMap<>();
+    Map<K, V> result = new LinkedHashMap<>(HashCapacity.of(keys.length));
     if (near != null) {
-      toRead.values().forEach(k -> tokens.put(k.digestKey(), near.begin(k.digestKey())));
+      return readAllThroughNear(keys, now, result, missing);
     }
-    byte[][] digests = new byte[toRead.size()][];
-    int i = 0;
-    for (EncodedKey k : toRead.values()) {
-      digests[i++] = k.digest();
+    // Without a near cache a read needs nothing of a key but its digest: no encoding object, no map per key.
+    byte[][] digests = new byte[keys.length][];
+    for (int i = 0; i < keys.length; i++) {
+      digests[i] = codec.keyDigest(keys[i]);
     }
-    Map<DigestKey, StoredEntry> rows;
-    try {
-      rows = connections.run(what("getAll"), c -> table.readAll(c, digests));
-    } catch (RuntimeException e) {
-      tokens.forEach((digestKey, token) -> near.abandon(digestKey, token));
-      throw e;
-    }
-    for (Map.Entry<K, EncodedKey> entry : toRead.entrySet()) {
-      DigestKey digestKey = entry.getValue().digestKey();
-      StoredEntry row = rows.get(digestKey);
-      boolean live = row != null && !row.isExpiredAt(now);
-      NearCache.Entry installed = near == null ? null
-          : near.complete(digestKey, tokens.get(digestKey), live ? row.valueBytes() : null, live ? row.expiresAt() : 0);
-      V value = live ? codec.decodeValue(row.valueBytes(), row.digest()) : null;
+    CacheTable.FoundRows rows = connections.run(what("getAll"), c -> table.readAll(c, digests));
+    for (int i = 0; i < keys.length; i++) {
+      byte[] bytes = liveBytes(rows, i, now);
+      V value = bytes == null ? null : codec.decodeValue(bytes, digests[i]);
       if (value == null) {
-        if (live) {
-          forgetStale(digestKey);
-        }
-        missing.add(entry.getKey());
+        missing.add(keys[i]);
       } else {
-        share(entry.getValue(), installed, value);
-        result.put(entry.getKey(), value);
-        touch(entry.getValue(), row.expiresAt(), now);
+        result.put(keys[i], value);
+        touch(digests[i], rows.expiresAt()[i], now);
       }
     }
     return result;
   }
 
-  /** Puts the live near copies of the keys into {@code result}; returns the keys that have none, in their order. */
-  private Map<K, EncodedKey> nearCopies(Map<K, EncodedKey> keys, long now, Map<K, V> result) {
-    Map<K, EncodedKey> toRead = new LinkedHashMap<>(HashCapacity.of(keys.size()));
-    for (Map.Entry<K, EncodedKey> entry : keys.entrySet()) {
-      NearCache.Entry copy = near.get(entry.getValue().digestKey(), now);
-      V value = copy == null ? null : nearValue(entry.getValue(), copy);
+  /** {@link #readAll} where the near copies serve first, and what the table gives is installed in the near cache. */
+  private Map<K, V> readAllThroughNear(K[] keys, long now, Map<K, V> result, Set<K> missing) {
+    List<K> toRead = new ArrayList<>(keys.length);
+    List<EncodedKey> encoded = new ArrayList<>(keys.length);
+    for (K key : keys) {
+      EncodedKey k = codec.encodeKey(key);
+      NearCache.Entry copy = near.get(k.digestKey(), now);
+      V value = copy == null ? null : nearValue(k, copy);
       if (value != null) {
-        result.put(entry.getKey(), value);
+        result.put(key, value);
       } else {
-        toRead.put(entry.getKey(), entry.getValue());
+        toRead.add(key);
+        encoded.add(k);
       }
     }
-    return toRead;
+    if (toRead.isEmpty()) {
+      return result;
+    }
+    int count = toRead.size();
+    NearCache.Token[] tokens = new NearCache.Token[count];
+    byte[][] digests = new byte[count][];
+    for (int i = 0; i < count; i++) {
+      tokens[i] = near.begin(encoded.get(i).digestKey());
+      digests[i] = encoded.get(i).digest();
+    }
+    CacheTable.FoundRows rows;
+    try {
+      rows = connections.run(what("getAll"), c -> table.readAll(c, digests));
+    } catch (RuntimeException e) {
+      for (int i = 0; i < count; i++) {
+        near.abandon(encoded.get(i).digestKey(), tokens[i]);
+      }
+      throw e;
+    }
+    for (int i = 0; i < count; i++) {
+      EncodedKey k = encoded.get(i);
+      byte[] bytes = liveBytes(rows, i, now);
+      long expiresAt = rows.expiresAt()[i];
+      NearCache.Entry installed = near.complete(k.digestKey(), tokens[i], bytes, bytes == null ? 0 : expiresAt);
+      V value = bytes == null ? null : codec.decodeValue(bytes, k.digest());
+      if (value == null) {
+        if (bytes != null) {
+          forgetStale(k.digestKey());
+        }
+        missing.add(toRead.get(i));
+      } else {
+        share(k, installed, value);
+        result.put(toRead.get(i), value);
+        touch(k.digest(), expiresAt, now);
+      }
+    }
+    return result;
+  }
+
+  /** The value bytes found at this position if its entry is live at {@code now}, else null. */
+  private static byte[] liveBytes(CacheTable.FoundRows rows, int position, long now) {
+    byte[] bytes = rows.values()[position];
+    return bytes != null && rows.expiresAt()[position] > now ? bytes : null;
   }
 
   /** Whether the key has a live entry (a near copy counts). Does not count as an access. */
@@ -178,14 +207,14 @@ public final class EntryReader<K, V> {
   }
 
   /** Applies the access expiry after a read that found a live entry. */
-  void touch(EncodedKey k, long currentExpiry, long now) {
+  void touch(byte[] digest, long currentExpiry, long now) {
     if (expiry.isPredictable() && expiry.accessKeepsExpiry()) {
       return;
     }
     long expiresAt = expiry.forAccess(now, currentExpiry);
     if (expiresAt != currentExpiry) {
       connections.run(what("get"), c -> {
-        table.setExpiry(c, k.digest(), expiresAt);
+        table.setExpiry(c, digest, expiresAt);
         return null;
       });
     }

@@ -95,6 +95,15 @@ public final class CacheCodec<K, V> {
     return encoded;
   }
 
+  /**
+   * The digest of the key's unsigned encoding, its row's primary key: all that a read of the table needs of a key,
+   * without the signed encoding and the objects of an {@link EncodedKey}.
+   */
+  public byte[] keyDigest(K key) {
+    EncodedKey known = encodedKeys == null ? null : encodedKeys.get(key);
+    return known != null ? known.digest() : KeyDigest.of(encode(key, "key"));
+  }
+
   /** The value as stored in the row of this key (its signature is valid there only). */
   public byte[] encodeValue(V value, EncodedKey key) {
     return signer.signValue(key.digest(), encode(value, "value"));

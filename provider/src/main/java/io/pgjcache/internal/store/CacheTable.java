@@ -1,6 +1,5 @@
 package io.pgjcache.internal.store;
 
-import io.pgjcache.internal.HashCapacity;
 import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.codec.KeyDigest;
 import java.sql.Array;
@@ -95,23 +94,41 @@ public final class CacheTable {
     }
   }
 
-  /** The stored entries among these digests, keyed by the digest's {@link DigestKey}. */
-  public Map<DigestKey, StoredEntry> readAll(Connection c, byte[][] digests) throws SQLException {
+  /**
+   * What a {@link #readAll} found, by the position of each digest in the array asked for: the stored value (expired
+   * or not) and its expiry, or a null value where there is no row.
+   */
+  public record FoundRows(byte[][] values, long[] expiresAt) {
+  }
+
+  /** The stored entries among these digests, each at its digest's position. */
+  public FoundRows readAll(Connection c, byte[][] digests) throws SQLException {
+    FoundRows found = new FoundRows(new byte[digests.length][], new long[digests.length]);
     if (digests.length == 0) {
-      return Map.of();
+      return found;
     }
-    Map<DigestKey, StoredEntry> found = new HashMap<>(HashCapacity.of(digests.length));
+    DigestPositions positions = new DigestPositions(digests);
     Array array = c.createArrayOf("bytea", digests);
     try (PreparedStatement ps = c.prepareStatement(sql.selectMany)) {
       ps.setArray(1, array);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          byte[] digest = rs.getBytes(1);
-          found.put(new DigestKey(digest), new StoredEntry(digest, null, rs.getBytes(2), expiresAt(rs, 3)));
+          int position = positions.positionOf(rs.getBytes(1));
+          if (position >= 0) {
+            found.values[position] = rs.getBytes(2);
+            found.expiresAt[position] = expiresAt(rs, 3);
+          }
         }
       }
     } finally {
       array.free();
+    }
+    for (int position = 0; position < digests.length; position++) {
+      int first = positions.firstSameAs(position);
+      if (first != position) {
+        found.values[position] = found.values[first];
+        found.expiresAt[position] = found.expiresAt[first];
+      }
     }
     return found;
   }
