@@ -116,6 +116,61 @@ class GroupCommitIT {
   }
 
   @Test
+  void putsOfOneKeyQueuedBehindAWrite_commitInOneBatch_andTheLastCalledWins() throws Exception {
+    List<Cache<String, String>> nodes = cluster.cache(newName(), strings());
+    Cache<String, String> writer = nodes.get(0);
+    nodes.get(1).put("hot", "before");
+    assertThat(nodes.get(1).get("hot")).isEqualTo("before");
+    List<Thread> threads = new ArrayList<>();
+    try (TableLock lock = TableLock.on(cluster.dataSource(0), table(nodes))) {
+      // Two writes in flight wait on the lock; then three puts of one key queue, one after another.
+      for (String key : List.of("a", "b")) {
+        threads.add(startWriter(() -> writer.put(key, key), "in-flight-" + key));
+      }
+      awaitWaitingOnLock(table(nodes), 2);
+      for (int i = 1; i <= 3; i++) {
+        String value = "value-" + i;
+        threads.add(startWriter(() -> writer.put("hot", value), "hot-writer-" + i));
+        awaitParked(threads, i);
+      }
+    }
+    for (Thread thread : threads) {
+      thread.join(WITHIN.toMillis());
+      assertThat(thread.isAlive()).as("writer still running").isFalse();
+    }
+    CacheMetricsMXBean metrics = writer.unwrap(PgCache.class).getMetrics();
+    assertThat(metrics.getLargestGroupCommit()).as("the three puts of one key went together").isEqualTo(3);
+    await("node 1 heard the puts").atMost(WITHIN).untilAsserted(() ->
+        assertThat(nodes.get(1).get("hot")).isEqualTo("value-3"));
+    assertThat(writer.get("hot")).isEqualTo("value-3");
+  }
+
+  private static Thread startWriter(Runnable write, String name) {
+    Thread thread = new Thread(write, name);
+    thread.start();
+    return thread;
+  }
+
+  private static void awaitWaitingOnLock(String table, int count) {
+    await(count + " writes waiting on the table lock").atMost(WITHIN).until(() -> {
+      try (Connection c = cluster.dataSource(0).getConnection();
+          PreparedStatement ps = c.prepareStatement(
+              "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = ?::regclass")) {
+        ps.setString(1, table);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1) == count;
+        }
+      }
+    });
+  }
+
+  private static void awaitParked(List<Thread> threads, int count) {
+    await(count + " writers parked behind the writes in flight").atMost(WITHIN).until(() ->
+        threads.stream().filter(thread -> thread.getState() == Thread.State.WAITING).count() == count);
+  }
+
+  @Test
   void putAllOfManyKeys_invalidatesEachOnOtherNodes_andLeavesTheirCopiesOfOtherKeys() {
     assertBulkChangeKeepsOtherCopies(writer -> writer.putAll(values(1_000, "new")), "new");
   }

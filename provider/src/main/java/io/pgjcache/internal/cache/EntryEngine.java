@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -241,23 +242,25 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
    * dropped whatever happens (the commit may have happened before a connection broke).
    */
   private void runBatch(List<GroupCommit.Call> batch) {
-    List<byte[][]> putRows = new ArrayList<>();
+    // A key put twice in one batch is written once, with the later value (one statement cannot upsert a row twice).
+    Map<DigestKey, byte[][]> puts = new LinkedHashMap<>();
     List<byte[]> removeDigests = new ArrayList<>();
     for (GroupCommit.Call call : batch) {
       for (int i = 0; i < call.keys().size(); i++) {
         EncodedKey k = call.keys().get(i);
         if (call.kind() == GroupCommit.Kind.PUT) {
-          putRows.add(new byte[][] {k.digest(), k.bytes(), call.values().get(i)});
+          puts.put(k.digestKey(), new byte[][] {k.digest(), k.bytes(), call.values().get(i)});
         } else {
           removeDigests.add(k.digest());
         }
       }
     }
+    List<byte[][]> putRows = new ArrayList<>(puts.values());
     long now = EntryReader.now();
     try {
       Map<DigestKey, Long> removed = writeBatch(putRows, removeDigests, now);
       if (batch.size() > 1) {
-        writeMetrics.groupCommitted(putRows.size() + removeDigests.size());
+        writeMetrics.groupCommitted(batch.stream().mapToInt(call -> call.keys().size()).sum());
       }
       for (GroupCommit.Call call : batch) {
         if (call.kind() == GroupCommit.Kind.REMOVE) {

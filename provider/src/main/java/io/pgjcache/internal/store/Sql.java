@@ -458,11 +458,13 @@ public final class Sql {
       // Many keys: their advisory locks first, in the order given (callers sort them, so that two such statements
       // never wait for each other crosswise), then one multi-row statement and one notification per
       // KEYS_PER_PAYLOAD keys. The locks' sub-select is a one-time filter, evaluated before the first row is written.
+      // All rows take one version, drawn once (an InitPlan): versions need only change on every write, and a draw
+      // per row cost about 0.15 us of execution per row (pgbench, 100-row upserts).
       String locks = "WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(?, l), " + flag
           + " FROM unnest(?::int[]) AS l), ";
       String afterLocks = " (SELECT count(*) FROM locked) >= 0";
       upsertMany = locks + "changed AS (" + insert
-          + " SELECT r.d, r.k, r.v, ?, " + version + " FROM unnest(?::bytea[], ?::bytea[], ?::"
+          + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::bytea[], ?::bytea[], ?::"
           + valueColumn.sqlType() + "[]) AS r(d, k, v)"
           + " WHERE" + afterLocks + onConflict + " RETURNING e.key_digest)" + notify.grouped("changed");
       delete = "WITH changed AS (DELETE FROM " + t + " USING " + flag + " AS flag"

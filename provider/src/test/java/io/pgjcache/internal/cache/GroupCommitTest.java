@@ -124,6 +124,25 @@ class GroupCommitTest {
   }
 
   @Test
+  void putsOfAKeyTheBatchAlreadyHolds_joinIt() {
+    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("x")), List.of(value("0"))));
+    awaitBatches(1);
+    List<CompletableFuture<Void>> puts = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      String v = String.valueOf(i);
+      puts.add(run(() -> group.put(List.of(key("hot")), List.of(value(v)))));
+      awaitQueued(group, i);
+    }
+    release.countDown();
+
+    first.join();
+    puts.forEach(CompletableFuture::join);
+    // Hot keys are what a Zipf-shaped load writes most: cutting the batch at each repeat left batches of a few calls.
+    assertThat(batches).containsExactly(List.of("x"), List.of("hot", "hot", "hot"));
+  }
+
+  @Test
   void failedBatch_failsExactlyItsCalls_eachWithItsOwnExceptionAndTheCause() {
     SQLException cause = new SQLException("connection lost", "08006");
     GroupCommit group = new GroupCommit(batch -> {
