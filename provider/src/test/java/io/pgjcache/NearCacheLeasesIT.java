@@ -87,6 +87,67 @@ class NearCacheLeasesIT {
   }
 
   /**
+   * Notifying commits serialise database-wide and each wakes every listening node, so while a cache's writes notify
+   * a node keeps one batch of them in flight at a time, and two otherwise (see {@code GroupCommit}).
+   */
+  @Test
+  void concurrentPuts_goOneBatchAtATime_onlyWhileTheyNotify() throws Exception {
+    String name = newName();
+    Cache<String, String> a = cluster.node(0).createCache(name, strings());
+    int id = cacheId(name);
+    String table = a.unwrap(PgCache.class).getTableName();
+    a.put("k", "v1");
+    assertThat(batchesReachingTheTable(a, table)).as("writes in flight while nobody near-caches").isEqualTo(2);
+
+    try (CacheManager nodeB = nearCachingNode("one-at-a-time", new Properties())) {
+      Cache<String, String> b = nodeB.getCache(name, String.class, String.class);
+      await("B's lease").atMost(WITHIN).until(() -> nearCachers(id).equals(List.of(listenPidOf(nodeB))));
+      NearCaching.awaitNearCached(cluster.dataSource(), b, "k");
+      a.put("k", "v2");
+      assertThat(batchesReachingTheTable(a, table)).as("writes in flight while B near-caches").isEqualTo(1);
+    }
+  }
+
+  /**
+   * Starts three puts of other keys while the table is locked and returns how many reached it (waited on the lock)
+   * once every other one was parked behind them.
+   */
+  private static int batchesReachingTheTable(Cache<String, String> cache, String table) throws Exception {
+    List<Thread> writers = new ArrayList<>();
+    int reached;
+    try (TableLock lock = TableLock.on(cluster.dataSource(), table)) {
+      for (int i = 0; i < 3; i++) {
+        String key = "in-flight-" + i;
+        Thread writer = new Thread(() -> cache.put(key, "v"), "writer-" + i);
+        writers.add(writer);
+        writer.start();
+      }
+      await("each put waiting on the table or parked").atMost(WITHIN).until(() -> {
+        long parked = writers.stream().filter(t -> t.getState() == Thread.State.WAITING).count();
+        return parked + waitingOnLock(table) == writers.size();
+      });
+      reached = waitingOnLock(table);
+    }
+    for (Thread writer : writers) {
+      writer.join(WITHIN.toMillis());
+      assertThat(writer.isAlive()).as("writer still running").isFalse();
+    }
+    return reached;
+  }
+
+  private static int waitingOnLock(String table) throws SQLException {
+    try (Connection c = cluster.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = ?::regclass")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /**
    * A writer that asked whether the cache is near-cached before any node did, and has not committed when a node
    * arms its near cache, would commit its change unannounced: the node waits for it before it serves.
    */

@@ -282,10 +282,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     boolean keep = expiry.updateKeepsExpiry();
     if (removeDigests.isEmpty() && putRows.size() == 1) {
       byte[][] row = putRows.get(0);
-      database.autoCommit(describe(name, "put"), c -> {
-        table.put(c, row[0], row[1], row[2], creation, keep, update, now);
-        return null;
-      });
+      group.notifying(database.autoCommit(describe(name, "put"), c ->
+          table.put(c, row[0], row[1], row[2], creation, keep, update, now)));
       return Map.of();
     }
     if (putRows.isEmpty() && removeDigests.size() == 1) {
@@ -301,7 +299,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
       Map<DigestKey, Long> removed = removeDigests.isEmpty() ? Map.of() : table.deleteMany(c, locks, removeDigests);
       if (!putRows.isEmpty()) {
         // The removals, if any, took every lock of the batch already.
-        table.putMany(c, removeDigests.isEmpty() ? locks : new int[0], putRows, creation, keep, update, now);
+        group.notifying(
+            table.putMany(c, removeDigests.isEmpty() ? locks : new int[0], putRows, creation, keep, update, now));
       }
       return removed;
     };

@@ -37,10 +37,12 @@ final class GroupCommit {
   /** Most rows a batch gathers from several calls; one call's rows always go together, however many. */
   static final int MAX_ROWS = 1_000;
   /**
-   * How many batches may be in flight at once. With one, a node's writes to a cache ran one transaction at a time,
-   * which left a CPU of PostgreSQL idle at a handful of threads; with two, one batch gathers while the other runs
-   * in the database and a third waits its turn, so batches stay large under load (see the README's write-path
-   * figures for what each setting gave).
+   * How many batches may be in flight at once while the cache's writes send no notification. With one, a node's
+   * writes to a cache ran one transaction at a time, which left a CPU of PostgreSQL idle at a handful of threads;
+   * with two, one batch gathers while the other runs in the database and a third waits its turn, so batches stay
+   * large under load. While they notify, one at a time does better: PostgreSQL serialises notifying commits anyway,
+   * and each one wakes every listening node, so fewer and larger batches carry more writes (see the README's
+   * write-path figures for what each gave).
    */
   static final int BATCHES_IN_FLIGHT = 2;
 
@@ -98,8 +100,10 @@ final class GroupCommit {
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
   /** How many batches are in flight or about to be; guarded by {@link #lock}. */
   private int running;
-  /** At most how many batches are in flight at once. */
+  /** At most how many batches are in flight at once while the writes send no notification. */
   private final int maxRunning;
+  /** Whether the last batch that put something sent a notification; then one batch is in flight at a time. */
+  private volatile boolean notifying;
   private final LongAdder batches = new LongAdder();
 
   GroupCommit(Runner runner) {
@@ -125,6 +129,16 @@ final class GroupCommit {
     return submit(Kind.REMOVE, keys, null).removedLive;
   }
 
+  /** Records whether a batch's commit sent a notification, which sets how many batches may be in flight. */
+  void notifying(boolean sent) {
+    notifying = sent;
+  }
+
+  /** How many batches may be in flight now. */
+  private int limit() {
+    return notifying ? 1 : maxRunning;
+  }
+
   /** How many batches ran. */
   long batches() {
     return batches.sum();
@@ -144,7 +158,7 @@ final class GroupCommit {
     Call call = new Call(kind, keys, values, lock.newCondition());
     lock.lock();
     try {
-      if (running < maxRunning) {
+      if (running < limit()) {
         running++;
       } else {
         queue.addLast(call);
@@ -236,7 +250,8 @@ final class GroupCommit {
         call.done = true;
         call.turn.signal();
       }
-      Call next = queue.pollFirst();
+      // Above the limit (it fell while this batch ran), the turn stays with the batch still in flight.
+      Call next = running > limit() ? null : queue.pollFirst();
       if (next == null) {
         running--;
       } else {

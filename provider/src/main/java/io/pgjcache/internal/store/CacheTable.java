@@ -158,16 +158,32 @@ public final class CacheTable {
   }
 
   /**
-   * Inserts or overwrites in one statement that takes the key's lock itself.
+   * Inserts or overwrites in one statement that takes the key's lock itself; returns whether the statement sent a
+   * notification (it does while some node near-caches the cache).
    *
    * @param creationExpiry expiry if the key is absent or expired
    * @param updateExpiry   expiry if the key is present, or {@code keepExpiry} to leave it as it is
    */
-  public void put(Connection c, byte[] digest, byte[] keyBytes, byte[] valueBytes, long creationExpiry,
+  public boolean put(Connection c, byte[] digest, byte[] keyBytes, byte[] valueBytes, long creationExpiry,
       boolean keepExpiry, long updateExpiry, long now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.lockedUpsert)) {
       bindLockedPut(ps, digest, keyBytes, valueBytes, creationExpiry, keepExpiry, updateExpiry, now);
-      ps.execute();
+      return notified(ps);
+    }
+  }
+
+  /**
+   * Whether a statement whose rows each carry the result of a possible {@code pg_notify} (void when it was sent,
+   * null when not) sent any.
+   */
+  private static boolean notified(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if (rs.getString(1) != null) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
@@ -190,8 +206,9 @@ public final class CacheTable {
   /**
    * Many {@link #put}s in one statement: takes the advisory locks given (see {@link #lockKeys}; none when the
    * transaction holds them already), then writes every row ({digest, key bytes, value bytes}, no digest twice).
+   * Returns whether the statement sent a notification.
    */
-  public void putMany(Connection c, int[] lockKeys, List<byte[][]> rows, long creationExpiry, boolean keepExpiry,
+  public boolean putMany(Connection c, int[] lockKeys, List<byte[][]> rows, long creationExpiry, boolean keepExpiry,
       long updateExpiry, long now) throws SQLException {
     byte[][] digests = new byte[rows.size()][];
     byte[][] keys = new byte[rows.size()][];
@@ -212,7 +229,7 @@ public final class CacheTable {
       ps.setLong(7, now);
       ps.setBoolean(8, keepExpiry);
       setExpiresAt(ps, 9, updateExpiry);
-      ps.execute();
+      return notified(ps);
     } finally {
       for (Array array : arrays) {
         array.free();

@@ -104,6 +104,55 @@ class GroupCommitTest {
   }
 
   @Test
+  void whileWritesNotify_oneBatchIsInFlight_andTwoAgainOnceTheyDoNot() {
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
+    group.notifying(true);
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
+    awaitBatches(1);
+    CompletableFuture<Void> second = run(() -> group.put(List.of(key("second")), List.of(value("2"))));
+    awaitQueued(group, 1);
+    assertThat(batches).as("the second call waits for the first batch").hasSize(1);
+
+    group.notifying(false);
+    CompletableFuture<Void> third = run(() -> group.put(List.of(key("third")), List.of(value("3"))));
+    awaitBatches(2);
+    // It ran beside the held first batch, taking the queued call with it.
+    assertThat(batches.get(1)).containsExactly("third", "second");
+    CompletableFuture.allOf(second, third).join();
+    release.countDown();
+    first.join();
+    assertThat(batches).hasSize(2);
+  }
+
+  @Test
+  void aLimitThatFellWhileTwoBatchesRan_handsTheTurnOnOnlyOnceOneIsLeft() {
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    GroupCommit group = new GroupCommit(batch -> {
+      record(batch);
+      if (first(batch.get(0)).equals("first")) {
+        await().atMost(WITHIN).until(() -> releaseFirst.getCount() == 0);
+      } else if (first(batch.get(0)).equals("second")) {
+        awaitRelease();
+      }
+    });
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
+    awaitBatches(1);
+    CompletableFuture<Void> second = run(() -> group.put(List.of(key("second")), List.of(value("2"))));
+    awaitBatches(2);
+    group.notifying(true);
+    CompletableFuture<Void> queued = run(() -> group.put(List.of(key("queued")), List.of(value("3"))));
+    awaitQueued(group, 1);
+
+    releaseFirst.countDown();
+    first.join();
+    assertThat(group.queued()).as("with one batch still in flight, the queued call waits for it").isEqualTo(1);
+    release.countDown();
+
+    CompletableFuture.allOf(second, queued).join();
+    assertThat(batches).containsExactly(List.of("first"), List.of("second"), List.of("queued"));
+  }
+
+  @Test
   void writesToOneKey_commitInTheOrderTheyWereCalled_inBatchesOfTheirOwn() {
     GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("x")), List.of(value("1"))));
