@@ -127,7 +127,7 @@ class GroupCommitIT {
       for (String key : List.of("a", "b")) {
         threads.add(startWriter(() -> writer.put(key, key), "in-flight-" + key));
       }
-      awaitWaitingOnLock(table(nodes), 2);
+      await("2 writes waiting on the table lock").atMost(WITHIN).until(() -> lock.waiters() == 2);
       for (int i = 1; i <= 3; i++) {
         String value = "value-" + i;
         threads.add(startWriter(() -> writer.put("hot", value), "hot-writer-" + i));
@@ -149,20 +149,6 @@ class GroupCommitIT {
     Thread thread = new Thread(write, name);
     thread.start();
     return thread;
-  }
-
-  private static void awaitWaitingOnLock(String table, int count) {
-    await(count + " writes waiting on the table lock").atMost(WITHIN).until(() -> {
-      try (Connection c = cluster.dataSource(0).getConnection();
-          PreparedStatement ps = c.prepareStatement(
-              "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = ?::regclass")) {
-        ps.setString(1, table);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getInt(1) == count;
-        }
-      }
-    });
   }
 
   private static void awaitParked(List<Thread> threads, int count) {

@@ -124,27 +124,15 @@ class NearCacheLeasesIT {
       }
       await("each put waiting on the table or parked").atMost(WITHIN).until(() -> {
         long parked = writers.stream().filter(t -> t.getState() == Thread.State.WAITING).count();
-        return parked + waitingOnLock(table) == writers.size();
+        return parked + lock.waiters() == writers.size();
       });
-      reached = waitingOnLock(table);
+      reached = lock.waiters();
     }
     for (Thread writer : writers) {
       writer.join(WITHIN.toMillis());
       assertThat(writer.isAlive()).as("writer still running").isFalse();
     }
     return reached;
-  }
-
-  private static int waitingOnLock(String table) throws SQLException {
-    try (Connection c = cluster.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = ?::regclass")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
   }
 
   /**

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,6 +35,7 @@ public final class TableLock implements AutoCloseable {
   private static final Duration WAITING_FOR = Duration.ofMillis(300);
 
   private final Connection connection;
+  private final String table;
   private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "table-lock-caller");
     thread.setDaemon(true);
@@ -40,8 +43,9 @@ public final class TableLock implements AutoCloseable {
   });
   private final List<Future<?>> pending = new ArrayList<>();
 
-  private TableLock(Connection connection) {
+  private TableLock(Connection connection, String table) {
     this.connection = connection;
+    this.table = table;
   }
 
   /** Locks the table (a quoted, qualified name) until {@link #close()}. */
@@ -52,10 +56,22 @@ public final class TableLock implements AutoCloseable {
       try (Statement statement = connection.createStatement()) {
         statement.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
       }
-      return new TableLock(connection);
+      return new TableLock(connection, table);
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
+    }
+  }
+
+  /** How many sessions wait for the table now: statements that reached PostgreSQL and wait on the lock. */
+  public int waiters() throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = ?::regclass")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
     }
   }
 
