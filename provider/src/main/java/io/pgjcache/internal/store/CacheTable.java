@@ -1,6 +1,5 @@
 package io.pgjcache.internal.store;
 
-import io.pgjcache.internal.HashCapacity;
 import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.codec.KeyDigest;
 import java.sql.Array;
@@ -108,21 +107,14 @@ public final class CacheTable {
     if (digests.length == 0) {
       return found;
     }
-    // Each digest's first position; a key that encodes like an earlier one (unequal objects, same bytes) takes
-    // that one's row.
-    Map<DigestKey, Integer> positions = new HashMap<>(HashCapacity.of(digests.length));
-    int[] first = new int[digests.length];
-    for (int position = 0; position < digests.length; position++) {
-      Integer earlier = positions.putIfAbsent(new DigestKey(digests[position]), position);
-      first[position] = earlier == null ? position : earlier;
-    }
+    DigestPositions positions = new DigestPositions(digests);
     Array array = c.createArrayOf("bytea", digests);
     try (PreparedStatement ps = c.prepareStatement(sql.selectMany)) {
       ps.setArray(1, array);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          Integer position = positions.get(new DigestKey(rs.getBytes(1)));
-          if (position != null) {
+          int position = positions.positionOf(rs.getBytes(1));
+          if (position >= 0) {
             found.values[position] = rs.getBytes(2);
             found.expiresAt[position] = expiresAt(rs, 3);
           }
@@ -132,9 +124,10 @@ public final class CacheTable {
       array.free();
     }
     for (int position = 0; position < digests.length; position++) {
-      if (first[position] != position) {
-        found.values[position] = found.values[first[position]];
-        found.expiresAt[position] = found.expiresAt[first[position]];
+      int first = positions.firstSameAs(position);
+      if (first != position) {
+        found.values[position] = found.values[first];
+        found.expiresAt[position] = found.expiresAt[first];
       }
     }
     return found;
