@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.cache.CacheException;
 
@@ -60,19 +60,21 @@ final class GroupCommit {
     private final Kind kind;
     private final List<EncodedKey> keys;
     private final List<byte[]> values;
-    private final Condition turn;
-    /** Guarded by the group's lock. */
-    private boolean done;
-    private boolean leads;
-    /** Set by the runner for a removal: how many of the keys had a live entry. */
+    /** The caller's thread, which waits for {@link #done} or {@link #leads}. */
+    private final Thread caller;
+    /** Set under the group's lock; read without it by the waiting caller. */
+    private volatile boolean done;
+    private volatile boolean leads;
+    /** Set by the runner for a removal, before {@link #done}: how many of the keys had a live entry. */
     private long removedLive;
+    /** Set before {@link #done}. */
     private RuntimeException failure;
 
-    private Call(Kind kind, List<EncodedKey> keys, List<byte[]> values, Condition turn) {
+    private Call(Kind kind, List<EncodedKey> keys, List<byte[]> values) {
       this.kind = kind;
       this.keys = keys;
       this.values = values;
-      this.turn = turn;
+      this.caller = Thread.currentThread();
     }
 
     Kind kind() {
@@ -155,26 +157,44 @@ final class GroupCommit {
   }
 
   private Call submit(Kind kind, List<EncodedKey> keys, List<byte[]> values) {
-    Call call = new Call(kind, keys, values, lock.newCondition());
+    Call call = new Call(kind, keys, values);
+    boolean runsNow;
     lock.lock();
     try {
-      if (running < limit()) {
+      runsNow = running < limit();
+      if (runsNow) {
         running++;
       } else {
         queue.addLast(call);
-        // Bounded: the batch in flight ends within the pool's and the statement's timeouts, and so does ours.
-        while (!call.done && !call.leads) {
-          call.turn.awaitUninterruptibly();
-        }
-        if (call.done) {
-          return finished(call);
-        }
       }
     } finally {
       lock.unlock();
     }
+    if (!runsNow) {
+      awaitTurn(call);
+      if (call.done) {
+        return finished(call);
+      }
+    }
     runBatch(call);
     return finished(call);
+  }
+
+  /**
+   * Parks the caller until its call is done or it leads the next batch. It waits on its own flags, not on a
+   * condition of the group's lock: woken from a condition, each caller of a batch had to take the lock again before
+   * it could return, so they woke one after the other, each waiting for the one before to be scheduled.
+   */
+  private static void awaitTurn(Call call) {
+    boolean interrupted = false;
+    // Bounded: the batch in flight ends within the pool's and the statement's timeouts, and so does ours.
+    while (!call.done && !call.leads) {
+      LockSupport.park(call);
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs the batch that starts with the caller's own call, then hands the turn on. */
@@ -241,25 +261,35 @@ final class GroupCommit {
     return false;
   }
 
-  /** Marks the batch's calls done, wakes their threads, and gives the turn to the next queued call if any. */
+  /** Marks the batch's calls done, gives the turn to the next queued call if any, and wakes their threads. */
   private void finish(List<Call> batch, RuntimeException failure) {
+    Call next;
     lock.lock();
     try {
       for (Call call : batch) {
         call.failure = failure;
         call.done = true;
-        call.turn.signal();
       }
       // Above the limit (it fell while this batch ran), the turn stays with the batch still in flight.
-      Call next = running > limit() ? null : queue.pollFirst();
+      next = running > limit() ? null : queue.pollFirst();
       if (next == null) {
         running--;
       } else {
         next.leads = true;
-        next.turn.signal();
       }
     } finally {
       lock.unlock();
+    }
+    // After the lock is given back, so that no woken thread waits for it. A caller that saw its flag before it parked
+    // keeps the permit unused; its next park anywhere then returns at once, which every user of park allows for.
+    Thread self = Thread.currentThread();
+    for (Call call : batch) {
+      if (call.caller != self) {
+        LockSupport.unpark(call.caller);
+      }
+    }
+    if (next != null) {
+      LockSupport.unpark(next.caller);
     }
   }
 
