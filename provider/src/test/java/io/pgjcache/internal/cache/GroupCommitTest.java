@@ -192,6 +192,30 @@ class GroupCommitTest {
   }
 
   @Test
+  void aQueuedCallThatIsInterrupted_stillWaitsForItsCommit_andKeepsTheInterrupt() throws Exception {
+    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
+    awaitBatches(1);
+    CompletableFuture<Thread> queuedThread = new CompletableFuture<>();
+    CompletableFuture<Boolean> interruptedAfter = supply(() -> {
+      queuedThread.complete(Thread.currentThread());
+      group.put(List.of(key("queued")), List.of(value("2")));
+      return Thread.currentThread().isInterrupted();
+    });
+    awaitQueued(group, 1);
+
+    queuedThread.get(WITHIN.toSeconds(), TimeUnit.SECONDS).interrupt();
+
+    // An interrupted park returns at once: the call must neither return early nor spin, but wait for its batch.
+    assertThat(interruptedAfter).isNotDone();
+    assertThat(group.queued()).isEqualTo(1);
+    release.countDown();
+    first.join();
+    assertThat(interruptedAfter.get(WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(batches).containsExactly(List.of("first"), List.of("queued"));
+  }
+
+  @Test
   void failedBatch_failsExactlyItsCalls_eachWithItsOwnExceptionAndTheCause() {
     SQLException cause = new SQLException("connection lost", "08006");
     GroupCommit group = new GroupCommit(batch -> {
