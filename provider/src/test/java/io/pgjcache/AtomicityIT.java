@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
@@ -244,5 +245,36 @@ class AtomicityIT {
       long stored = caches.get(1).invoke(key, (entry, args) -> entry.getValue());
       assertThat(stored / generation).as(key).isEqualTo(generations);
     }
+  }
+
+  @Test
+  void putAllsOfOverlappingKeysInOppositeOrders_neverDeadlock_andTheLastToCommitWroteEveryKey() throws Exception {
+    // Every worker writes the same keys, half of them in reverse order, so that statements taking their locks in
+    // the order given would wait for each other crosswise: PostgreSQL would then abort one as a deadlock, which
+    // fails its putAll. Values tell which worker and round wrote them.
+    List<String> keys = IntStream.range(0, 24).mapToObj(i -> "k" + i).toList();
+    List<String> reversed = IntStream.range(0, 24).mapToObj(i -> "k" + (23 - i)).toList();
+    int rounds = 40;
+    // Nobody near-caches the cache, so that the writes take their locks row by row (see Sql.Table#upsertManyEach).
+    PgCacheConfiguration<String, String> configuration = new PgCacheConfiguration<>();
+    configuration.setTypes(String.class, String.class);
+    List<Cache<String, String>> caches = cluster.cache("atomic-putAll-orders", configuration.setNearCacheEnabled(false));
+    race(caches, (cache, worker) -> {
+      for (int round = 0; round < rounds; round++) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        List<String> order = worker % 2 == 0 ? keys : reversed;
+        for (String key : order) {
+          entries.put(key, worker + "/" + round);
+        }
+        cache.putAll(entries);
+      }
+    });
+    // Each putAll is one statement that locks the keys in the one order every node uses, so the one that committed
+    // last wrote every key, and it was its worker's last round.
+    Map<String, String> stored = caches.get(1).invokeAll(new HashSet<>(keys), (entry, args) -> entry.getValue())
+        .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().get()));
+    assertThat(stored).containsOnlyKeys(keys);
+    assertThat(new HashSet<>(stored.values())).hasSize(1);
+    assertThat(stored.get("k0")).endsWith("/" + (rounds - 1));
   }
 }

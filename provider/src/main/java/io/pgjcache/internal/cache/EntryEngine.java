@@ -291,20 +291,24 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
       Long expiresAt = database.autoCommit(describe(name, "remove"), c -> table.lockAndDelete(c, digest));
       return expiresAt == null ? Map.of() : Map.of(new DigestKey(digest), expiresAt);
     }
+    String what = putRows.size() + " puts and " + removeDigests.size() + " removals, grouped";
+    if (removeDigests.isEmpty()) {
+      group.notifying(database.autoCommit(describe(name, what),
+          c -> table.putMany(c, putRows, group.notifying(), creation, keep, update, now)));
+      return Map.of();
+    }
     List<byte[]> all = new ArrayList<>(removeDigests);
     putRows.forEach(row -> all.add(row[0]));
     int[] locks = CacheTable.lockKeys(all);
-    String what = putRows.size() + " puts and " + removeDigests.size() + " removals, grouped";
     Database.Work<Map<DigestKey, Long>> work = c -> {
-      Map<DigestKey, Long> removed = removeDigests.isEmpty() ? Map.of() : table.deleteMany(c, locks, removeDigests);
+      Map<DigestKey, Long> removed = table.deleteMany(c, locks, removeDigests);
       if (!putRows.isEmpty()) {
-        // The removals, if any, took every lock of the batch already.
-        group.notifying(
-            table.putMany(c, removeDigests.isEmpty() ? locks : new int[0], putRows, creation, keep, update, now));
+        // The removals took every lock of the batch already.
+        group.notifying(table.putMany(c, new int[0], putRows, creation, keep, update, now));
       }
       return removed;
     };
-    return putRows.isEmpty() || removeDigests.isEmpty() ? database.autoCommit(describe(name, what), work)
+    return putRows.isEmpty() ? database.autoCommit(describe(name, what), work)
         : database.transaction(describe(name, what), work);
   }
 

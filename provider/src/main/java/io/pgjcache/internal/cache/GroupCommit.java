@@ -136,6 +136,11 @@ final class GroupCommit {
     notifying = sent;
   }
 
+  /** Whether the last batch that put something sent a notification. */
+  boolean notifying() {
+    return notifying;
+  }
+
   /** How many batches may be in flight now. */
   private int limit() {
     return notifying ? 1 : maxRunning;

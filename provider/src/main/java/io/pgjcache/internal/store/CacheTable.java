@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,12 +205,66 @@ public final class CacheTable {
   }
 
   /**
-   * Many {@link #put}s in one statement: takes the advisory locks given (see {@link #lockKeys}; none when the
-   * transaction holds them already), then writes every row ({digest, key bytes, value bytes}, no digest twice).
-   * Returns whether the statement sent a notification.
+   * Many {@link #put}s in one statement, which takes the rows' key locks itself: rows of {digest, key bytes, value
+   * bytes}, no digest twice. Returns whether the statement sent a notification.
+   *
+   * @param grouped whether to announce the keys in one notification per {@value Sql#KEYS_PER_PAYLOAD} rather than
+   *                one each: cheaper for the nodes that listen, dearer for the statement (see {@link Sql.Table}); for
+   *                when the cache's last write notified
+   */
+  public boolean putMany(Connection c, List<byte[][]> rows, boolean grouped, long creationExpiry, boolean keepExpiry,
+      long updateExpiry, long now) throws SQLException {
+    if (grouped) {
+      return putMany(c, lockKeys(rows.stream().map(row -> row[0]).toList()), rows, creationExpiry, keepExpiry,
+          updateExpiry, now);
+    }
+    // In the order of their locks, which the statement takes row by row.
+    List<byte[][]> sorted = new ArrayList<>(rows);
+    sorted.sort(Comparator.comparingInt(row -> KeyDigest.lockKey(row[0])));
+    int[] locks = new int[sorted.size()];
+    for (int i = 0; i < locks.length; i++) {
+      locks[i] = KeyDigest.lockKey(sorted.get(i)[0]);
+    }
+    List<Array> arrays = new ArrayList<>(4);
+    try (PreparedStatement ps = c.prepareStatement(sql.upsertManyEach)) {
+      setExpiresAt(ps, 1, creationExpiry);
+      ps.setArray(2, track(arrays, lockArray(c, locks)));
+      bindRows(c, ps, 3, sorted, arrays);
+      ps.setInt(6, cacheId);
+      ps.setLong(7, now);
+      ps.setBoolean(8, keepExpiry);
+      setExpiresAt(ps, 9, updateExpiry);
+      return notified(ps);
+    } finally {
+      free(arrays);
+    }
+  }
+
+  /**
+   * Many {@link #put}s in one statement with one notification per {@value Sql#KEYS_PER_PAYLOAD} keys: takes the
+   * advisory locks given (see {@link #lockKeys}; none when the transaction holds them already), then writes every
+   * row ({digest, key bytes, value bytes}, no digest twice). Returns whether the statement sent a notification.
    */
   public boolean putMany(Connection c, int[] lockKeys, List<byte[][]> rows, long creationExpiry, boolean keepExpiry,
       long updateExpiry, long now) throws SQLException {
+    List<Array> arrays = new ArrayList<>(4);
+    try (PreparedStatement ps = c.prepareStatement(sql.upsertMany)) {
+      ps.setInt(1, cacheId);
+      ps.setArray(2, track(arrays, lockArray(c, lockKeys)));
+      setExpiresAt(ps, 3, creationExpiry);
+      bindRows(c, ps, 4, rows, arrays);
+      ps.setLong(7, now);
+      ps.setBoolean(8, keepExpiry);
+      setExpiresAt(ps, 9, updateExpiry);
+      return notified(ps);
+    } finally {
+      free(arrays);
+    }
+  }
+
+  /** Binds the rows' digests, keys and values as three arrays, from parameter {@code first} on. */
+  private void bindRows(Connection c, PreparedStatement ps, int first, List<byte[][]> rows, List<Array> arrays)
+      throws SQLException {
     byte[][] digests = new byte[rows.size()][];
     byte[][] keys = new byte[rows.size()][];
     byte[][] values = new byte[rows.size()][];
@@ -218,23 +273,9 @@ public final class CacheTable {
       keys[i] = Objects.requireNonNull(rows.get(i)[1]);
       values[i] = Objects.requireNonNull(rows.get(i)[2]);
     }
-    List<Array> arrays = new ArrayList<>(4);
-    try (PreparedStatement ps = c.prepareStatement(sql.upsertMany)) {
-      ps.setInt(1, cacheId);
-      ps.setArray(2, track(arrays, lockArray(c, lockKeys)));
-      setExpiresAt(ps, 3, creationExpiry);
-      ps.setArray(4, track(arrays, c.createArrayOf("bytea", digests)));
-      ps.setArray(5, track(arrays, c.createArrayOf("bytea", keys)));
-      ps.setArray(6, track(arrays, valueColumn.array(c, values)));
-      ps.setLong(7, now);
-      ps.setBoolean(8, keepExpiry);
-      setExpiresAt(ps, 9, updateExpiry);
-      return notified(ps);
-    } finally {
-      for (Array array : arrays) {
-        array.free();
-      }
-    }
+    ps.setArray(first, track(arrays, c.createArrayOf("bytea", digests)));
+    ps.setArray(first + 1, track(arrays, c.createArrayOf("bytea", keys)));
+    ps.setArray(first + 2, track(arrays, valueColumn.array(c, values)));
   }
 
   /**
@@ -289,6 +330,12 @@ public final class CacheTable {
   private static Array track(List<Array> arrays, Array array) {
     arrays.add(array);
     return array;
+  }
+
+  private static void free(List<Array> arrays) throws SQLException {
+    for (Array array : arrays) {
+      array.free();
+    }
   }
 
   /** Deletes in a transaction that holds the key's lock; the removed row's expiry, or null if none. */
