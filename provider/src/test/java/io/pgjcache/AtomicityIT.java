@@ -255,7 +255,8 @@ class AtomicityIT {
     List<String> keys = IntStream.range(0, 24).mapToObj(i -> "k" + i).toList();
     List<String> reversed = IntStream.range(0, 24).mapToObj(i -> "k" + (23 - i)).toList();
     int rounds = 40;
-    // Nobody near-caches the cache, so that the writes take their locks row by row (see Sql.Table#upsertManyEach).
+    // Nobody near-caches the cache and a putAll holds fewer keys than CacheTable.MAX_ROWS_LOCKED_ONE_BY_ONE, so that
+    // the writes take their locks row by row (see Sql.Table#upsertManyEach).
     PgCacheConfiguration<String, String> configuration = new PgCacheConfiguration<>();
     configuration.setTypes(String.class, String.class);
     List<Cache<String, String>> caches = cluster.cache("atomic-putAll-orders", configuration.setNearCacheEnabled(false));
