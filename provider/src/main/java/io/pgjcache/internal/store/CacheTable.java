@@ -220,7 +220,8 @@ public final class CacheTable {
    *
    * @param grouped whether to announce the keys in one notification per {@value Sql#KEYS_PER_PAYLOAD} rather than
    *                one each: cheaper for the nodes that listen, dearer for the statement (see {@link Sql.Table}); for
-   *                when the cache's last write notified
+   *                when the cache's last write notified. Batches of more than {@link #MAX_ROWS_LOCKED_ONE_BY_ONE} rows
+   *                are always grouped.
    */
   public boolean putMany(Connection c, List<byte[][]> rows, boolean grouped, long creationExpiry, boolean keepExpiry,
       long updateExpiry, long now) throws SQLException {
@@ -241,10 +242,7 @@ public final class CacheTable {
       ps.setArray(2, track(arrays, lockArray(c, locks)));
       bindRows(c, ps, 3, sorted, arrays);
       ps.setInt(6, cacheId);
-      ps.setLong(7, now);
-      ps.setBoolean(8, keepExpiry);
-      setExpiresAt(ps, 9, updateExpiry);
-      return notified(ps);
+      return runUpsertMany(ps, now, keepExpiry, updateExpiry);
     } finally {
       free(arrays);
     }
@@ -263,13 +261,22 @@ public final class CacheTable {
       ps.setArray(2, track(arrays, lockArray(c, lockKeys)));
       setExpiresAt(ps, 3, creationExpiry);
       bindRows(c, ps, 4, rows, arrays);
-      ps.setLong(7, now);
-      ps.setBoolean(8, keepExpiry);
-      setExpiresAt(ps, 9, updateExpiry);
-      return notified(ps);
+      return runUpsertMany(ps, now, keepExpiry, updateExpiry);
     } finally {
       free(arrays);
     }
+  }
+
+  /**
+   * Binds what both multi-row upserts end with, the update's expiry rule (parameters 7 to 9), runs the statement and
+   * returns whether it sent a notification.
+   */
+  private static boolean runUpsertMany(PreparedStatement ps, long now, boolean keepExpiry, long updateExpiry)
+      throws SQLException {
+    ps.setLong(7, now);
+    ps.setBoolean(8, keepExpiry);
+    setExpiresAt(ps, 9, updateExpiry);
+    return notified(ps);
   }
 
   /** Binds the rows' digests, keys and values as three arrays, from parameter {@code first} on. */
