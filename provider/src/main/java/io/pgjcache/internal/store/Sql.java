@@ -468,11 +468,11 @@ public final class Sql {
           + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::bytea[], ?::bytea[], ?::"
           + valueColumn.sqlType() + "[]) AS r(d, k, v)"
           + " WHERE" + afterLocks + onConflict + " RETURNING e.key_digest)" + notify.grouped("changed");
-      // The same without the CTEs, for when the last batch found nobody near-caching: each row takes its key's lock
-      // just before it is written (rows come sorted by lock key, so locks are still taken in ascending order), and
-      // each changed key gets a notification of its own should someone near-cache after all. Without the
-      // materialised locks, the window and the grouping, it did 10 % more rows per second than the form above at
-      // 2, 4 and 16 rows per statement (pgbench, 4 clients, PostgreSQL 15).
+      // The same without the CTEs, for batches of a few rows (see CacheTable#putMany) when the last batch found
+      // nobody near-caching: each row takes its key's lock just before it is written (rows come sorted by lock key,
+      // so locks are still taken in ascending order), and each changed key gets a notification of its own should
+      // someone near-cache after all. Without the materialised locks, the window and the grouping, it did 10 % more
+      // rows per second than the form above at 2, 4 and 16 rows per statement (pgbench, 4 clients, PostgreSQL 15).
       upsertManyEach = insert + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::int[], ?::bytea[],"
           + " ?::bytea[], ?::" + valueColumn.sqlType() + "[]) AS r(l, d, k, v), (SELECT " + flag + ") AS flag"
           + " WHERE pg_advisory_xact_lock(?, r.l) IS NOT NULL" + onConflict + notify.each("e.key_digest", "");
