@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgjcache.testing.Cluster;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,7 +254,8 @@ class AtomicityIT {
     // the order given would wait for each other crosswise: PostgreSQL would then abort one as a deadlock, which
     // fails its putAll. Values tell which worker and round wrote them.
     List<String> keys = IntStream.range(0, 24).mapToObj(i -> "k" + i).toList();
-    List<String> reversed = IntStream.range(0, 24).mapToObj(i -> "k" + (23 - i)).toList();
+    List<String> reversed = new ArrayList<>(keys);
+    Collections.reverse(reversed);
     int rounds = 40;
     // Nobody near-caches the cache and a putAll holds fewer keys than CacheTable.MAX_ROWS_LOCKED_ONE_BY_ONE, so that
     // the writes take their locks row by row (see Sql.Table#upsertManyEach).
