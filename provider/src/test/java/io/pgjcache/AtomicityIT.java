@@ -30,6 +30,8 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Read-modify-write operations are atomic across nodes, not only across the threads of one node. */
 class AtomicityIT {
@@ -248,20 +250,23 @@ class AtomicityIT {
     }
   }
 
-  @Test
-  void putAllsOfOverlappingKeysInOppositeOrders_neverDeadlock_andTheLastToCommitWroteEveryKey() throws Exception {
+  // Nobody near-caches the cache, so that the writes lock without grouping: 24 keys, fewer than
+  // CacheTable.MAX_ROWS_LOCKED_ONE_BY_ONE, take their locks row by row (Sql.Table#upsertManyEach); 48 take them all
+  // first and then write in the order given (Sql.Table#upsertManyLockedFirst).
+  @ParameterizedTest
+  @ValueSource(ints = {24, 48})
+  void putAllsOfOverlappingKeysInOppositeOrders_neverDeadlock_andTheLastToCommitWroteEveryKey(int keyCount)
+      throws Exception {
     // Every worker writes the same keys, half of them in reverse order, so that statements taking their locks in
     // the order given would wait for each other crosswise: PostgreSQL would then abort one as a deadlock, which
     // fails its putAll. Values tell which worker and round wrote them.
-    List<String> keys = IntStream.range(0, 24).mapToObj(i -> "k" + i).toList();
+    List<String> keys = IntStream.range(0, keyCount).mapToObj(i -> "k" + i).toList();
     List<String> reversed = new ArrayList<>(keys);
     Collections.reverse(reversed);
     int rounds = 40;
-    // Nobody near-caches the cache and a putAll holds fewer keys than CacheTable.MAX_ROWS_LOCKED_ONE_BY_ONE, so that
-    // the writes take their locks row by row (see Sql.Table#upsertManyEach).
     PgCacheConfiguration<String, String> configuration = new PgCacheConfiguration<>();
     configuration.setTypes(String.class, String.class);
-    List<Cache<String, String>> caches = cluster.cache("atomic-putAll-orders", configuration.setNearCacheEnabled(false));
+    List<Cache<String, String>> caches = cluster.cache("atomic-putAll-orders-" + keyCount, configuration.setNearCacheEnabled(false));
     race(caches, (cache, worker) -> {
       for (int round = 0; round < rounds; round++) {
         Map<String, String> entries = new LinkedHashMap<>();

