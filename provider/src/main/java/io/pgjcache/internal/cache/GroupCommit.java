@@ -100,8 +100,11 @@ final class GroupCommit {
   private final ReentrantLock lock = new ReentrantLock();
   /** Calls waiting for a batch; guarded by {@link #lock}. */
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
-  /** How many batches are in flight or about to be; guarded by {@link #lock}. */
-  private int running;
+  /**
+   * How many batches are in flight or about to be; written under {@link #lock}, read without it by
+   * {@link #contended}.
+   */
+  private volatile int running;
   /** At most how many batches are in flight at once while the writes send no notification. */
   private final int maxRunning;
   /** Whether the last batch that put something sent a notification; then one batch is in flight at a time. */
@@ -144,6 +147,11 @@ final class GroupCommit {
   /** How many batches may be in flight now. */
   private int limit() {
     return notifying ? 1 : maxRunning;
+  }
+
+  /** Whether another batch than the caller's may be in flight now: a hint, read without the lock. */
+  boolean contended() {
+    return running > 1;
   }
 
   /** How many batches ran. */

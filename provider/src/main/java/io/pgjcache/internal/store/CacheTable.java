@@ -31,9 +31,9 @@ import java.util.stream.IntStream;
  */
 public final class CacheTable {
   /**
-   * Most rows an ungrouped {@link #putMany} locks one by one, in the order of their locks, which is also the order in
-   * which it inserts them. More go in the order given, locked all at once first: a table loaded with large putAll
-   * calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a hash), its rows of
+   * Most rows an ungrouped, uncontended {@link #putMany} locks one by one, in the order of their locks, which is also
+   * the order in which it inserts them. More go in the order given, locked all at once first: a table loaded with
+   * large putAll calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a hash), its rows of
    * hot keys lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell from 0.78 to 0.68 of
    * the plain table (load driver, two runs each). Row by row did 7 % more rows per second than locks first at 4 rows
    * and 5 % at 16 (pgbench, 4 clients, medians of 5), about the same at 100.
@@ -221,14 +221,18 @@ public final class CacheTable {
    * @param grouped whether to announce the keys in one notification per {@value Sql#KEYS_PER_PAYLOAD} rather than
    *                one each: cheaper for the nodes that listen, dearer for the statement (see {@link Sql.Table}); for
    *                when the cache's last write notified.
+   * @param contended whether another batch may be writing to the table now: then the rows are locked one by one
+   *                  whatever their number, since a statement that took all its locks first would hold up every
+   *                  other that shares a key with it (under a skewed load, nearly all do) until it has committed,
+   *                  while row by row the other writes its rows up to the shared key meanwhile
    */
-  public boolean putMany(Connection c, List<byte[][]> rows, boolean grouped, long creationExpiry, boolean keepExpiry,
-      long updateExpiry, long now) throws SQLException {
+  public boolean putMany(Connection c, List<byte[][]> rows, boolean grouped, boolean contended, long creationExpiry,
+      boolean keepExpiry, long updateExpiry, long now) throws SQLException {
     if (grouped) {
       return putMany(c, lockKeys(rows.stream().map(row -> row[0]).toList()), rows, creationExpiry, keepExpiry,
           updateExpiry, now);
     }
-    if (rows.size() > MAX_ROWS_LOCKED_ONE_BY_ONE) {
+    if (rows.size() > MAX_ROWS_LOCKED_ONE_BY_ONE && !contended) {
       return putManyLockedFirst(c, rows, creationExpiry, keepExpiry, updateExpiry, now);
     }
     // In the order of their locks, which the statement takes row by row.
