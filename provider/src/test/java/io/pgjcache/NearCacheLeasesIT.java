@@ -99,6 +99,18 @@ class NearCacheLeasesIT {
       assertThat(nearCachers(id)).as("leases once B closed").isEmpty();
       a.put("k", "v4");
       assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications once B closed").isEmpty();
+
+      try (CacheManager nodeC = nearCachingNode("c", new Properties())) {
+        nodeC.getCache(name, String.class, String.class);
+        await("C's lease").atMost(WITHIN).until(() -> nearCachers(id).equals(List.of(listenPidOf(nodeC))));
+        // A's first write since C near-caches, after a silent one, with more keys than one notification names:
+        // grouped all the same, two notifications rather than one per key.
+        Map<String, String> more = new HashMap<>();
+        IntStream.range(0, Sql.KEYS_PER_PAYLOAD + 1).forEach(i -> more.put("n" + i, "x"));
+        a.putAll(more);
+        assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications of A's putAll of %d keys", more.size())
+            .hasSize(2);
+      }
     }
   }
 

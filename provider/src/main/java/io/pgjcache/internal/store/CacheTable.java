@@ -33,10 +33,10 @@ public final class CacheTable {
   /**
    * Most rows an ungrouped, uncontended {@link #putMany} locks one by one, in the order of their locks, which is also
    * the order in which it inserts them. More go in the order given, locked all at once first: a table loaded with
-   * large putAll calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a hash), its rows of
-   * hot keys lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell from 0.78 to 0.68 of
-   * the plain table (load driver, two runs each). Row by row did 7 % more rows per second than locks first at 4 rows
-   * and 5 % at 16 (pgbench, 4 clients, medians of 5), about the same at 100.
+   * large putAll calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a
+   * hash), its rows of hot keys lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell
+   * from 0.78 to 0.68 of the plain table (load driver, two runs each). Row by row did 7 % more rows per second than
+   * locks first at 4 rows and 5 % at 16 (pgbench, 4 clients, medians of 5), about the same at 100.
    */
   static final int MAX_ROWS_LOCKED_ONE_BY_ONE = 32;
 
@@ -220,7 +220,9 @@ public final class CacheTable {
    *
    * @param grouped whether to announce the keys in one notification per {@value Sql#KEYS_PER_PAYLOAD} rather than
    *                one each: cheaper for the nodes that listen, dearer for the statement (see {@link Sql.Table}); for
-   *                when the cache's last write notified.
+   *                when the cache's last write notified. Batches of more than {@value Sql#KEYS_PER_PAYLOAD} rows are
+   *                always grouped: should a node start near-caching while such a batch is under way, its keys are
+   *                then named in a few notifications rather than one each.
    * @param contended whether another batch may be writing to the table now: then the rows are locked one by one
    *                  whatever their number, since a statement that took all its locks first would hold up every
    *                  other that shares a key with it (under a skewed load, nearly all do) until it has committed,
@@ -228,7 +230,7 @@ public final class CacheTable {
    */
   public boolean putMany(Connection c, List<byte[][]> rows, boolean grouped, boolean contended, long creationExpiry,
       boolean keepExpiry, long updateExpiry, long now) throws SQLException {
-    if (grouped) {
+    if (grouped || rows.size() > Sql.KEYS_PER_PAYLOAD) {
       return putMany(c, lockKeys(rows.stream().map(row -> row[0]).toList()), rows, creationExpiry, keepExpiry,
           updateExpiry, now);
     }
