@@ -478,7 +478,7 @@ public final class Sql {
           + " ?::bytea[], ?::" + valueColumn.sqlType() + "[]) AS r(l, d, k, v), (SELECT " + flag + ") AS flag"
           + " WHERE pg_advisory_xact_lock(?, r.l) IS NOT NULL" + onConflict + notify.each("e.key_digest", "");
       // The same for larger batches: the sorted locks are all taken first, by a one-time filter, so the rows go in
-      // the order given (see CacheTable#MAX_ROWS_LOCKED_ONE_BY_ONE). Without the CTEs it did 5 to 10 % more rows per
+      // the order given (see CacheTable#MAX_ROWS_LOCKED_ONE_BY_ONE). Without the CTEs it did 3 to 6 % more rows per
       // second than the grouped form at 100 rows (pgbench, 1 and 4 clients, PostgreSQL 15).
       upsertManyLockedFirst = insert + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::bytea[],"
           + " ?::bytea[], ?::" + valueColumn.sqlType() + "[]) AS r(d, k, v), (SELECT " + flag + ") AS flag"
