@@ -266,7 +266,8 @@ class AtomicityIT {
     int rounds = 40;
     PgCacheConfiguration<String, String> configuration = new PgCacheConfiguration<>();
     configuration.setTypes(String.class, String.class);
-    List<Cache<String, String>> caches = cluster.cache("atomic-putAll-orders-" + keyCount, configuration.setNearCacheEnabled(false));
+    List<Cache<String, String>> caches = cluster.cache("atomic-putAll-orders-" + keyCount,
+        configuration.setNearCacheEnabled(false));
     race(caches, (cache, worker) -> {
       for (int round = 0; round < rounds; round++) {
         Map<String, String> entries = new LinkedHashMap<>();

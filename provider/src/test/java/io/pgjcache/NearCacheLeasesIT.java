@@ -90,6 +90,9 @@ class NearCacheLeasesIT {
         assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications of A's putAll while B near-caches the cache")
             .hasSize(many.size()).contains(id + " " + key);
         await("B drops its copy").atMost(WITHIN).until(() -> "v2".equals(b.get("k")));
+        // That statement said it notified, so A's writes now go grouped: two keys, one notification.
+        a.putAll(Map.of("m0", "y", "m1", "y"));
+        assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications of A's next putAll").hasSize(1);
 
         a.put("k", "v3");
         assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications while B near-caches the cache")

@@ -294,7 +294,7 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     String what = putRows.size() + " puts and " + removeDigests.size() + " removals, grouped";
     if (removeDigests.isEmpty()) {
       group.notifying(database.autoCommit(describe(name, what),
-          c -> table.putMany(c, putRows, group.notifying(), group.contended(), creation, keep, update, now)));
+          c -> table.putMany(c, putRows, group.notifying(), creation, keep, update, now)));
       return Map.of();
     }
     List<byte[]> all = new ArrayList<>(removeDigests);

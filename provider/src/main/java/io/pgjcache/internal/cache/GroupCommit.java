@@ -15,9 +15,10 @@ import javax.cache.CacheException;
 
 /**
  * Group commit of one cache's plain writes on this node: calls that arrive while a batch is in flight wait and
- * then go together, as the next batch, in one transaction (one multi-row statement per kind, one notification per
- * up to 160 keys). PostgreSQL serialises notifying commits database-wide, and each listening node makes every
- * notification dearer, so a few large transactions carry far more writes than many small ones.
+ * then go together, as the next batch, in one transaction (one multi-row statement per kind, and while the cache's
+ * writes notify, one notification per up to 160 keys). PostgreSQL serialises notifying commits database-wide, and
+ * each listening node makes every notification dearer, so a few large transactions carry far more writes than many
+ * small ones.
  *
  * <p><b>No timer.</b> A call that finds fewer than {@link #BATCHES_IN_FLIGHT} batches in flight runs at once, alone:
  * a lone thread pays nothing. Calls that find that many in flight queue; when one ends, the thread that ran it hands
@@ -100,11 +101,8 @@ final class GroupCommit {
   private final ReentrantLock lock = new ReentrantLock();
   /** Calls waiting for a batch; guarded by {@link #lock}. */
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
-  /**
-   * How many batches are in flight or about to be; written under {@link #lock}, read without it by
-   * {@link #contended}.
-   */
-  private volatile int running;
+  /** How many batches are in flight or about to be; guarded by {@link #lock}. */
+  private int running;
   /** At most how many batches are in flight at once while the writes send no notification. */
   private final int maxRunning;
   /** Whether the last batch that put something sent a notification; then one batch is in flight at a time. */
@@ -147,11 +145,6 @@ final class GroupCommit {
   /** How many batches may be in flight now. */
   private int limit() {
     return notifying ? 1 : maxRunning;
-  }
-
-  /** Whether another batch than the caller's may be in flight now: a hint, read without the lock. */
-  boolean contended() {
-    return running > 1;
   }
 
   /** How many batches ran. */

@@ -31,12 +31,12 @@ import java.util.stream.IntStream;
  */
 public final class CacheTable {
   /**
-   * Most rows an ungrouped, uncontended {@link #putMany} locks one by one, in the order of their locks, which is also
-   * the order in which it inserts them. More go in the order given, locked all at once first: a table loaded with
-   * large putAll calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a
-   * hash), its rows of hot keys lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell
-   * from 0.78 to 0.68 of the plain table (load driver, two runs each). Row by row did 7 % more rows per second than
-   * locks first at 4 rows and 5 % at 16 (pgbench, 4 clients, medians of 5), about the same at 100.
+   * Most rows an ungrouped {@link #putMany} locks one by one, in the order of their locks, which is also the order in
+   * which it inserts them. More go in the order given, locked all at once first: a table loaded with large putAll
+   * calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a hash), its rows of
+   * hot keys lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell from 0.78 to 0.68 of
+   * the plain table (load driver, two runs each). Row by row did 7 % more rows per second than locks first at 4 rows
+   * and 5 % at 16 (pgbench, 4 clients, medians of 5), about the same at 100.
    */
   static final int MAX_ROWS_LOCKED_ONE_BY_ONE = 32;
 
@@ -223,18 +223,13 @@ public final class CacheTable {
    *                when the cache's last write notified. Batches of more than {@value Sql#KEYS_PER_PAYLOAD} rows are
    *                always grouped: should a node start near-caching while such a batch is under way, its keys are
    *                then named in a few notifications rather than one each.
-   * @param contended whether another batch may be writing to the table now: then the rows are locked one by one
-   *                  whatever their number, since a statement that took all its locks first would hold up every
-   *                  other that shares a key with it (under a skewed load, nearly all do) until it has committed,
-   *                  while row by row the other writes its rows up to the shared key meanwhile
    */
-  public boolean putMany(Connection c, List<byte[][]> rows, boolean grouped, boolean contended, long creationExpiry,
-      boolean keepExpiry, long updateExpiry, long now) throws SQLException {
+  public boolean putMany(Connection c, List<byte[][]> rows, boolean grouped, long creationExpiry, boolean keepExpiry,
+      long updateExpiry, long now) throws SQLException {
     if (grouped || rows.size() > Sql.KEYS_PER_PAYLOAD) {
-      return putMany(c, lockKeys(rows.stream().map(row -> row[0]).toList()), rows, creationExpiry, keepExpiry,
-          updateExpiry, now);
+      return putMany(c, lockKeys(digests(rows)), rows, creationExpiry, keepExpiry, updateExpiry, now);
     }
-    if (rows.size() > MAX_ROWS_LOCKED_ONE_BY_ONE && !contended) {
+    if (rows.size() > MAX_ROWS_LOCKED_ONE_BY_ONE) {
       return putManyLockedFirst(c, rows, creationExpiry, keepExpiry, updateExpiry, now);
     }
     // In the order of their locks, which the statement takes row by row.
@@ -264,7 +259,7 @@ public final class CacheTable {
       setExpiresAt(ps, 1, creationExpiry);
       bindRows(c, ps, 2, rows, arrays);
       ps.setInt(5, cacheId);
-      ps.setArray(6, track(arrays, lockArray(c, lockKeys(rows.stream().map(row -> row[0]).toList()))));
+      ps.setArray(6, track(arrays, lockArray(c, lockKeys(digests(rows)))));
       return runUpsertMany(ps, now, keepExpiry, updateExpiry);
     } finally {
       free(arrays);
@@ -300,6 +295,10 @@ public final class CacheTable {
     ps.setBoolean(8, keepExpiry);
     setExpiresAt(ps, 9, updateExpiry);
     return notified(ps);
+  }
+
+  private static List<byte[]> digests(List<byte[][]> rows) {
+    return rows.stream().map(row -> row[0]).toList();
   }
 
   /** Binds the rows' digests, keys and values as three arrays, from parameter {@code first} on. */

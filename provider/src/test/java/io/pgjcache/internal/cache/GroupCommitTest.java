@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import javax.cache.CacheException;
@@ -102,30 +101,6 @@ class GroupCommitTest {
     assertThat(batches.get(2)).containsExactlyInAnyOrder("k0", "k1", "k2", "k3");
     release.countDown();
     second.join();
-  }
-
-  @Test
-  void aBatch_isContended_onlyWhileAnotherIsInFlight() {
-    List<Boolean> contended = Collections.synchronizedList(new ArrayList<>());
-    AtomicReference<GroupCommit> group = new AtomicReference<>();
-    group.set(new GroupCommit(batch -> {
-      record(batch);
-      contended.add(group.get().contended());
-      if (first(batch.get(0)).equals("held")) {
-        awaitRelease();
-      }
-    }));
-
-    group.get().put(List.of(key("alone")), List.of(value("1")));
-    CompletableFuture<Void> held = run(() -> group.get().put(List.of(key("held")), List.of(value("2"))));
-    awaitBatches(2);
-    group.get().put(List.of(key("beside")), List.of(value("3")));
-    release.countDown();
-    held.join();
-    group.get().put(List.of(key("after")), List.of(value("4")));
-
-    assertThat(batches).containsExactly(List.of("alone"), List.of("held"), List.of("beside"), List.of("after"));
-    assertThat(contended).containsExactly(false, false, true, false);
   }
 
   @Test
