@@ -525,7 +525,8 @@ public final class PgCacheManager implements CacheManager {
     Supplier<CacheTable> placement = () -> {
       Registry.CacheRecord record = registry.findOrCreate(cacheName, shape);
       requireSameCodec(cacheName, record.shape().codec(), shape.codec());
-      return new CacheTable(record.id(), settings.schema(), record.tableName(), ValueColumn.of(record.shape().codec()));
+      return new CacheTable(record.id(), settings.schema(), record.tableName(), ValueColumn.of(record.shape().codec()),
+          record.verbatimShortKeys());
     };
     CacheResources<K, V> resources;
     try {

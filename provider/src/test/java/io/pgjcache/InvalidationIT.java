@@ -139,14 +139,14 @@ class InvalidationIT {
   void operatorUpdate_isSeenByEveryNode() throws SQLException {
     List<Cache<String, String>> nodes = nearCachedOnEveryNode();
     operator.execute("UPDATE " + table(nodes) + " SET value_bytes = ? WHERE key_digest = ?",
-        Operator.encoded("by operator"), Operator.digestOf("k1"));
+        Operator.encoded("by operator"), Operator.rowKeyOf("k1"));
     awaitStateOnEveryNode(nodes, expected("k1", "by operator"));
   }
 
   @Test
   void operatorDelete_isSeenByEveryNode() throws SQLException {
     List<Cache<String, String>> nodes = nearCachedOnEveryNode();
-    operator.execute("DELETE FROM " + table(nodes) + " WHERE key_digest = ?", Operator.digestOf("k2"));
+    operator.execute("DELETE FROM " + table(nodes) + " WHERE key_digest = ?", Operator.rowKeyOf("k2"));
     awaitStateOnEveryNode(nodes, expected("k2", null));
   }
 
@@ -198,7 +198,7 @@ class InvalidationIT {
     operator.commit(List.of(
         "ALTER TABLE " + table + " DISABLE TRIGGER notify_update",
         "UPDATE " + table + " SET expires_at = (extract(epoch FROM clock_timestamp()) * 1000)::bigint + 4000"
-            + " WHERE key_digest = '\\x" + hex(Operator.digestOf("k1")) + "'",
+            + " WHERE key_digest = '\\x" + hex(Operator.rowKeyOf("k1")) + "'",
         "ALTER TABLE " + table + " ENABLE TRIGGER notify_update"));
     nodes.get(0).put("sentinel", "after");
     await().atMost(ARRIVES_WITHIN).untilAsserted(() -> {
@@ -232,7 +232,7 @@ class InvalidationIT {
       // Exactly as many keys as one message names: they are named.
       String last = "key" + (limit + 1);
       operator.execute("UPDATE " + table + " SET value_bytes = ? WHERE key_digest <> ?", Operator.encoded("first"),
-          Operator.digestOf(last));
+          Operator.rowKeyOf(last));
       String named = lastOf(tap.payloadsUntil(id + " ", ARRIVES_WITHIN));
       Set<String> digests = new TreeSet<>(List.of(named.substring(id.length() + 1).split(" ")));
       Set<String> expectedDigests = new TreeSet<>();
@@ -350,7 +350,7 @@ class InvalidationIT {
     try (Connection connection = cluster.dataSource(0).getConnection();
         PreparedStatement select = connection.prepareStatement(
             "SELECT count(*) FROM " + table + " WHERE key_digest = ?")) {
-      select.setBytes(1, Operator.digestOf(key));
+      select.setBytes(1, Operator.rowKeyOf(key));
       try (ResultSet rs = select.executeQuery()) {
         rs.next();
         return rs.getLong(1);

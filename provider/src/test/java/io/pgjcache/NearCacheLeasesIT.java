@@ -198,7 +198,7 @@ class NearCacheLeasesIT {
       try (PreparedStatement update = writer.prepareStatement(
           "UPDATE " + table + " SET value_bytes = ?, version = version + 1 WHERE key_digest = ?")) {
         update.setBytes(1, Operator.encoded("new"));
-        update.setBytes(2, Operator.digestOf("k"));
+        update.setBytes(2, Operator.rowKeyOf("k"));
         assertThat(update.executeUpdate()).isEqualTo(1);
       }
 
@@ -338,7 +338,7 @@ class NearCacheLeasesIT {
     try (PreparedStatement update = connection.prepareStatement(
         "UPDATE " + table + " SET value_bytes = ?, version = version + 1 WHERE key_digest = ?")) {
       update.setBytes(1, Operator.encoded(value));
-      update.setBytes(2, Operator.digestOf(key));
+      update.setBytes(2, Operator.rowKeyOf(key));
       assertThat(update.executeUpdate()).isEqualTo(1);
     }
   }

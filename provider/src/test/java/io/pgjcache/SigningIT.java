@@ -77,7 +77,7 @@ class SigningIT {
       byte[] intruder = Intruders.encodedAs(new Template(), Intruder.class.getName());
       new Operator(cluster.dataSource()).execute("INSERT INTO " + Tables.tableName(cache)
           + " (key_digest, key_bytes, value_bytes, expires_at, version) VALUES (?, ?, ?, NULL, 1)",
-          Operator.digestOf("intruder"), Operator.encoded("intruder"), intruder);
+          Operator.rowKeyOf("intruder"), Operator.encoded("intruder"), intruder);
 
       assertThatThrownBy(() -> cache.get("intruder"))
           .isInstanceOf(CacheException.class)
@@ -100,7 +100,7 @@ class SigningIT {
       String table = Tables.tableName(cache);
 
       operator.execute("UPDATE " + table + " SET value_bytes = (SELECT value_bytes FROM " + table
-          + " WHERE key_digest = ?) WHERE key_digest = ?", Operator.digestOf("cheap"), Operator.digestOf("dear"));
+          + " WHERE key_digest = ?) WHERE key_digest = ?", Operator.rowKeyOf("cheap"), Operator.rowKeyOf("dear"));
 
       assertThatThrownBy(() -> cache.get("dear")).isInstanceOf(CacheException.class)
           .hasMessageContaining(HexFormat.of().formatHex(Operator.digestOf("dear")))
@@ -108,10 +108,10 @@ class SigningIT {
       assertThat(cache.get("cheap")).isEqualTo("1.00");
 
       // The whole row of one key under another key's digest: its key is not the one the digest is of.
-      operator.execute("DELETE FROM " + table + " WHERE key_digest = ?", (Object) Operator.digestOf("dear"));
+      operator.execute("DELETE FROM " + table + " WHERE key_digest = ?", (Object) Operator.rowKeyOf("dear"));
       operator.execute("INSERT INTO " + table + " (key_digest, key_bytes, value_bytes, expires_at, version)"
           + " SELECT ?, key_bytes, value_bytes, expires_at, version FROM " + table + " WHERE key_digest = ?",
-          Operator.digestOf("dear"), Operator.digestOf("cheap"));
+          Operator.rowKeyOf("dear"), Operator.rowKeyOf("cheap"));
       assertThatThrownBy(() -> cache.get("dear")).hasMessageContaining("signature is invalid");
       assertThatThrownBy(() -> cache.forEach(entry -> { })).isInstanceOf(CacheException.class)
           .hasMessageContaining("signature is invalid");
@@ -206,7 +206,7 @@ class SigningIT {
     try (Connection c = cluster.dataSource().getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM " + Tables.tableName(cache)
             + " WHERE key_digest = ?")) {
-      ps.setBytes(1, Operator.digestOf(key));
+      ps.setBytes(1, Operator.rowKeyOf(key));
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).as("a row for " + key).isTrue();
         return rs.getBytes(1);

@@ -68,7 +68,7 @@ class UntrustedRowsIT {
   private void storeRaw(String key, byte[] valueBytes) throws Exception {
     operator.execute("INSERT INTO " + Tables.tableName(cache)
         + " (key_digest, key_bytes, value_bytes, expires_at, version) VALUES (?, ?, ?, NULL, 1)",
-        Operator.digestOf(key), Operator.encoded(key), valueBytes);
+        Operator.rowKeyOf(key), Operator.encoded(key), valueBytes);
   }
 
   @Test

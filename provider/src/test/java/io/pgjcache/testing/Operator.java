@@ -22,7 +22,13 @@ public final class Operator {
     this.dataSource = dataSource;
   }
 
-  /** A key's primary key in its cache table. */
+  /** A key's primary key in a cache table of this version: its encoding when shorter than a digest. */
+  public static byte[] rowKeyOf(Object key) {
+    byte[] encoded = CODEC.encode(key);
+    return encoded.length < KeyDigest.LENGTH ? encoded : KeyDigest.of(encoded);
+  }
+
+  /** A key's digest, which notifications and error messages name it by. */
   public static byte[] digestOf(Object key) {
     return KeyDigest.of(CODEC.encode(key));
   }

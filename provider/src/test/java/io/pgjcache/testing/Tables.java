@@ -2,8 +2,6 @@ package io.pgjcache.testing;
 
 import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheManager;
-import io.pgjcache.configuration.Setting;
-import io.pgjcache.internal.codec.DefaultCodec;
 import io.pgjcache.internal.codec.KeyDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,10 +12,10 @@ import javax.sql.DataSource;
 
 /**
  * Looks at a cache's table with plain JDBC, below the JCache API: what is really stored, expired rows
- * included. Keys are found the way the provider finds them, by the SHA-256 of their default encoding.
+ * included. Keys are found the way the provider finds them, by their row key (their default encoding when shorter
+ * than a digest, else its SHA-256).
  */
 public final class Tables {
-  private static final DefaultCodec CODEC = new DefaultCodec(Setting.SERIAL_FILTER.defaultValue().orElseThrow());
 
   private Tables() {
   }
@@ -39,14 +37,14 @@ public final class Tables {
 
   /** Whether the key has a row, expired or not. */
   public static boolean hasRow(Cache<?, ?> cache, Object key) {
-    return query(cache, "SELECT count(*) FROM " + tableName(cache) + " WHERE key_digest = ?", digest(key)) == 1;
+    return query(cache, "SELECT count(*) FROM " + tableName(cache) + " WHERE key_digest = ?", rowKey(key)) == 1;
   }
 
   /** The row's {@code expires_at} in epoch milliseconds, {@link Long#MAX_VALUE} when it is NULL (eternal). */
   public static long expiresAt(Cache<?, ?> cache, Object key) {
     String sql = "SELECT coalesce(expires_at, " + Long.MAX_VALUE + ") FROM " + tableName(cache)
         + " WHERE key_digest = ?";
-    return query(cache, sql, digest(key));
+    return query(cache, sql, rowKey(key));
   }
 
   /** Whether a table of this (qualified, quoted) name exists in the cluster's database. */
@@ -73,7 +71,7 @@ public final class Tables {
       Connection c = dataSource(cache).getConnection();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         c.setAutoCommit(false);
-        ps.setBytes(1, digest(key));
+        ps.setBytes(1, rowKey(key));
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             throw new AssertionError("No row to lock for key " + key);
@@ -131,7 +129,7 @@ public final class Tables {
     String sql = "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
         + " WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted AND l.objid = ?::oid";
     try (Connection c = dataSource(cache).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, Integer.toUnsignedLong(KeyDigest.lockKey(digest(key))));
+      ps.setLong(1, Integer.toUnsignedLong(KeyDigest.lockKey(Operator.digestOf(key))));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -142,8 +140,8 @@ public final class Tables {
   }
 
   /** The row key of a cache key. */
-  public static byte[] digest(Object key) {
-    return KeyDigest.of(CODEC.encode(key));
+  public static byte[] rowKey(Object key) {
+    return Operator.rowKeyOf(key);
   }
 
   private static long query(Cache<?, ?> cache, String sql, byte[] parameter) {

@@ -111,14 +111,14 @@ final class BulkInvalidation {
 
   /**
    * One {@code UPDATE} of the rows of {@code keys} that changes nothing but fires the table's triggers; rows are
-   * found by the digest of the keys' {@linkplain StoredForm stored form}.
+   * found by the row keys of the keys' {@linkplain StoredForm stored form}.
    */
   private static void touchBySql(DataSource dataSource, String table, Set<String> keys) throws SQLException {
-    byte[][] digests = keys.stream().map(k -> StoredForm.digest(StoredForm.encode(k))).toArray(byte[][]::new);
+    byte[][] rowKeys = keys.stream().map(k -> StoredForm.rowKey(StoredForm.encode(k))).toArray(byte[][]::new);
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET value_bytes = value_bytes"
             + " WHERE key_digest = ANY (?)")) {
-      ps.setArray(1, c.createArrayOf("bytea", digests));
+      ps.setArray(1, c.createArrayOf("bytea", rowKeys));
       int updated = ps.executeUpdate();
       if (updated != keys.size()) {
         throw new IllegalStateException("the UPDATE found " + updated + " of " + keys.size() + " rows: keys are no"

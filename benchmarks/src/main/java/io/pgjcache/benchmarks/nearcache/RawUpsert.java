@@ -47,13 +47,12 @@ final class RawUpsert implements ThroughputProbe.Worker {
   @Override
   public void runOnce() throws SQLException {
     int key = order[position++ % order.length];
-    byte[] digest = data.digests[key];
-    upsert.setBytes(1, digest);
+    upsert.setBytes(1, data.rowKeys[key]);
     upsert.setBytes(2, data.keyBytes[key]);
     upsert.setBytes(3, data.valueBytes[key]);
     upsert.setNull(4, Types.BIGINT); // eternal
     upsert.setInt(5, lockClass);
-    upsert.setInt(6, WriteKeys.lockKey(digest));
+    upsert.setInt(6, WriteKeys.lockKey(data.digests[key]));
     upsert.setLong(7, System.currentTimeMillis());
     upsert.setBoolean(8, true); // eternal entries keep their (absent) expiry on update
     upsert.setNull(9, Types.BIGINT);

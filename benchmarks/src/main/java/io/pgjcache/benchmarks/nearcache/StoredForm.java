@@ -5,8 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Strings as pgjcache's default codec stores them: a one-byte tag (1) and the UTF-8 bytes; a key's row is found by
- * the SHA-256 of that, which is also what notifications name.
+ * Strings as pgjcache's default codec stores them: a one-byte tag (1) and the UTF-8 bytes. Notifications name a key
+ * by the SHA-256 of that; its row is found by that encoding itself when it is shorter than a digest, else by the
+ * digest.
  */
 final class StoredForm {
   private static final byte STRING_TAG = 1;
@@ -20,6 +21,10 @@ final class StoredForm {
     out[0] = STRING_TAG;
     System.arraycopy(utf8, 0, out, 1, utf8.length);
     return out;
+  }
+
+  static byte[] rowKey(byte[] encodedKey) {
+    return encodedKey.length < 32 ? encodedKey : digest(encodedKey);
   }
 
   static byte[] digest(byte[] encodedKey) {

@@ -16,6 +16,8 @@ final class WriteKeys {
   final byte[][] keyBytes = new byte[KEYS][];
   final byte[][] valueBytes = new byte[KEYS][];
   final byte[][] digests = new byte[KEYS][];
+  /** Each key's primary key in a pgjcache table. */
+  final byte[][] rowKeys = new byte[KEYS][];
   /** The keys and values as a hand-written application on the plain table stores them: UTF-8 bytes. */
   final byte[][] plainKeys = new byte[KEYS][];
   final byte[][] plainValues = new byte[KEYS][];
@@ -32,6 +34,7 @@ final class WriteKeys {
       keyBytes[i] = StoredForm.encode(keys[i]);
       valueBytes[i] = StoredForm.encode(values[i]);
       digests[i] = StoredForm.digest(keyBytes[i]);
+      rowKeys[i] = StoredForm.rowKey(keyBytes[i]);
       plainKeys[i] = keys[i].getBytes(StandardCharsets.UTF_8);
       plainValues[i] = values[i].getBytes(StandardCharsets.UTF_8);
     }

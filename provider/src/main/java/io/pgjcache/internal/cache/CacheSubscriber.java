@@ -82,17 +82,17 @@ final class CacheSubscriber<K, V> implements NotificationRouter.Subscriber {
   private PgCacheEntryEvent<K, V> decode(ClusterEvents.Incoming incoming) {
     CacheCodec<K, V> codec = parts.codec();
     // Verified (when signing is on) before anything is decoded, exactly as a row's key and values are.
-    byte[] digest = codec.digestOfStoredKey(incoming.key());
-    K key = codec.decodeKey(incoming.key(), digest);
+    byte[] rowKey = table.rowKey(codec.unsignedOfStoredKey(incoming.key()));
+    K key = codec.decodeKey(incoming.key(), rowKey);
     byte[] valueBytes = incoming.value();
     boolean gone = incoming.type() == EventType.REMOVED || incoming.type() == EventType.EXPIRED;
     if (valueBytes == null && !gone) {
       Database database = parts.database();
-      StoredEntry row = database.autoCommit(EntryEngine.describe(parts.name(), "event"), c -> table.read(c, digest));
+      StoredEntry row = database.autoCommit(EntryEngine.describe(parts.name(), "event"), c -> table.read(c, rowKey));
       valueBytes = row == null ? null : row.valueBytes();
     }
-    V value = valueBytes == null ? null : codec.decodeValue(valueBytes, digest);
-    V old = incoming.oldValue() == null ? null : codec.decodeValue(incoming.oldValue(), digest);
+    V value = valueBytes == null ? null : codec.decodeValue(valueBytes, rowKey);
+    V old = incoming.oldValue() == null ? null : codec.decodeValue(incoming.oldValue(), rowKey);
     return new PgCacheEntryEvent<>(source, incoming.type(), key, gone ? old : value, old,
         incoming.oldValue() != null);
   }

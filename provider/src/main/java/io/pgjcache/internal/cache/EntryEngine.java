@@ -120,8 +120,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     Done<K, V, R> done;
     try {
       done = database.transaction(describe(name, operation), c -> {
-        int backendPid = table.lock(c, k.digest());
-        LockedEntry<K, V> entry = new LockedEntry<>(this, table, c, k, table.read(c, k.digest()), EntryReader.now());
+        int backendPid = table.lock(c, k);
+        LockedEntry<K, V> entry = new LockedEntry<>(this, table, c, k, table.read(c, table.rowKey(k)), EntryReader.now());
         entry.backendPid = backendPid;
         R outcome = work.run(entry);
         publishToCluster(c, entry.events);
@@ -186,7 +186,7 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     CacheTable.PutReceipt receipt;
     try {
       receipt = database.autoCommit(describe(name, "put"), c ->
-          table.putReturning(c, k.digest(), k.bytes(), v, creation, expiry.updateKeepsExpiry(), update, now));
+          table.putReturning(c, k, v, creation, expiry.updateKeepsExpiry(), update, now));
     } catch (RuntimeException e) {
       invalidate(k);
       throw e;
@@ -243,22 +243,22 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
    */
   private void runBatch(List<GroupCommit.Call> batch) {
     // A key put twice in one batch is written once, with the later value (one statement cannot upsert a row twice).
-    Map<DigestKey, byte[][]> puts = new LinkedHashMap<>();
-    List<byte[]> removeDigests = new ArrayList<>();
+    Map<DigestKey, CacheTable.PutRow> puts = new LinkedHashMap<>();
+    List<EncodedKey> removals = new ArrayList<>();
     for (GroupCommit.Call call : batch) {
       for (int i = 0; i < call.keys().size(); i++) {
         EncodedKey k = call.keys().get(i);
         if (call.kind() == GroupCommit.Kind.PUT) {
-          puts.put(k.digestKey(), new byte[][] {k.digest(), k.bytes(), call.values().get(i)});
+          puts.put(k.digestKey(), new CacheTable.PutRow(k, call.values().get(i)));
         } else {
-          removeDigests.add(k.digest());
+          removals.add(k);
         }
       }
     }
-    List<byte[][]> putRows = new ArrayList<>(puts.values());
+    List<CacheTable.PutRow> putRows = new ArrayList<>(puts.values());
     long now = EntryReader.now();
     try {
-      Map<DigestKey, Long> removed = writeBatch(putRows, removeDigests, now);
+      Map<DigestKey, Long> removed = writeBatch(putRows, removals, now);
       if (batch.size() > 1) {
         writeMetrics.groupCommitted(batch.stream().mapToInt(call -> call.keys().size()).sum());
       }
@@ -276,32 +276,32 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   }
 
   /** The statements of one batch; returns the expiry of each row removed, by digest. */
-  private Map<DigestKey, Long> writeBatch(List<byte[][]> putRows, List<byte[]> removeDigests, long now) {
+  private Map<DigestKey, Long> writeBatch(List<CacheTable.PutRow> putRows, List<EncodedKey> removals, long now) {
     long creation = expiry.forCreation(now);
     long update = expiry.forUpdate(now, StoredEntry.ETERNAL);
     boolean keep = expiry.updateKeepsExpiry();
-    if (removeDigests.isEmpty() && putRows.size() == 1) {
-      byte[][] row = putRows.get(0);
+    if (removals.isEmpty() && putRows.size() == 1) {
+      CacheTable.PutRow row = putRows.get(0);
       group.notifying(database.autoCommit(describe(name, "put"), c ->
-          table.put(c, row[0], row[1], row[2], creation, keep, update, now)));
+          table.put(c, row.key(), row.value(), creation, keep, update, now)));
       return Map.of();
     }
-    if (putRows.isEmpty() && removeDigests.size() == 1) {
-      byte[] digest = removeDigests.get(0);
-      Long expiresAt = database.autoCommit(describe(name, "remove"), c -> table.lockAndDelete(c, digest));
-      return expiresAt == null ? Map.of() : Map.of(new DigestKey(digest), expiresAt);
+    if (putRows.isEmpty() && removals.size() == 1) {
+      EncodedKey k = removals.get(0);
+      Long expiresAt = database.autoCommit(describe(name, "remove"), c -> table.lockAndDelete(c, k));
+      return expiresAt == null ? Map.of() : Map.of(k.digestKey(), expiresAt);
     }
-    String what = putRows.size() + " puts and " + removeDigests.size() + " removals, grouped";
-    if (removeDigests.isEmpty()) {
+    String what = putRows.size() + " puts and " + removals.size() + " removals, grouped";
+    if (removals.isEmpty()) {
       group.notifying(database.autoCommit(describe(name, what),
           c -> table.putMany(c, putRows, group.notifying(), creation, keep, update, now)));
       return Map.of();
     }
-    List<byte[]> all = new ArrayList<>(removeDigests);
-    putRows.forEach(row -> all.add(row[0]));
+    List<EncodedKey> all = new ArrayList<>(removals);
+    putRows.forEach(row -> all.add(row.key()));
     int[] locks = CacheTable.lockKeys(all);
     Database.Work<Map<DigestKey, Long>> work = c -> {
-      Map<DigestKey, Long> removed = table.deleteMany(c, locks, removeDigests);
+      Map<DigestKey, Long> removed = table.deleteMany(c, locks, removals);
       if (!putRows.isEmpty()) {
         // The removals took every lock of the batch already.
         group.notifying(table.putMany(c, new int[0], putRows, creation, keep, update, now));
@@ -358,8 +358,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
         List<StoredEntry> rows = table.sweep(c, now, batchSize);
         if (wantsEvents()) {
           for (StoredEntry row : rows) {
-            V value = codec.decodeValue(row.valueBytes(), row.digest());
-            expired.add(event(EventType.EXPIRED, codec.decodeKey(row.keyBytes(), row.digest()), value, value, true));
+            V value = codec.decodeValue(row.valueBytes(), row.rowKey());
+            expired.add(event(EventType.EXPIRED, codec.decodeKey(row.keyBytes(), row.rowKey()), value, value, true));
           }
           publishToCluster(c, expired);
         }

@@ -60,17 +60,17 @@ public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         if (page.isEmpty()) {
           break;
         }
-        after = page.get(page.size() - 1).digest();
+        after = page.get(page.size() - 1).rowKey();
       }
       StoredEntry row = page.get(position++);
       long now = EntryReader.now();
       // A value the classes here cannot read any more is skipped, as a get would miss it.
-      V value = row.isExpiredAt(now) ? null : codec.decodeValue(row.valueBytes(), row.digest());
+      V value = row.isExpiredAt(now) ? null : codec.decodeValue(row.valueBytes(), row.rowKey());
       if (value != null) {
-        next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes(), row.digest()), value);
+        next = new PgCacheEntry<>(codec.decodeKey(row.keyBytes(), row.rowKey()), value);
         if (onAccess != null) {
           onAccess.run();
-          reader.touch(row.digest(), row.expiresAt(), now);
+          reader.touch(row.rowKey(), row.expiresAt(), now);
         }
       }
     }

@@ -64,8 +64,8 @@ public final class EntryReader<K, V> {
     if (expiry.isPredictable() && !expiry.accessKeepsExpiry()) {
       long now = now();
       long expiresAt = expiry.forAccess(now, StoredEntry.ETERNAL);
-      byte[] value = connections.run(what("get"), c -> table.readAndSetExpiry(c, k.digest(), expiresAt, now));
-      return value == null ? null : codec.decodeValue(value, k.digest());
+      byte[] value = connections.run(what("get"), c -> table.readAndSetExpiry(c, table.rowKey(k), expiresAt, now));
+      return value == null ? null : codec.decodeValue(value, k);
     }
     if (near != null) {
       NearCache.Entry copy = near.get(k.digestKey(), EntryReader::now);
@@ -77,7 +77,7 @@ public final class EntryReader<K, V> {
     NearCache.Token token = near == null ? null : near.begin(k.digestKey());
     StoredEntry row;
     try {
-      row = connections.run(what("get"), c -> table.read(c, k.digest()));
+      row = connections.run(what("get"), c -> table.read(c, table.rowKey(k)));
     } catch (RuntimeException e) {
       if (token != null) {
         near.abandon(k.digestKey(), token);
@@ -90,12 +90,12 @@ public final class EntryReader<K, V> {
     if (!live) {
       return null;
     }
-    V value = codec.decodeValue(row.valueBytes(), k.digest());
+    V value = codec.decodeValue(row.valueBytes(), k);
     if (value == null) {
       return forgetStale(k.digestKey());
     }
     share(k, installed, value);
-    touch(k.digest(), row.expiresAt(), now);
+    touch(table.rowKey(k), row.expiresAt(), now);
     return value;
   }
 
@@ -117,20 +117,20 @@ public final class EntryReader<K, V> {
     if (near != null) {
       return readAllThroughNear(keys, now, result, missing);
     }
-    // Without a near cache a read needs nothing of a key but its digest: no encoding object, no map per key.
-    byte[][] digests = new byte[keys.length][];
+    // Without a near cache a read needs nothing of a key but its row key: no encoding object, no map per key.
+    byte[][] rowKeys = new byte[keys.length][];
     for (int i = 0; i < keys.length; i++) {
-      digests[i] = codec.keyDigest(keys[i]);
+      rowKeys[i] = table.rowKey(codec.unsignedKey(keys[i]));
     }
-    CacheTable.FoundRows rows = connections.run(what("getAll"), c -> table.readAll(c, digests));
+    CacheTable.FoundRows rows = connections.run(what("getAll"), c -> table.readAll(c, rowKeys));
     for (int i = 0; i < keys.length; i++) {
       byte[] bytes = liveBytes(rows, i, now);
-      V value = bytes == null ? null : codec.decodeValue(bytes, digests[i]);
+      V value = bytes == null ? null : codec.decodeValue(bytes, rowKeys[i]);
       if (value == null) {
         missing.add(keys[i]);
       } else {
         result.put(keys[i], value);
-        touch(digests[i], rows.expiresAt()[i], now);
+        touch(rowKeys[i], rows.expiresAt()[i], now);
       }
     }
     return result;
@@ -156,14 +156,14 @@ public final class EntryReader<K, V> {
     }
     int count = toRead.size();
     NearCache.Token[] tokens = new NearCache.Token[count];
-    byte[][] digests = new byte[count][];
+    byte[][] rowKeys = new byte[count][];
     for (int i = 0; i < count; i++) {
       tokens[i] = near.begin(encoded.get(i).digestKey());
-      digests[i] = encoded.get(i).digest();
+      rowKeys[i] = table.rowKey(encoded.get(i));
     }
     CacheTable.FoundRows rows;
     try {
-      rows = connections.run(what("getAll"), c -> table.readAll(c, digests));
+      rows = connections.run(what("getAll"), c -> table.readAll(c, rowKeys));
     } catch (RuntimeException e) {
       for (int i = 0; i < count; i++) {
         near.abandon(encoded.get(i).digestKey(), tokens[i]);
@@ -175,7 +175,7 @@ public final class EntryReader<K, V> {
       byte[] bytes = liveBytes(rows, i, now);
       long expiresAt = rows.expiresAt()[i];
       NearCache.Entry installed = near.complete(k.digestKey(), tokens[i], bytes, bytes == null ? 0 : expiresAt);
-      V value = bytes == null ? null : codec.decodeValue(bytes, k.digest());
+      V value = bytes == null ? null : codec.decodeValue(bytes, k);
       if (value == null) {
         if (bytes != null) {
           forgetStale(k.digestKey());
@@ -184,7 +184,7 @@ public final class EntryReader<K, V> {
       } else {
         share(k, installed, value);
         result.put(toRead.get(i), value);
-        touch(k.digest(), expiresAt, now);
+        touch(rowKeys[i], expiresAt, now);
       }
     }
     return result;
@@ -202,19 +202,19 @@ public final class EntryReader<K, V> {
     if (near != null && near.get(k.digestKey(), now) != null) {
       return true;
     }
-    Long expiresAt = connections.run(what("containsKey"), c -> table.readExpiry(c, k.digest()));
+    Long expiresAt = connections.run(what("containsKey"), c -> table.readExpiry(c, table.rowKey(k)));
     return expiresAt != null && expiresAt > now;
   }
 
   /** Applies the access expiry after a read that found a live entry. */
-  void touch(byte[] digest, long currentExpiry, long now) {
+  void touch(byte[] rowKey, long currentExpiry, long now) {
     if (expiry.isPredictable() && expiry.accessKeepsExpiry()) {
       return;
     }
     long expiresAt = expiry.forAccess(now, currentExpiry);
     if (expiresAt != currentExpiry) {
       connections.run(what("get"), c -> {
-        table.setExpiry(c, digest, expiresAt);
+        table.setExpiry(c, rowKey, expiresAt);
         return null;
       });
     }
@@ -228,7 +228,7 @@ public final class EntryReader<K, V> {
   V valueOf(EncodedKey k, StoredEntry row) {
     NearCache.Entry held = byReference ? near.peek(k.digestKey(), EntryReader::now) : null;
     return held != null && held.shared() != null && Arrays.equals(held.valueBytes(), row.valueBytes())
-        ? (V) held.shared() : codec.decodeValue(row.valueBytes(), k.digest());
+        ? (V) held.shared() : codec.decodeValue(row.valueBytes(), k);
   }
 
   /**
@@ -240,7 +240,7 @@ public final class EntryReader<K, V> {
     if (copy.shared() != null) {
       return (V) copy.shared();
     }
-    V value = codec.decodeValue(copy.valueBytes(), k.digest());
+    V value = codec.decodeValue(copy.valueBytes(), k);
     if (value == null) {
       return forgetStale(k.digestKey());
     }

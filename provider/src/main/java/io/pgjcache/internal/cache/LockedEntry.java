@@ -77,12 +77,12 @@ public final class LockedEntry<K, V> {
     long expiresAt = live ? engine.expiry().forUpdate(now, row.expiresAt()) : engine.expiry().forCreation(now);
     if (expiresAt <= now) {
       if (row != null) {
-        table.delete(connection, k.digest());
+        table.delete(connection, table.rowKey(k));
         changed = true;
       }
       return false;
     }
-    table.write(connection, k.digest(), k.bytes(), valueBytes, expiresAt);
+    table.write(connection, k, valueBytes, expiresAt);
     changed = true;
     stored = newValue;
     storedBytes = valueBytes;
@@ -99,7 +99,7 @@ public final class LockedEntry<K, V> {
     if (row == null) {
       return false;
     }
-    table.delete(connection, k.digest());
+    table.delete(connection, table.rowKey(k));
     changed = true;
     if (live && engine.wantsEvents()) {
       V old = value();
@@ -112,7 +112,7 @@ public final class LockedEntry<K, V> {
   public void touch() throws SQLException {
     long expiresAt = engine.expiry().forAccess(now, row.expiresAt());
     if (expiresAt != row.expiresAt()) {
-      table.setExpiry(connection, k.digest(), expiresAt);
+      table.setExpiry(connection, table.rowKey(k), expiresAt);
       changed = true;
     }
   }

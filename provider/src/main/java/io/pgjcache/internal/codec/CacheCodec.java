@@ -21,8 +21,9 @@ import javax.cache.CacheException;
  * encodings are remembered ({@link EncodedKeys}) skip the encoding and the digest.
  *
  * <p>With {@code pgjcache.signing-key}, stored keys and values (in rows and in cluster events alike) carry a
- * {@link Signer} tag, checked before a byte of them is decoded. A key's digest, the row's primary key, is always
- * that of its unsigned encoding, so that rows are found whichever key signed them.
+ * {@link Signer} tag, checked before a byte of them is decoded. A row's primary key (the key's unsigned encoding
+ * or its digest) and the digest a value's tag is bound to are always those of the unsigned encoding, so that rows
+ * are found whichever key signed them.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -88,7 +89,8 @@ public final class CacheCodec<K, V> {
     byte[] bytes = encode(key, "key");
     byte[] digest = KeyDigest.of(bytes);
     boolean remembered = remembers(key);
-    EncodedKey encoded = new EncodedKey(signer.signKey(bytes), digest, new DigestKey(digest), remembered ? key : null);
+    EncodedKey encoded = new EncodedKey(signer.signKey(bytes), bytes, digest, new DigestKey(digest),
+        remembered ? key : null);
     if (remembered) {
       encodedKeys.put(key, encoded);
     }
@@ -96,12 +98,12 @@ public final class CacheCodec<K, V> {
   }
 
   /**
-   * The digest of the key's unsigned encoding, its row's primary key: all that a read of the table needs of a key,
-   * without the signed encoding and the objects of an {@link EncodedKey}.
+   * The key's unsigned encoding, from which its row's primary key follows: all that a read of the table needs of a
+   * key, without the digest, the signature and the objects of an {@link EncodedKey}.
    */
-  public byte[] keyDigest(K key) {
+  public byte[] unsignedKey(K key) {
     EncodedKey known = encodedKeys == null ? null : encodedKeys.get(key);
-    return known != null ? known.digest() : KeyDigest.of(encode(key, "key"));
+    return known != null ? known.unsigned() : encode(key, "key");
   }
 
   /** The value as stored in the row of this key (its signature is valid there only). */
@@ -128,13 +130,14 @@ public final class CacheCodec<K, V> {
   }
 
   /**
-   * Decodes the value of the row whose key has this digest (named if the value cannot be read), once its signature
-   * is checked; null if it is a value the current classes cannot take any more, which callers treat as absent.
+   * Decodes the value of the row with this primary key (its key's digest named if the value cannot be read), once
+   * its signature is checked; null if it is a value the current classes cannot take any more, which callers treat as
+   * absent. The digest is worked out only when a signature needs it or an error names it.
    */
   @SuppressWarnings("unchecked")
-  public V decodeValue(byte[] bytes, byte[] digest) {
-    Objects.requireNonNull(digest, "digest");
-    byte[] unsigned = verified(bytes, "value", digest);
+  public V decodeValue(byte[] bytes, byte[] rowKey) {
+    Objects.requireNonNull(rowKey, "rowKey");
+    byte[] unsigned = signer.isEnabled() ? verified(bytes, "value", KeyDigest.ofRowKey(rowKey)) : bytes;
     try {
       return (V) codec.decode(unsigned, classLoader.get());
     } catch (StaleEncodingException e) {
@@ -142,12 +145,19 @@ public final class CacheCodec<K, V> {
       if (staleLogged.compareAndSet(false, true)) {
         LOG.log(Level.WARNING, () -> "pgjcache: cache '" + cacheName + "' holds entries its classes cannot read any "
             + "more (changed since they were written); each is a miss until it is written again. First one, key "
-            + "digest " + HexFormat.of().formatHex(digest) + ": " + e.getMessage() + " (said once per cache)");
+            + "digest " + HexFormat.of().formatHex(KeyDigest.ofRowKey(rowKey)) + ": " + e.getMessage()
+            + " (said once per cache)");
       }
       return null;
     } catch (RuntimeException e) {
-      throw unreadable("value", digest, e);
+      throw unreadable("value", KeyDigest.ofRowKey(rowKey), e);
     }
+  }
+
+  /** {@link #decodeValue(byte[], byte[])} of the value of a key at hand, whose digest is known already. */
+  public V decodeValue(byte[] bytes, EncodedKey key) {
+    // A digest is the row key of its own digest (KeyDigest#ofRowKey): nothing is hashed again.
+    return decodeValue(bytes, key.digest());
   }
 
   /** How many stored values could not be read any more ({@link StaleEncodingException}) and were misses. */
@@ -156,23 +166,27 @@ public final class CacheCodec<K, V> {
   }
 
   /**
-   * Decodes the stored key of the row with this digest, once its signature is checked; when signed, the key must
-   * also be the one the digest is of (else a row could pass off another row's key as its own).
+   * Decodes the stored key of the row with this primary key, once its signature is checked; when signed, the key
+   * must also be the one the row's digest is of (else a row could pass off another row's key as its own).
    */
   @SuppressWarnings("unchecked")
-  public K decodeKey(byte[] bytes, byte[] digest) {
-    Objects.requireNonNull(digest, "digest");
+  public K decodeKey(byte[] bytes, byte[] rowKey) {
+    Objects.requireNonNull(rowKey, "rowKey");
+    if (!signer.isEnabled()) {
+      return (K) decodeStoredKey(bytes, rowKey);
+    }
+    byte[] digest = KeyDigest.ofRowKey(rowKey);
     byte[] unsigned = verified(bytes, "key", digest);
-    if (signer.isEnabled() && !MessageDigest.isEqual(KeyDigest.of(unsigned), digest)) {
+    if (!MessageDigest.isEqual(KeyDigest.of(unsigned), digest)) {
       throw refused("key", digest, "its signature is invalid for this row: it is the key of another row");
     }
-    return (K) decodeStoredKey(unsigned, digest);
+    return (K) decodeStoredKey(unsigned, rowKey);
   }
 
-  /** The digest of a key received in its stored form (in a message), once its signature is checked. */
-  public byte[] digestOfStoredKey(byte[] bytes) {
+  /** The unsigned encoding of a key received in its stored form (in a message), once its signature is checked. */
+  public byte[] unsignedOfStoredKey(byte[] bytes) {
     try {
-      return KeyDigest.of(signer.verifyKey(bytes));
+      return signer.verifyKey(bytes);
     } catch (Signer.InvalidSignatureException e) {
       // Nothing else names this key: name what its digest would be.
       int payload = Math.max(0, bytes.length - Signer.TRAILER_LENGTH);
@@ -194,11 +208,11 @@ public final class CacheCodec<K, V> {
         + HexFormat.of().formatHex(digest) + " before decoding it: " + why);
   }
 
-  private Object decodeStoredKey(byte[] bytes, byte[] digest) {
+  private Object decodeStoredKey(byte[] bytes, byte[] rowKey) {
     try {
       return keyCodec.decode(bytes, classLoader.get());
     } catch (RuntimeException e) {
-      throw unreadable("key", digest, e);
+      throw unreadable("key", KeyDigest.ofRowKey(rowKey), e);
     }
   }
 

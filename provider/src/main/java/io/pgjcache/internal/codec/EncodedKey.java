@@ -2,14 +2,16 @@ package io.pgjcache.internal.codec;
 
 
 /**
- * A key as stored: its stored encoding (signed when signing is on) and the digest that is the row's primary key
- * (of the unsigned encoding; also as a map key); and the caller's key when it is remembered (see
- * {@code EncodedKeys}), under which the near cache may index its shared copy, else null.
+ * A key as stored: its stored encoding (signed when signing is on), the codec's own encoding (the same array
+ * unless signed), the digest of the latter (its name in notifications and, as a map key, on this node) and the
+ * caller's key when it is remembered (see {@code EncodedKeys}), under which the near cache may index its shared copy,
+ * else null.
  */
-public record EncodedKey(byte[] bytes, byte[] digest, DigestKey digestKey, Object remembered) {
+public record EncodedKey(byte[] bytes, byte[] unsigned, byte[] digest, DigestKey digestKey, Object remembered) {
 
-  /** A key read back from its table, which nobody remembers. */
-  public static EncodedKey ofStored(byte[] bytes, byte[] digest) {
-    return new EncodedKey(bytes, digest, new DigestKey(digest), null);
+  /** A key whose stored and unsigned encodings are these bytes, which nobody remembers. */
+  public static EncodedKey of(byte[] bytes) {
+    byte[] digest = KeyDigest.of(bytes);
+    return new EncodedKey(bytes, bytes, digest, new DigestKey(digest), null);
   }
 }

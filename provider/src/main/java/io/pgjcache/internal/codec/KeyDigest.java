@@ -4,8 +4,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The fixed-width primary key of a stored entry: SHA-256 of the encoded key. A fixed width keeps
- * the index compact and lets keys of any size be stored (a B-tree entry is limited to about 2.7 kB).
+ * A key's SHA-256 digest, of its unsigned encoding: its name in notifications, its advisory lock and, for keys of
+ * {@value #LENGTH} bytes or more, its row's primary key (a B-tree entry is limited to about 2.7 kB). A key that
+ * encodes to fewer bytes may be its own primary key (see {@code CacheTable#rowKey}); shorter than any digest, it
+ * never meets one, so {@link #ofRowKey} tells a row's digest from its primary key alone, in Java and in SQL alike.
  */
 public final class KeyDigest {
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -19,8 +21,16 @@ public final class KeyDigest {
   private KeyDigest() {
   }
 
+  /** How many bytes a digest has. */
+  public static final int LENGTH = 32;
+
   public static byte[] of(byte[] encodedKey) {
     return SHA256.get().digest(encodedKey);
+  }
+
+  /** The digest of the key whose row has this primary key: the key itself when shorter than a digest, else it. */
+  public static byte[] ofRowKey(byte[] rowKey) {
+    return rowKey.length < LENGTH ? of(rowKey) : rowKey;
   }
 
   /** An int drawn from the digest, the per-key half of the advisory lock that serialises writers of a key. */

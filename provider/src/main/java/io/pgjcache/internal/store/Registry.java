@@ -33,8 +33,13 @@ import java.util.Set;
 public final class Registry {
   private static final System.Logger LOG = System.getLogger(Registry.class.getName());
 
-  /** What the registry records about a cache. */
-  public record CacheRecord(int id, String name, String tableName, Shape shape) {
+  /**
+   * What the registry records about a cache.
+   *
+   * @param verbatimShortKeys whether its table keeps short keys verbatim ({@link CacheTable#rowKey}): the caches this
+   *                          version registers do, those of earlier versions key every row by its digest
+   */
+  public record CacheRecord(int id, String name, String tableName, Shape shape, boolean verbatimShortKeys) {
   }
 
   /**
@@ -204,7 +209,7 @@ public final class Registry {
         statement.execute(Sql.createCacheTable(schema, table, shape.unlogged(), ValueColumn.of(shape.codec())));
         statement.execute(Sql.createExpiryIndex(schema, table));
       }
-      return new CacheRecord(id, cacheName, table, shape);
+      return new CacheRecord(id, cacheName, table, shape, true);
     });
   }
 
@@ -288,7 +293,7 @@ public final class Registry {
         }
         return Optional.of(new CacheRecord(rs.getInt(1), cacheName, rs.getString(2),
             new Shape(rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getString(6), rs.getBoolean(7),
-                rs.getString(8))));
+                rs.getString(8)), rs.getBoolean(9)));
       }
     }
   }

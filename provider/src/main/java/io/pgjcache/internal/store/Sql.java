@@ -3,6 +3,7 @@ package io.pgjcache.internal.store;
 import static io.pgjcache.internal.store.Identifiers.qualified;
 import static io.pgjcache.internal.store.Identifiers.quote;
 
+import io.pgjcache.internal.codec.KeyDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +67,7 @@ public final class Sql {
         + " expiry text,"
         + " store_by_value boolean NOT NULL DEFAULT true,"
         + " codec text NOT NULL DEFAULT 'java',"
+        + " verbatim_short_keys boolean NOT NULL DEFAULT false,"
         + " CONSTRAINT caches_name_unique EXCLUDE USING hash (name WITH =))";
   }
 
@@ -82,6 +84,9 @@ public final class Sql {
         "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS store_by_value boolean NOT NULL DEFAULT true");
     // Caches registered before codecs could be chosen were all written by the java codec.
     upgrades.put("codec", "ALTER TABLE " + registry + " ADD COLUMN IF NOT EXISTS codec text NOT NULL DEFAULT 'java'");
+    // Earlier versions key every row by its digest, and register caches without this column: false for theirs.
+    upgrades.put("verbatim_short_keys", "ALTER TABLE " + registry
+        + " ADD COLUMN IF NOT EXISTS verbatim_short_keys boolean NOT NULL DEFAULT false");
     return upgrades;
   }
 
@@ -123,14 +128,14 @@ public final class Sql {
         + "    RETURN NULL;\n"
         + "  ELSIF TG_OP = 'DELETE' THEN\n"
         + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
-        + "      FROM (SELECT key_digest AS d FROM old_rows LIMIT " + overLimit + ") AS changed;\n"
+        + "      FROM (SELECT " + digestOf("key_digest") + " AS d FROM old_rows LIMIT " + overLimit + ") AS changed;\n"
         + "  ELSIF TG_OP = 'UPDATE' THEN\n"
         + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
-        + "      FROM (SELECT key_digest AS d FROM old_rows UNION SELECT key_digest FROM new_rows LIMIT " + overLimit
-        + ") AS changed;\n"
+        + "      FROM (SELECT " + digestOf("k") + " AS d FROM (SELECT key_digest FROM old_rows UNION"
+        + " SELECT key_digest FROM new_rows LIMIT " + overLimit + ") AS keys(k)) AS changed;\n"
         + "  ELSE\n"
         + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
-        + "      FROM (SELECT key_digest AS d FROM new_rows LIMIT " + overLimit + ") AS changed;\n"
+        + "      FROM (SELECT " + digestOf("key_digest") + " AS d FROM new_rows LIMIT " + overLimit + ") AS changed;\n"
         + "  END IF;\n"
         + "  IF n > " + limit + " THEN\n"
         + "    PERFORM pg_notify(TG_ARGV[0], TG_ARGV[1] || ' *');\n"
@@ -139,6 +144,16 @@ public final class Sql {
         + "  END IF;\n"
         + "  RETURN NULL;\n"
         + "END $fn$";
+  }
+
+  /**
+   * The SQL expression of the digest of the key whose row has the primary key {@code rowKey}, as
+   * {@link io.pgjcache.internal.codec.KeyDigest#ofRowKey} works it out: a key shorter than a digest is its own row
+   * key, and notifications name it by its digest, never by itself (anyone connected may LISTEN).
+   */
+  static String digestOf(String rowKey) {
+    return "CASE WHEN length(" + rowKey + ") < " + KeyDigest.LENGTH + " THEN sha256(" + rowKey + ") ELSE " + rowKey
+        + " END";
   }
 
   /**
@@ -326,7 +341,8 @@ public final class Sql {
   }
 
   static String findCache(String schema) {
-    return "SELECT id, table_name, key_type, value_type, unlogged, expiry, store_by_value, codec FROM "
+    return "SELECT id, table_name, key_type, value_type, unlogged, expiry, store_by_value, codec, verbatim_short_keys"
+        + " FROM "
         + qualified(schema, "caches")
         + " WHERE name = ?";
   }
@@ -337,8 +353,8 @@ public final class Sql {
 
   static String registerCache(String schema) {
     return "INSERT INTO " + qualified(schema, "caches")
-        + " (name, table_name, key_type, value_type, unlogged, expiry, store_by_value, codec)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+        + " (name, table_name, key_type, value_type, unlogged, expiry, store_by_value, codec, verbatim_short_keys)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, true) RETURNING id";
   }
 
   static String unregisterCache(String schema) {
@@ -362,6 +378,7 @@ public final class Sql {
   static String createCacheTable(String schema, String table, boolean unlogged, ValueColumn valueColumn) {
     // fillfactor leaves room in each page so that value updates are HOT (no index write) when
     // expires_at does not change; autovacuum runs early because a cache churns.
+    // key_digest holds a key's row key (CacheTable#rowKey), a digest only for long keys; the name is older.
     return "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE IF NOT EXISTS " + qualified(schema, table) + " ("
         + " key_digest bytea PRIMARY KEY,"
         + " key_bytes bytea NOT NULL,"
@@ -531,7 +548,7 @@ public final class Sql {
      * statement as a CTE, which cost a result store and a scan of it (about 1 us of a 12 us upsert, pgbench).
      */
     String each(String key, String columns) {
-      return " RETURNING " + columns + when("pg_notify(" + channel + ", " + prefix + " || encode(" + key
+      return " RETURNING " + columns + when("pg_notify(" + channel + ", " + prefix + " || encode(" + digestOf(key)
           + ", 'base64'))");
     }
 
@@ -542,7 +559,7 @@ public final class Sql {
      * be thrown away, which took about 10 % of a 100-row upsert while nobody near-caches (pgbench, PostgreSQL 15).
      */
     String grouped(String changed) {
-      String digests = "string_agg(encode(key_digest, 'base64'), ' ')";
+      String digests = "string_agg(encode(" + digestOf("key_digest") + ", 'base64'), ' ')";
       return " SELECT pg_notify(" + channel + ", " + prefix + " || " + digests + ")"
           + " FROM (SELECT key_digest, (row_number() OVER () - 1) / " + KEYS_PER_PAYLOAD + " AS part FROM " + changed
           + ") AS numbered" + (condition == null ? "" : " WHERE " + condition) + " GROUP BY part";

@@ -308,10 +308,7 @@ class GroupCommitTest {
   }
 
   private static EncodedKey key(String name) {
-    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-    byte[] digest = new byte[32];
-    System.arraycopy(bytes, 0, digest, 0, Math.min(bytes.length, 32));
-    return EncodedKey.ofStored(bytes, digest);
+    return EncodedKey.of(name.getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] value(String text) {

@@ -2,6 +2,8 @@ package io.pgjcache.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgjcache.internal.codec.DigestKey;
+import io.pgjcache.internal.codec.EncodedKey;
 import io.pgjcache.internal.codec.KeyDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ class CacheTableLockKeysTest {
     digests.add(new byte[] {(byte) 0x80, 0, 0, 1, 2});
     digests.add(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0});
 
-    int[] locks = CacheTable.lockKeys(digests);
+    int[] locks = CacheTable.lockKeys(digests.stream().map(CacheTableLockKeysTest::keyWithDigest).toList());
 
     int[] expected = digests.stream().mapToInt(KeyDigest::lockKey).sorted().distinct().toArray();
     assertThat(locks).containsExactly(expected);
@@ -32,5 +34,10 @@ class CacheTableLockKeysTest {
   @Test
   void lockKeys_ofNoDigests_areNone() {
     assertThat(CacheTable.lockKeys(List.of())).isEmpty();
+  }
+
+  private static EncodedKey keyWithDigest(byte[] digest) {
+    byte[] bytes = {1};
+    return new EncodedKey(bytes, bytes, digest, new DigestKey(digest), null);
   }
 }

@@ -6,15 +6,15 @@ import io.pgjcache.internal.codec.KeyDigest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Where each row of a batched read belongs: at the position of its digest in the request. */
-class DigestPositionsTest {
+/** Where each row of a batched read belongs: at the position of its row key in the request. */
+class RowKeyPositionsTest {
   @Test
   void positionOf_findsEveryDigestAskedFor_andNoOther() {
     byte[][] digests = new byte[100][];
     for (int i = 0; i < digests.length; i++) {
       digests[i] = digest("key " + i);
     }
-    DigestPositions positions = new DigestPositions(digests);
+    RowKeyPositions positions = new RowKeyPositions(digests);
 
     for (int i = 0; i < digests.length; i++) {
       // A row brings its own copy of the digest.
@@ -27,7 +27,7 @@ class DigestPositionsTest {
   @Test
   void digestsThatShareTheirHashBytes_areToldApart() {
     byte[][] digests = {{1, 2, 3, 4, 5}, {1, 2, 3, 4, 6}, {1, 2, 3, 4, 7}, {9}, {}};
-    DigestPositions positions = new DigestPositions(digests);
+    RowKeyPositions positions = new RowKeyPositions(digests);
 
     assertThat(positions.positionOf(new byte[] {1, 2, 3, 4, 6})).isEqualTo(1);
     assertThat(positions.positionOf(new byte[] {1, 2, 3, 4, 7})).isEqualTo(2);
@@ -40,7 +40,7 @@ class DigestPositionsTest {
   @Test
   void keysThatEncodeAlike_takeTheFirstOnesRow() {
     byte[][] digests = {digest("a"), digest("b"), digest("a"), digest("b"), digest("a")};
-    DigestPositions positions = new DigestPositions(digests);
+    RowKeyPositions positions = new RowKeyPositions(digests);
 
     assertThat(positions.positionOf(digest("a"))).isZero();
     assertThat(positions.positionOf(digest("b"))).isEqualTo(1);
@@ -49,8 +49,22 @@ class DigestPositionsTest {
   }
 
   @Test
+  void shortKeysThatShareTheirFirstBytes_areFoundEachInItsPlace() {
+    byte[][] rowKeys = new byte[100][];
+    for (int i = 0; i < rowKeys.length; i++) {
+      rowKeys[i] = ("key:" + i).getBytes(StandardCharsets.UTF_8);
+    }
+    RowKeyPositions positions = new RowKeyPositions(rowKeys);
+
+    for (int i = 0; i < rowKeys.length; i++) {
+      assertThat(positions.positionOf(rowKeys[i].clone())).isEqualTo(i);
+    }
+    assertThat(positions.positionOf("key:100".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
+  }
+
+  @Test
   void noDigests_findNothing() {
-    assertThat(new DigestPositions(new byte[0][]).positionOf(digest("a"))).isEqualTo(-1);
+    assertThat(new RowKeyPositions(new byte[0][]).positionOf(digest("a"))).isEqualTo(-1);
   }
 
   private static byte[] digest(String key) {
