@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import javax.cache.Cache;
 
 /**
- * Pages through a cache's table in key-digest order, one round trip per page on the given {@link Connections};
+ * Pages through a cache's table in row key order, one round trip per page on the given {@link Connections};
  * entries that expire meanwhile are skipped. Not thread-safe, like any iterator.
  */
 public final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {

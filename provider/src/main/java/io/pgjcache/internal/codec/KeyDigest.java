@@ -28,7 +28,10 @@ public final class KeyDigest {
     return SHA256.get().digest(encodedKey);
   }
 
-  /** The digest of the key whose row has this primary key: the key itself when shorter than a digest, else it. */
+  /**
+   * The digest of the key whose row has this primary key: a primary key shorter than a digest is the key itself, and
+   * its digest is worked out; any other is the digest.
+   */
   public static byte[] ofRowKey(byte[] rowKey) {
     return rowKey.length < LENGTH ? of(rowKey) : rowKey;
   }
