@@ -130,7 +130,8 @@ public final class PgCacheManager implements CacheManager {
     this.pool = ConnectionPools.open(managerName, settings, classLoader);
     this.metrics = new ManagerMetrics(uri, pool.dataSource(), pool.owned());
     this.database = new Database(pool.dataSource(), metrics::called);
-    this.registry = new Registry(database, settings.schema(), settings.connectionTimeout());
+    this.registry = new Registry(database, settings.schema(), settings.verbatimShortKeys(),
+        settings.connectionTimeout());
     setUpSchemaUnlessDown();
     this.executor = Executors.newCachedThreadPool(daemonThreads(managerName, "events"));
     // The node id tells this node's published events apart from other nodes' ones.

@@ -3,7 +3,9 @@ package io.pgjcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgjcache.internal.codec.KeyDigest;
 import io.pgjcache.testing.Cluster;
+import io.pgjcache.testing.NearCaching;
 import io.pgjcache.testing.Operator;
 import io.pgjcache.testing.Tables;
 import java.sql.Connection;
@@ -21,63 +23,93 @@ import java.util.Set;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
  * How rows are keyed: in a cache this version registers, a key that encodes to fewer bytes than a digest is its own
- * primary key and a longer one its digest; a cache an earlier version registered keys every row by its digest. Either
- * way notifications name keys by their digests, so other nodes' near copies follow every write.
+ * primary key and a longer one its digest; a cache an earlier version, or a node with
+ * {@code pgjcache.verbatim-short-keys=false}, registered keys every row by its digest, on every node. Either way
+ * notifications name keys by their digests, so other nodes' near copies follow every write.
  */
 class RowKeysIT {
-  private static final String LONG_KEY = "a key whose encoding takes more bytes than a digest does";
+  /** Encodes (a tag byte and UTF-8) to 31 bytes, one fewer than a digest: its own row key. */
+  private static final String SHORT_KEY = "k".repeat(30);
+  /** Encodes to 32 bytes, as long as a digest: keyed by its digest. */
+  private static final String LONG_KEY = "k".repeat(31);
+  private static final Set<String> KEYS = Set.of("k", SHORT_KEY, LONG_KEY);
   private static final Duration HEARD = Duration.ofSeconds(10);
 
   @Test
-  void aShortKeyIsItsOwnRowKey_aLongOneItsDigest_andOtherNodesHearWritesOfBoth() {
+  void aKeyShorterThanADigestIsItsOwnRowKey_aLongerOneItsDigest_andOtherNodesHearWritesOfEach() {
+    assertThat(Operator.encoded(SHORT_KEY)).hasSize(KeyDigest.LENGTH - 1);
+    assertThat(Operator.encoded(LONG_KEY)).hasSize(KeyDigest.LENGTH);
     try (Cluster cluster = Cluster.of(2)) {
       List<Cache<String, String>> caches = cluster.cache("row-keys", configuration());
 
-      assertKeyedAndCoherent(caches.get(0), caches.get(1),
-          Set.of(hex(Operator.encoded("k")), hex(Operator.digestOf(LONG_KEY))));
+      assertKeyedAndCoherent(cluster.dataSource(), caches.get(0), caches.get(1),
+          Set.of(hex(Operator.encoded("k")), hex(Operator.encoded(SHORT_KEY)), hex(Operator.digestOf(LONG_KEY))));
     }
   }
 
   @Test
-  void aCacheAnEarlierVersionRegistered_keepsKeyingEveryRowByItsDigest() {
+  void aNodeThatKeysByDigest_registersCachesThatEveryNodeKeysByDigest() {
+    Properties digestsOnly = new Properties();
+    digestsOnly.setProperty("pgjcache.verbatim-short-keys", "false");
+    try (Cluster cluster = Cluster.of(1);
+        CacheManager creator = cluster.newNode("creator", digestsOnly);
+        CacheManager other = cluster.newNode("other", new Properties())) {
+      creator.createCache("by-digest", configuration());
+
+      assertKeyedAndCoherent(cluster.dataSource(), other.getCache("by-digest", String.class, String.class),
+          creator.getCache("by-digest", String.class, String.class), digests());
+    }
+  }
+
+  @Test
+  void aCacheAnEarlierVersionRegistered_keepsKeyingEveryRowByItsDigest_onceTheRegistryIsUpgraded() {
     try (Cluster cluster = Cluster.of(1)) {
       cluster.node(0).createCache("legacy", configuration());
-      // What the registry holds for a cache an earlier version registered, once this version has upgraded it.
-      cluster.execute("UPDATE \"" + cluster.schema() + "\".caches SET verbatim_short_keys = false"
-          + " WHERE name = 'legacy'");
+      // A registry an earlier version wrote: no such column, so its caches' rows are keyed by digest.
+      cluster.execute("ALTER TABLE \"" + cluster.schema() + "\".caches DROP COLUMN verbatim_short_keys");
       try (CacheManager writer = cluster.newNode("writer", new Properties());
           CacheManager reader = cluster.newNode("reader", new Properties())) {
-        assertKeyedAndCoherent(writer.getCache("legacy", String.class, String.class),
-            reader.getCache("legacy", String.class, String.class),
-            Set.of(hex(Operator.digestOf("k")), hex(Operator.digestOf(LONG_KEY))));
+        assertKeyedAndCoherent(cluster.dataSource(), writer.getCache("legacy", String.class, String.class),
+            reader.getCache("legacy", String.class, String.class), digests());
       }
     }
   }
 
-  /** Writes on {@code a} land in rows of the expected keys, and {@code b}'s near copies follow each of them. */
-  private static void assertKeyedAndCoherent(Cache<String, String> a, Cache<String, String> b,
-      Set<String> expectedRowKeys) {
-    Set<String> keys = Set.of("k", LONG_KEY);
-    a.putAll(Map.of("k", "first", LONG_KEY, "first"));
+  private static Set<String> digests() {
+    return Set.of(hex(Operator.digestOf("k")), hex(Operator.digestOf(SHORT_KEY)), hex(Operator.digestOf(LONG_KEY)));
+  }
+
+  /**
+   * Writes on {@code a} land in rows of the expected keys, and {@code b}'s near copies, once it serves them, follow
+   * each write: only a notification naming the key's digest drops a copy.
+   */
+  private static void assertKeyedAndCoherent(DataSource dataSource, Cache<String, String> a,
+      Cache<String, String> b, Set<String> expectedRowKeys) {
+    a.putAll(Map.of("k", "first", SHORT_KEY, "first", LONG_KEY, "first"));
 
     assertThat(rowKeys(a)).containsExactlyInAnyOrderElementsOf(expectedRowKeys);
-    assertThat(b.getAll(keys)).isEqualTo(Map.of("k", "first", LONG_KEY, "first"));
+    NearCaching.awaitNearCached(dataSource, List.of(b), KEYS);
+    assertThat(b.getAll(KEYS)).isEqualTo(Map.of("k", "first", SHORT_KEY, "first", LONG_KEY, "first"));
 
     a.put("k", "second");
+    a.put(SHORT_KEY, "second");
     a.put(LONG_KEY, "second");
     await().atMost(HEARD).untilAsserted(() ->
-        assertThat(b.getAll(keys)).isEqualTo(Map.of("k", "second", LONG_KEY, "second")));
+        assertThat(b.getAll(KEYS)).isEqualTo(Map.of("k", "second", SHORT_KEY, "second", LONG_KEY, "second")));
 
     List<String> iterated = new ArrayList<>();
     b.forEach(entry -> iterated.add(entry.getKey() + "=" + entry.getValue()));
-    assertThat(iterated).containsExactlyInAnyOrder("k=second", LONG_KEY + "=second");
+    assertThat(iterated).containsExactlyInAnyOrder("k=second", SHORT_KEY + "=second", LONG_KEY + "=second");
 
+    NearCaching.awaitNearCached(dataSource, List.of(b), KEYS);
     assertThat(a.remove("k")).isTrue();
-    await().atMost(HEARD).until(() -> b.get("k") == null);
+    a.removeAll(Set.of(SHORT_KEY));
+    await().atMost(HEARD).until(() -> b.get("k") == null && b.get(SHORT_KEY) == null);
     assertThat(b.get(LONG_KEY)).isEqualTo("second");
     assertThat(rowKeys(a)).hasSize(1);
   }

@@ -41,6 +41,12 @@ public enum Setting {
   NEAR_CACHE_MAX_ENTRIES("pgjcache.near-cache.max-entries", Scope.MANAGER, "10000",
       "Most entries one cache's near cache holds on this node."),
   SCHEMA("pgjcache.schema", Scope.MANAGER, "jcache", "Schema of the registry table and of every cache table."),
+  VERBATIM_SHORT_KEYS("pgjcache.verbatim-short-keys", Scope.MANAGER, "true",
+      "Caches this node registers keep keys that encode to fewer than 32 bytes as their own primary keys, so that "
+          + "keys sharing a prefix are neighbours in the index; longer keys are keyed by their SHA-256. `false` "
+          + "registers new caches keyed by SHA-256 alone, as earlier versions did: set it on upgraded nodes while "
+          + "nodes of such a version still run (they cannot find rows keyed otherwise). A registered cache keeps its "
+          + "form."),
   POOL_SIZE("pgjcache.pool.size", Scope.MANAGER, "8",
       "Maximum connections of the provider's own HikariCP pool (ignored with `pgjcache.datasource`)."),
   CONNECTION_TIMEOUT("pgjcache.connection-timeout", Scope.MANAGER, "PT5S",
@@ -137,7 +143,8 @@ public enum Setting {
   // A switch rather than a constructor argument, so that a new setting is plain text unless it says otherwise.
   private Type type() {
     return switch (this) {
-      case NEAR_CACHE_ENABLED, CACHE_UNLOGGED, CACHE_NEAR_CACHE, CACHE_CLUSTER_EVENTS -> Type.BOOLEAN;
+      case NEAR_CACHE_ENABLED, VERBATIM_SHORT_KEYS, CACHE_UNLOGGED, CACHE_NEAR_CACHE, CACHE_CLUSTER_EVENTS ->
+          Type.BOOLEAN;
       case NEAR_CACHE_MAX_ENTRIES, POOL_SIZE, SWEEP_BATCH_SIZE, MAX_KEY_SIZE, MAX_VALUE_SIZE,
           CACHE_NEAR_CACHE_MAX_ENTRIES ->
           Type.POSITIVE_INT;

@@ -4,7 +4,7 @@ package io.pgjcache.internal.codec;
  * Turns keys and values into the bytes stored in PostgreSQL and back.
  *
  * <p>A codec must be deterministic for keys: two equal keys must encode to the same bytes, because
- * the stored key is found by a digest of its encoding. Implementations must be thread-safe.
+ * the stored key is found by its encoding (or a digest of it). Implementations must be thread-safe.
  *
  * <p>Not an extension point: every node must decode what any other node wrote, so each codec has a
  * {@link #name() name} recorded in the registry with the cache, and {@link Codecs} makes the known ones.

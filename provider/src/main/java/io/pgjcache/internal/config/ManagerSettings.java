@@ -16,6 +16,7 @@ import javax.sql.DataSource;
  * @param password         database password, or null; never printed
  * @param dataSource       a DataSource handed in by the application, or null
  * @param schema           schema of all tables
+ * @param verbatimShortKeys whether the caches this node registers keep short keys as their own row keys
  * @param poolSize         maximum pool size of our own pool
  * @param connectionTimeout bound on connection checkout and connect
  * @param statementTimeout bound on one statement, server side; zero for none of ours
@@ -39,6 +40,7 @@ public record ManagerSettings(
     String password,
     DataSource dataSource,
     String schema,
+    boolean verbatimShortKeys,
     int poolSize,
     Duration connectionTimeout,
     Duration statementTimeout,
@@ -84,6 +86,7 @@ public record ManagerSettings(
         + ", password=" + (password == null ? null : Secrets.MASK)
         + ", dataSource=" + (dataSource == null ? null : dataSource.getClass().getName())
         + ", schema=" + schema
+        + ", verbatimShortKeys=" + verbatimShortKeys
         + ", poolSize=" + poolSize
         + ", connectionTimeout=" + connectionTimeout
         + ", statementTimeout=" + statementTimeout

@@ -100,6 +100,7 @@ public final class SettingsResolver {
         Setting.JDBC_PASSWORD.get(merged),
         (DataSource) merged.get(Setting.DATASOURCE.key()),
         schema(merged),
+        Setting.VERBATIM_SHORT_KEYS.getBoolean(merged),
         Setting.POOL_SIZE.getInt(merged),
         Setting.CONNECTION_TIMEOUT.getDuration(merged),
         Setting.STATEMENT_TIMEOUT.getDuration(merged),

@@ -37,7 +37,8 @@ public final class Registry {
    * What the registry records about a cache.
    *
    * @param verbatimShortKeys whether its table keeps short keys verbatim ({@link CacheTable#rowKey}): the caches this
-   *                          version registers do, those of earlier versions key every row by its digest
+   *                          version registers do unless {@code pgjcache.verbatim-short-keys} is false, those of
+   *                          earlier versions key every row by its digest
    */
   public record CacheRecord(int id, String name, String tableName, Shape shape, boolean verbatimShortKeys) {
   }
@@ -57,13 +58,20 @@ public final class Registry {
 
   private final Database database;
   private final String schema;
+  /** Whether the caches this node registers keep short keys as their own row keys. */
+  private final boolean verbatimShortKeys;
   private final String channel;
   private final DeferredSetUp<Boolean> schemaSetUp;
 
-  /** @param quietPeriod how long after a set-up attempt found the database down the next one waits */
-  public Registry(Database database, String schema, Duration quietPeriod) {
+  /**
+   * @param verbatimShortKeys whether the caches this node registers keep short keys as their own row keys
+   *                          ({@link CacheRecord})
+   * @param quietPeriod       how long after a set-up attempt found the database down the next one waits
+   */
+  public Registry(Database database, String schema, boolean verbatimShortKeys, Duration quietPeriod) {
     this.database = Objects.requireNonNull(database, "database");
     this.schema = Objects.requireNonNull(schema, "schema");
+    this.verbatimShortKeys = verbatimShortKeys;
     this.channel = Identifiers.channel(schema);
     this.schemaSetUp = new DeferredSetUp<>(() -> {
       initialize();
@@ -200,6 +208,7 @@ public final class Registry {
         insert.setString(6, shape.expiry());
         insert.setBoolean(7, shape.storeByValue());
         insert.setString(8, shape.codec());
+        insert.setBoolean(9, verbatimShortKeys);
         try (ResultSet rs = insert.executeQuery()) {
           rs.next();
           id = rs.getInt(1);
@@ -209,7 +218,7 @@ public final class Registry {
         statement.execute(Sql.createCacheTable(schema, table, shape.unlogged(), ValueColumn.of(shape.codec())));
         statement.execute(Sql.createExpiryIndex(schema, table));
       }
-      return new CacheRecord(id, cacheName, table, shape, true);
+      return new CacheRecord(id, cacheName, table, shape, verbatimShortKeys);
     });
   }
 

@@ -6,9 +6,9 @@ import java.util.Arrays;
 /**
  * The position of each row key in the array a batched read asked for, so that every row it gets back lands in its
  * key's place. Open addressing on a digest's first four bytes (a SHA-256 is evenly spread already) or a short key's
- * hash code in one
- * {@code int[]}: a {@code HashMap} keyed by a wrapper object costs a wrapper, an entry and a node per row. Measured
- * on 100 keys, such maps took about 4 µs of the 85 µs of client CPU of a {@code getAll}, this table about 1 µs.
+ * hash code in one {@code int[]}: a {@code HashMap} keyed by a wrapper object costs a wrapper, an entry and a node
+ * per row. Measured on 100 keys, such maps took about 4 µs of the 85 µs of client CPU of a {@code getAll}, this
+ * table about 1 µs.
  * End to end, {@code -Dbench.workloads=getall}, two runs each at 1, 4 and 16 threads on an idle machine: 0.74 of the
  * plain table on average with this table, 0.70 with a {@code HashMap<DigestKey, Integer>}.
  *

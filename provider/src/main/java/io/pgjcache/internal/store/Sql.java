@@ -41,6 +41,8 @@ public final class Sql {
    * works through PgBouncer in transaction mode and on an application's DataSource alike.
    */
   static final String NOTIFIED_SETTING = "pgjcache.notified";
+  /** The trigger function of the tables' notify triggers (see {@link #createNotifyFunction}). */
+  private static final String NOTIFY_FUNCTION = "notify_key_changes";
   /** Whether an earlier statement of the current transaction said it notifies by itself. */
   private static final String NOTIFIED = "current_setting('" + NOTIFIED_SETTING + "', true) = 'on'";
 
@@ -113,11 +115,16 @@ public final class Sql {
    * ("anything may have changed") for TRUNCATE and for statements touching more than
    * {@link #MAX_KEYS_PER_NOTIFICATION} keys, which keeps every payload far below PostgreSQL's 8000-byte limit.
    * NOTIFY is transactional: nothing is sent for a rolled-back change.
+   *
+   * <p>Named apart from {@code notify_change}, the function of earlier versions, which named a key by its row key:
+   * nodes of those versions replace theirs on every start, and a table whose short keys are their own row keys
+   * must never have its keys announced by themselves. Triggers made by earlier versions keep calling theirs, which
+   * is right for their tables, keyed by digest.
    */
   static String createNotifyFunction(String schema) {
     String limit = String.valueOf(MAX_KEYS_PER_NOTIFICATION);
     String overLimit = String.valueOf(MAX_KEYS_PER_NOTIFICATION + 1);
-    return "CREATE OR REPLACE FUNCTION " + qualified(schema, "notify_change") + "() RETURNS trigger"
+    return "CREATE OR REPLACE FUNCTION " + qualified(schema, NOTIFY_FUNCTION) + "() RETURNS trigger"
         + " LANGUAGE plpgsql AS $fn$\n"
         + "DECLARE n integer; digests text;\n"
         + "BEGIN\n"
@@ -132,7 +139,7 @@ public final class Sql {
         + "  ELSIF TG_OP = 'UPDATE' THEN\n"
         + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
         + "      FROM (SELECT " + digestOf("k") + " AS d FROM (SELECT key_digest FROM old_rows UNION"
-        + " SELECT key_digest FROM new_rows LIMIT " + overLimit + ") AS keys(k)) AS changed;\n"
+        + " SELECT key_digest FROM new_rows LIMIT " + overLimit + ") AS row_keys(k)) AS changed;\n"
         + "  ELSE\n"
         + "    SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests\n"
         + "      FROM (SELECT " + digestOf("key_digest") + " AS d FROM new_rows LIMIT " + overLimit + ") AS changed;\n"
@@ -263,7 +270,7 @@ public final class Sql {
    */
   public static List<String> createNotifyTriggers(String schema, String table, String channel, int cacheId) {
     String t = qualified(schema, table);
-    String call = " EXECUTE FUNCTION " + qualified(schema, "notify_change") + "("
+    String call = " EXECUTE FUNCTION " + qualified(schema, NOTIFY_FUNCTION) + "("
         + literal(channel) + ", " + literal(String.valueOf(cacheId)) + ")";
     String unlessNotified = " FOR EACH STATEMENT WHEN (NOT coalesce(" + NOTIFIED + ", false))" + call;
     return List.of(
@@ -354,7 +361,7 @@ public final class Sql {
   static String registerCache(String schema) {
     return "INSERT INTO " + qualified(schema, "caches")
         + " (name, table_name, key_type, value_type, unlogged, expiry, store_by_value, codec, verbatim_short_keys)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, true) RETURNING id";
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
   }
 
   static String unregisterCache(String schema) {

@@ -72,7 +72,7 @@ class SecretsTest {
     String signingKey = "signing-key-" + PASSWORD + "-0123456789";
     String previousKey = "previous-key-" + PASSWORD + "-0123456789";
     ManagerSettings settings = new ManagerSettings(
-        "jdbc:postgresql://localhost/app?user=app&password=" + PASSWORD, "app", PASSWORD, null, "jcache", 8,
+        "jdbc:postgresql://localhost/app?user=app&password=" + PASSWORD, "app", PASSWORD, null, "jcache", true, 8,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
         Signer.of(signingKey, previousKey), "java", null, "jdbc:postgresql://db/app?password=" + PASSWORD, true, 100,
         Map.of());
@@ -85,7 +85,7 @@ class SecretsTest {
 
   @Test
   void managerSettingsToString_showsNoPassword_whenNoneIsSet() {
-    ManagerSettings settings = new ManagerSettings(null, null, null, null, "jcache", 8,
+    ManagerSettings settings = new ManagerSettings(null, null, null, null, "jcache", true, 8,
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 1000, "maxdepth=5", 65536, 1 << 26,
         Signer.NONE, "java", null, null, true, 100, Map.of());
 
