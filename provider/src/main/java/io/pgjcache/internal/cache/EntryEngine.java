@@ -121,7 +121,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     try {
       done = database.transaction(describe(name, operation), c -> {
         int backendPid = table.lock(c, k);
-        LockedEntry<K, V> entry = new LockedEntry<>(this, table, c, k, table.read(c, table.rowKey(k)), EntryReader.now());
+        LockedEntry<K, V> entry =
+            new LockedEntry<>(this, table, c, k, table.read(c, table.rowKey(k)), EntryReader.now());
         entry.backendPid = backendPid;
         R outcome = work.run(entry);
         publishToCluster(c, entry.events);

@@ -12,7 +12,8 @@ import java.util.List;
  * <p>A token that is not a 32-byte base64 digest is skipped and counted rather than failing the payload: the
  * triggers of tables an earlier version made also report rows an operator inserted with a primary key of another
  * length, which the provider can never look up there (so never near-caches), and the payload's other keys must still
- * be invalidated. (The triggers of this version name every row by a digest: a short primary key by its SHA-256.)
+ * be invalidated. (The triggers of this version name a primary key shorter than a digest by its SHA-256, so only
+ * longer ones are skipped there.)
  *
  * @param cacheId the cache's registry id
  * @param keys    the changed keys, or null for every key of the cache

@@ -116,9 +116,9 @@ public final class Sql {
    * {@link #MAX_KEYS_PER_NOTIFICATION} keys, which keeps every payload far below PostgreSQL's 8000-byte limit.
    * NOTIFY is transactional: nothing is sent for a rolled-back change.
    *
-   * <p>Named apart from {@code notify_change}, the function of earlier versions, which named a key by its row key:
-   * nodes of those versions replace theirs on every start, and a table whose short keys are their own row keys
-   * must never have its keys announced by themselves. Triggers made by earlier versions keep calling theirs, which
+   * <p>Named apart from {@code notify_change}, the function of earlier versions, which names a row by its primary
+   * key: nodes of those versions replace theirs on every start, and a table whose short keys are their own primary
+   * keys must never have its keys announced by themselves. Triggers made by earlier versions keep calling theirs, which
    * is right for their tables, keyed by digest.
    */
   static String createNotifyFunction(String schema) {
@@ -155,8 +155,8 @@ public final class Sql {
 
   /**
    * The SQL expression of the digest of the key whose row has the primary key {@code rowKey}, as
-   * {@link io.pgjcache.internal.codec.KeyDigest#ofRowKey} works it out: a key shorter than a digest is its own row
-   * key, and notifications name it by its digest, never by itself (anyone connected may LISTEN).
+   * {@link KeyDigest#ofRowKey} works it out: a key shorter than a digest is its own row key, and notifications
+   * name it by its digest, never by itself (anyone connected may LISTEN).
    */
   static String digestOf(String rowKey) {
     return "CASE WHEN length(" + rowKey + ") < " + KeyDigest.LENGTH + " THEN sha256(" + rowKey + ") ELSE " + rowKey
