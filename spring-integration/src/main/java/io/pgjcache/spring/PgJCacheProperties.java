@@ -21,6 +21,12 @@ public class PgJCacheProperties {
   private String schema;
 
   /**
+   * Whether the caches this node registers keep keys shorter than 32 bytes as their own primary keys (false while
+   * nodes of a version that keyed every row by its digest still run). Unset: the provider's default, true.
+   */
+  private Boolean verbatimShortKeys;
+
+  /**
    * Whether cache puts and evictions made inside a Spring-managed transaction wait until it commits (and
    * are dropped when it rolls back). Applies when the application has a PlatformTransactionManager.
    */
@@ -108,6 +114,14 @@ public class PgJCacheProperties {
 
   public void setSchema(String schema) {
     this.schema = schema;
+  }
+
+  public Boolean getVerbatimShortKeys() {
+    return verbatimShortKeys;
+  }
+
+  public void setVerbatimShortKeys(Boolean verbatimShortKeys) {
+    this.verbatimShortKeys = verbatimShortKeys;
   }
 
   public TransactionMode getTransactionMode() {

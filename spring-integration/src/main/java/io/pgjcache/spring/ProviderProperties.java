@@ -35,6 +35,7 @@ final class ProviderProperties {
       put(properties, Setting.JDBC_PASSWORD, jdbc.getPassword());
     }
     put(properties, Setting.SCHEMA, settings.getSchema());
+    put(properties, Setting.VERBATIM_SHORT_KEYS, settings.getVerbatimShortKeys());
     put(properties, Setting.POOL_SIZE, settings.getPool().getSize());
     put(properties, Setting.CONNECTION_TIMEOUT, iso(settings.getConnectionTimeout()));
     put(properties, Setting.STATEMENT_TIMEOUT, iso(settings.getStatementTimeout()));

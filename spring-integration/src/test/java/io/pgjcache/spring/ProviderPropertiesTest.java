@@ -99,6 +99,7 @@ class ProviderPropertiesTest {
       case JDBC_USER -> "app";
       case JDBC_PASSWORD -> "secret";
       case SCHEMA -> "caching";
+      case VERBATIM_SHORT_KEYS -> "false";
       case POOL_SIZE -> "3";
       case CONNECTION_TIMEOUT -> "PT2S";
       case STATEMENT_TIMEOUT -> "PT3S";
