@@ -4,6 +4,7 @@ import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheConfiguration;
 import io.pgjcache.PgCacheManager;
 import io.pgjcache.benchmarks.CacheTableCopy;
+import io.pgjcache.internal.store.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -133,17 +134,13 @@ final class TriggerCost {
     return triggers;
   }
 
-  /** The digest of the key whose row has this primary key, worked out as pgjcache's statements work it out. */
-  private static String digestOf(String rowKey) {
-    return "CASE WHEN length(" + rowKey + ") < 32 THEN sha256(" + rowKey + ") ELSE " + rowKey + " END";
-  }
-
   private static void createVariants(DataSource dataSource, String schema, String cacheTable, List<Variant> variants)
       throws SQLException {
     // A row key shorter than a digest is the key itself, named by its digest as pgjcache's own trigger names it.
+    String digest = Sql.digestOf("key_digest");
     String notifyDigests = "DECLARE n integer; digests text; BEGIN"
         + " SELECT count(*), string_agg(encode(d, 'base64'), ' ') INTO n, digests"
-        + " FROM (SELECT " + digestOf("key_digest") + " AS d FROM new_rows LIMIT 65) AS changed;"
+        + " FROM (SELECT " + digest + " AS d FROM new_rows LIMIT 65) AS changed;"
         + " IF n > 64 THEN PERFORM pg_notify(" + CHANNEL + ", '1 *');"
         + " ELSIF n > 0 THEN PERFORM pg_notify(" + CHANNEL + ", '1 ' || digests); END IF; RETURN NULL; END";
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
@@ -151,7 +148,7 @@ final class TriggerCost {
       s.execute(function(schema, "bench_notify_constant", "BEGIN PERFORM pg_notify(" + CHANNEL + ", '1 x');"
           + " RETURN NULL; END"));
       s.execute(function(schema, "bench_notify_row", "BEGIN PERFORM pg_notify(" + CHANNEL + ", '1 ' ||"
-          + " encode(" + digestOf("NEW.key_digest") + ", 'base64')); RETURN NULL; END"));
+          + " encode(" + Sql.digestOf("NEW.key_digest") + ", 'base64')); RETURN NULL; END"));
       s.execute(function(schema, "bench_notify_new_rows", notifyDigests));
       for (Variant variant : variants) {
         String table = schema + ".\"" + variant.name() + "\"";

@@ -82,12 +82,16 @@ public final class CacheTable {
    * listener.
    */
   public byte[] rowKey(EncodedKey key) {
-    return verbatimShortKeys && key.unsigned().length < KeyDigest.LENGTH ? key.unsigned() : key.digest();
+    return isOwnRowKey(key.unsigned()) ? key.unsigned() : key.digest();
   }
 
   /** {@link #rowKey(EncodedKey)} from a key's unsigned encoding alone. */
   public byte[] rowKey(byte[] unsignedKey) {
-    return verbatimShortKeys && unsignedKey.length < KeyDigest.LENGTH ? unsignedKey : KeyDigest.of(unsignedKey);
+    return isOwnRowKey(unsignedKey) ? unsignedKey : KeyDigest.of(unsignedKey);
+  }
+
+  private boolean isOwnRowKey(byte[] unsignedKey) {
+    return verbatimShortKeys && unsignedKey.length < KeyDigest.LENGTH;
   }
 
   /**

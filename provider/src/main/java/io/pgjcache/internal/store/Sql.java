@@ -158,7 +158,7 @@ public final class Sql {
    * {@link KeyDigest#ofRowKey} works it out: a key shorter than a digest is its own row key, and notifications
    * name it by its digest, never by itself (anyone connected may LISTEN).
    */
-  static String digestOf(String rowKey) {
+  public static String digestOf(String rowKey) {
     return "CASE WHEN length(" + rowKey + ") < " + KeyDigest.LENGTH + " THEN sha256(" + rowKey + ") ELSE " + rowKey
         + " END";
   }
