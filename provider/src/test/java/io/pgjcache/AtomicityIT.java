@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgjcache.testing.Cluster;
+import io.pgjcache.testing.Tables;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -250,9 +252,10 @@ class AtomicityIT {
     }
   }
 
-  // Nobody near-caches the cache, so that the writes lock without grouping: 24 keys, fewer than
-  // CacheTable.MAX_ROWS_LOCKED_ONE_BY_ONE, take their locks row by row (Sql.Table#upsertManyEach); 48 take them all
-  // first and then write in the order given (Sql.Table#upsertManyLockedFirst).
+  // Nobody near-caches the cache, so that the writes are not grouped (Sql.Table#upsertManyEach): they take their
+  // rows' locks in row key order. In a cache of an earlier version's form they take the keys' advisory locks in
+  // ascending order instead, row by row for 24 keys, fewer than CacheTable.MAX_ROWS_LOCKED_ONE_BY_ONE, and all first
+  // for 48 (Sql.Table#upsertManyLockedFirst); RowKeysIT covers that form.
   @ParameterizedTest
   @ValueSource(ints = {24, 48})
   void putAllsOfOverlappingKeysInOppositeOrders_neverDeadlock_andTheLastToCommitWroteEveryKey(int keyCount)
@@ -285,5 +288,117 @@ class AtomicityIT {
     assertThat(stored).containsOnlyKeys(keys);
     assertThat(new HashSet<>(stored.values())).hasSize(1);
     assertThat(stored.get("k0")).endsWith("/" + (rounds - 1));
+  }
+
+  // 200 keys: more than one notification names (Sql.KEYS_PER_PAYLOAD), so their putAll takes the grouped form, and
+  // enough for PostgreSQL to find the rows of a removeAll by a bitmap scan, in the order of the table's pages.
+  @ParameterizedTest
+  @ValueSource(ints = {24, 200})
+  void putAllsAndRemoveAllsOfOverlappingKeysInOppositeOrders_neverDeadlock(int keyCount) throws Exception {
+    // Removals lock their rows as puts do, in one order whatever the order given; a DELETE alone would lock them in
+    // the order its scan finds them, and wait crosswise for a putAll.
+    List<String> keys = IntStream.range(0, keyCount).mapToObj(i -> "k" + i).toList();
+    List<String> reversed = new ArrayList<>(keys);
+    Collections.reverse(reversed);
+    PgCacheConfiguration<String, String> configuration = new PgCacheConfiguration<>();
+    configuration.setTypes(String.class, String.class);
+    List<Cache<String, String>> caches = cluster.cache("atomic-putAll-removeAll-" + keyCount, configuration);
+    AtomicInteger removed = new AtomicInteger();
+    race(caches, (cache, worker) -> {
+      for (int round = 0; round < 40; round++) {
+        List<String> order = (worker + round) % 2 == 0 ? keys : reversed;
+        if (worker % 2 == 0) {
+          Map<String, String> entries = new LinkedHashMap<>();
+          order.forEach(key -> entries.put(key, "v"));
+          cache.putAll(entries);
+        } else {
+          cache.removeAll(new LinkedHashSet<>(order));
+          removed.incrementAndGet();
+        }
+      }
+    });
+    assertThat(removed.get()).isEqualTo(WORKERS / 2 * 40);
+  }
+
+  @Test
+  void aPutOfAKeyThatAnInvokeFoundMissing_goesThrough_andTheInvokeWorksAgainOnTheValuePut() throws Exception {
+    List<Cache<String, String>> caches = withoutNearCache("atomic-invoke-created");
+    Queue<String> seen = new ConcurrentLinkedQueue<>();
+    CountDownLatch read = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> invoked = pool.submit(() -> caches.get(0).invoke("k", (entry, args) -> {
+        String found = entry.exists() ? entry.getValue() : "nothing";
+        seen.add(found);
+        read.countDown();
+        awaitLatch(release);
+        entry.setValue(found + "+A");
+        return found;
+      }));
+      assertThat(read.await(60, TimeUnit.SECONDS)).isTrue();
+      // A plain put takes no lock of the key, and the invoke holds no row yet: the put commits at once.
+      pool.submit(() -> caches.get(1).put("k", "B")).get(60, TimeUnit.SECONDS);
+      release.countDown();
+
+      assertThat(invoked.get(60, TimeUnit.SECONDS)).as("what the invoke's last run found").isEqualTo("B");
+      assertThat(seen).containsExactly("nothing", "B");
+      String stored = caches.get(1).invoke("k", (entry, args) -> entry.getValue());
+      assertThat(stored).isEqualTo("B+A");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPutOfAKeyThatAnInvokeHolds_waitsForItsCommit() throws Exception {
+    List<Cache<String, String>> caches = withoutNearCache("atomic-invoke-held");
+    caches.get(0).put("k", "X");
+    CountDownLatch read = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> invoked = pool.submit(() -> caches.get(0).invoke("k", (entry, args) -> {
+        String found = entry.getValue();
+        read.countDown();
+        awaitLatch(release);
+        entry.setValue(found + "+A");
+        return found;
+      }));
+      assertThat(read.await(60, TimeUnit.SECONDS)).isTrue();
+      Future<?> put = pool.submit(() -> caches.get(1).put("k", "B"));
+      // The invoke locked the row it read: the put waits for that lock (not for the key's advisory lock).
+      await("the put waiting for the row's lock").atMost(Duration.ofSeconds(60))
+          .until(() -> Tables.sessionsWaitingForLocksOn(caches.get(1)) == 1);
+      assertThat(Tables.sessionsWaitingForKeyLock(caches.get(1), "k")).isZero();
+      release.countDown();
+
+      assertThat(invoked.get(60, TimeUnit.SECONDS)).isEqualTo("X");
+      put.get(60, TimeUnit.SECONDS);
+      String stored = caches.get(1).invoke("k", (entry, args) -> entry.getValue());
+      assertThat(stored).as("the put came after").isEqualTo("B");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  /** Caches no node near-caches: no notify triggers are created on their tables while a test holds rows locked. */
+  private static List<Cache<String, String>> withoutNearCache(String name) {
+    PgCacheConfiguration<String, String> configuration = new PgCacheConfiguration<>();
+    configuration.setTypes(String.class, String.class);
+    return cluster.cache(name, configuration.setNearCacheEnabled(false));
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      if (!latch.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("not released within a minute");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -43,10 +43,10 @@ public enum Setting {
   SCHEMA("pgjcache.schema", Scope.MANAGER, "jcache", "Schema of the registry table and of every cache table."),
   VERBATIM_SHORT_KEYS("pgjcache.verbatim-short-keys", Scope.MANAGER, "true",
       "Caches this node registers keep keys that encode to fewer than 32 bytes as their own primary keys, so that "
-          + "keys sharing a prefix are neighbours in the index; longer keys are keyed by their SHA-256. `false` "
-          + "registers new caches keyed by SHA-256 alone, as earlier versions did: set it on upgraded nodes while "
-          + "nodes of such a version still run (they cannot find rows keyed otherwise). A registered cache keeps its "
-          + "form."),
+          + "keys sharing a prefix are neighbours in the index; longer keys are keyed by their SHA-256. Plain writes "
+          + "to such caches take no advisory lock of their keys. `false` registers new caches as earlier versions "
+          + "did, keyed by SHA-256 alone and locking every written key: set it on upgraded nodes while nodes of such "
+          + "a version still run (they cannot find rows keyed otherwise). A registered cache keeps its form."),
   POOL_SIZE("pgjcache.pool.size", Scope.MANAGER, "8",
       "Maximum connections of the provider's own HikariCP pool (ignored with `pgjcache.datasource`)."),
   CONNECTION_TIMEOUT("pgjcache.connection-timeout", Scope.MANAGER, "PT5S",

@@ -117,19 +117,16 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
    */
   @Override
   public <R> R compute(String operation, EncodedKey k, Work<K, V, R> work) {
-    Done<K, V, R> done;
+    LockedEntry.Done<K, V, R> done;
     try {
       done = database.transaction(describe(name, operation), c -> {
-        int backendPid = table.lock(c, k);
-        LockedEntry<K, V> entry =
-            new LockedEntry<>(this, table, c, k, table.read(c, table.rowKey(k)), EntryReader.now());
-        entry.backendPid = backendPid;
-        R outcome = work.run(entry);
+        LockedEntry.Done<K, V, R> worked = LockedEntry.run(this, table, c, k, table.lock(c, k), work);
+        LockedEntry<K, V> entry = worked.entry();
         publishToCluster(c, entry.events);
         if (byReference && entry.stored != null) {
           entry.pending = near.beginWrite(k.digestKey());
         }
-        return new Done<>(entry, outcome);
+        return worked;
       });
     } catch (RuntimeException e) {
       // The commit may have happened before the connection broke.
@@ -145,10 +142,6 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     }
     events.publish(entry.events);
     return done.result();
-  }
-
-  /** A committed locked change: what it did to the entry, and its result. */
-  private record Done<K, V, R>(LockedEntry<K, V> entry, R result) {
   }
 
   /** No writer, no listener, a policy known in advance: single statements need no read first. */
@@ -289,28 +282,17 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     }
     if (putRows.isEmpty() && removals.size() == 1) {
       EncodedKey k = removals.get(0);
-      Long expiresAt = database.autoCommit(describe(name, "remove"), c -> table.lockAndDelete(c, k));
+      Long expiresAt = database.autoCommit(describe(name, "remove"), c -> table.deleteOne(c, k));
       return expiresAt == null ? Map.of() : Map.of(k.digestKey(), expiresAt);
     }
-    String what = putRows.size() + " puts and " + removals.size() + " removals, grouped";
+    // A batch holds writes of one kind (see GroupCommit).
     if (removals.isEmpty()) {
-      group.notifying(database.autoCommit(describe(name, what),
+      group.notifying(database.autoCommit(describe(name, putRows.size() + " puts, grouped"),
           c -> table.putMany(c, putRows, group.notifying(), creation, keep, update, now)));
       return Map.of();
     }
-    List<EncodedKey> all = new ArrayList<>(removals);
-    putRows.forEach(row -> all.add(row.key()));
-    int[] locks = CacheTable.lockKeys(all);
-    Database.Work<Map<DigestKey, Long>> work = c -> {
-      Map<DigestKey, Long> removed = table.deleteMany(c, locks, removals);
-      if (!putRows.isEmpty()) {
-        // The removals took every lock of the batch already.
-        group.notifying(table.putMany(c, new int[0], putRows, creation, keep, update, now));
-      }
-      return removed;
-    };
-    return putRows.isEmpty() ? database.autoCommit(describe(name, what), work)
-        : database.transaction(describe(name, what), work);
+    return database.autoCommit(describe(name, removals.size() + " removals, grouped"),
+        c -> table.deleteMany(c, removals));
   }
 
   /**

@@ -25,10 +25,12 @@ import javax.cache.CacheException;
  * the queue's first call the turn to run the next batch, which takes every call queued by then. Each thread thus
  * runs at most the batch holding its own call, and returns when that batch has committed.
  *
- * <p><b>Order and failures.</b> Puts of a key the batch already holds join it, and the runner writes the one
- * called last (hot keys are what a skewed load writes most: ending the batch at each repeat kept batches at a few
- * calls). A removal that names a key already in the batch goes in a later batch instead, so that it sees the
- * puts before it and counts each entry once. A thread's writes commit in the order it made them (each call
+ * <p><b>Order and failures.</b> A batch holds calls of one kind, puts or removals: a statement locks its rows in one
+ * order, the same for every statement, which a transaction of two statements could not keep (it would hold the rows
+ * of the first while it locks those of the second), so two batches could wait for each other crosswise. Puts of a
+ * key the batch already holds join it, and the runner writes the one called last (hot keys are what a skewed load
+ * writes most: ending the batch at each repeat kept batches at a few calls). A removal that names a key already in
+ * the batch goes in a later batch instead, so that it counts each entry once. A thread's writes commit in the order it made them (each call
  * returns after its commit); calls that overlap in time may commit in either order, as two writers on two nodes
  * would. A batch that fails fails exactly its calls, each with a {@link CacheException} of its own (see
  * {@link #rethrown}); the queued calls then run as the next batch. Thread-safe; the one lock is never held across
@@ -229,7 +231,7 @@ final class GroupCommit {
       Set<DigestKey> keys = null;
       int rows = first.keys.size();
       for (Call next = queue.peekFirst(); next != null; next = queue.peekFirst()) {
-        if (rows + next.keys.size() > MAX_ROWS) {
+        if (rows + next.keys.size() > MAX_ROWS || next.kind != first.kind) {
           break;
         }
         if (keys == null) {
@@ -237,7 +239,7 @@ final class GroupCommit {
           addKeys(first, keys);
         }
         // A put may name a key the batch already holds: its value comes later and wins, as it would committed
-        // after. A removal may not: it must see the batch's puts of its keys, and count an entry only once.
+        // after. A removal may not: it must count an entry only once.
         if (next.kind == Kind.REMOVE && namesAny(next, keys)) {
           break;
         }

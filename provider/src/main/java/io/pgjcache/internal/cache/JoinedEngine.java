@@ -76,14 +76,13 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
   public <R> R compute(String operation, EncodedKey k, EntryEngine.Work<K, V, R> work) {
     return transaction.run(EntryEngine.describe(name, operation), c -> {
       int backendPid = table.lock(c, k);
-      LockedEntry<K, V> entry =
-          new LockedEntry<>(engine, table, c, k, table.read(c, table.rowKey(k)), EntryReader.now());
-      R outcome = work.run(entry);
+      LockedEntry.Done<K, V, R> done = LockedEntry.run(engine, table, c, k, backendPid, work);
+      LockedEntry<K, V> entry = done.entry();
       engine.publish(c, audience(), entry.events);
       if (entry.changed && near != null) {
         near.hold(k.digestKey(), backendPid);
       }
-      return outcome;
+      return done.result();
     });
   }
 

@@ -14,10 +14,26 @@ import javax.cache.event.EventType;
 /**
  * One key as a locked read-modify-write sees it ({@link EntryEngine#compute}): its row if any, whether that is
  * live, and the changes the work makes to it. The work runs inside the transaction that holds the key's advisory
- * lock; this object records what it did (events, the stored value) so that the engine can finish the job after
- * the commit. Valid only while the work runs.
+ * lock and the lock of its row, if any; this object records what it did (events, the stored value) so that the engine
+ * can finish the job after the commit. Valid only while the work runs.
  */
 public final class LockedEntry<K, V> {
+  /** The work on the entry and what it returned. */
+  record Done<K, V, R>(LockedEntry<K, V> entry, R result) {
+  }
+
+  /**
+   * Thrown by a {@link #store} that found that a plain write created the row this entry found missing: nothing has
+   * changed yet, and the work must run again on the row as it is now.
+   */
+  private static final class RowCreatedMeanwhile extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RowCreatedMeanwhile() {
+      super("the row was created meanwhile", null, false, false);
+    }
+  }
+
   private final EntryEngine<K, V> engine;
   /** The table as the transaction must write it (see {@link CacheTable#inCallersTransaction}). */
   private final CacheTable table;
@@ -45,6 +61,28 @@ public final class LockedEntry<K, V> {
     this.row = row;
     this.now = now;
     this.live = row != null && !row.isExpiredAt(now);
+  }
+
+  /**
+   * Runs the work on the key's row, read and locked in the transaction {@code c}, which holds the key's advisory lock.
+   * Plain writes take no advisory lock in caches of this version's form (see {@code CacheTable#keyLocks}): one that
+   * creates the row the work found missing makes the work run again, on that row, as if the write had come first.
+   * Each round means another writer's write committed, so rounds end as long as writers do.
+   *
+   * @param backendPid the process id of the backend of {@code c}
+   */
+  static <K, V, R> Done<K, V, R> run(EntryEngine<K, V> engine, CacheTable table, Connection c, EncodedKey k,
+      int backendPid, EntryEngine.Work<K, V, R> work) throws SQLException {
+    while (true) {
+      LockedEntry<K, V> entry =
+          new LockedEntry<>(engine, table, c, k, table.readForUpdate(c, table.rowKey(k)), EntryReader.now());
+      entry.backendPid = backendPid;
+      try {
+        return new Done<>(entry, work.run(entry));
+      } catch (RowCreatedMeanwhile e) {
+        // Read again: the row is there now.
+      }
+    }
   }
 
   /** Whether the key has an entry that has not expired. */
@@ -82,7 +120,11 @@ public final class LockedEntry<K, V> {
       }
       return false;
     }
-    table.write(connection, k, valueBytes, expiresAt);
+    if (row != null) {
+      table.write(connection, k, valueBytes, expiresAt);
+    } else if (!table.insertIfAbsent(connection, k, valueBytes, expiresAt)) {
+      throw new RowCreatedMeanwhile();
+    }
     changed = true;
     stored = newValue;
     storedBytes = valueBytes;

@@ -424,17 +424,20 @@ public final class Sql {
    */
   static final class Table {
     final String select;
+    final String selectForUpdate;
     final String selectExpiry;
     final String selectMany;
     final String lockKey;
     final String upsert;
-    final String lockedUpsert;
-    final String lockedUpsertReturning;
+    final String insertIfAbsent;
+    final String putOne;
+    final String putOneReturning;
     final String upsertMany;
     final String upsertManyEach;
+    /** Null where plain writes take no key locks: {@link #upsertManyEach} then serves every size. */
     final String upsertManyLockedFirst;
     final String delete;
-    final String lockedDelete;
+    final String deleteOne;
     final String deleteMany;
     final String touch;
     final String touchIfLive;
@@ -448,8 +451,13 @@ public final class Sql {
      * @param valueColumn    the type of the table's value column, which arrays of values are cast to
      * @param alwaysAnnounce whether every change notifies (writes in a caller's transaction), rather than only
      *                       while some node near-caches the cache
+     * @param keyLocks       whether plain writes ({@link #putOne}, {@link #upsertMany}, {@link #upsertManyEach},
+     *                       {@link #deleteOne}, {@link #deleteMany}) take their keys' advisory locks, as nodes of
+     *                       earlier versions expect (see {@code CacheTable#keyLocks}); without, the statements take
+     *                       their parameters without the lock keys
      */
-    Table(String schema, String table, int cacheId, ValueColumn valueColumn, boolean alwaysAnnounce) {
+    Table(String schema, String table, int cacheId, ValueColumn valueColumn, boolean alwaysAnnounce,
+        boolean keyLocks) {
       String t = qualified(schema, table);
       Announcement notify = new Announcement(literal(Identifiers.channel(schema)), literal(cacheId + " "),
           alwaysAnnounce ? null : nearCached(cacheId));
@@ -457,19 +465,27 @@ public final class Sql {
       String version = "nextval('" + sequence.replace("'", "''") + "')";
       String flag = "set_config('" + NOTIFIED_SETTING + "', 'on', true)";
       select = "SELECT value_bytes, expires_at FROM " + t + " WHERE key_digest = ?";
+      // A read-modify-write locks the row it read, so that a plain write, which may take no advisory lock, waits for
+      // its commit rather than being overwritten by a value worked out from the row before it.
+      selectForUpdate = select + " FOR UPDATE";
       selectExpiry = "SELECT expires_at FROM " + t + " WHERE key_digest = ?";
       selectMany = "SELECT key_digest, value_bytes, expires_at FROM " + t + " WHERE key_digest = ANY (?)";
       // The backend's process id tells this node which notification announces its own commit.
       lockKey = "SELECT pg_backend_pid() FROM pg_advisory_xact_lock(?, ?), " + flag;
       String insert = "INSERT INTO " + t + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)";
       // Inside a transaction that already holds the key's advisory lock: plain upsert.
-      upsert = insert + " SELECT ?, ?, ?, ?, " + version + " FROM (SELECT " + flag + ") AS flag"
+      String flagged = " FROM (SELECT " + flag + ") AS flag";
+      upsert = insert + " SELECT ?, ?, ?, ?, " + version + flagged
           + " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
           + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version" + notify.each("e.key_digest", "");
-      // One statement, one round trip: takes the key's advisory lock (so it cannot interleave with a
-      // read-modify-write of another node), then inserts or updates. A row that has expired is
-      // treated as absent: it gets the creation expiry. Otherwise the update expiry, or the row's
-      // own expiry when the policy leaves it unchanged.
+      // A read-modify-write that found no row creates it only if no plain write did meanwhile: no row comes back
+      // then, and it reads and works again (see EntryEngine#compute). The statement waits for such a writer's commit.
+      insertIfAbsent = insert + " SELECT ?, ?, ?, ?, " + version + flagged + " ON CONFLICT (key_digest) DO NOTHING"
+          + notify.each("e.key_digest", "1, ");
+      // One statement, one round trip: with key locks, takes the key's advisory lock first (as a read-modify-write
+      // of a node of an earlier version expects), then inserts or updates. A row that has expired is treated as
+      // absent: it gets the creation expiry. Otherwise the update expiry, or the row's own expiry when the policy
+      // leaves it unchanged.
       String onConflict = " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
           + " expires_at = CASE WHEN e.expires_at <= ? THEN EXCLUDED.expires_at"
           + " WHEN ? THEN e.expires_at ELSE ?::bigint END,"
@@ -477,44 +493,56 @@ public final class Sql {
       // The lock and the setting are selected by a sub-select rather than called as functions in FROM, which
       // PostgreSQL would run as function scans, each with a result store of its own (about 1 us of a 12 us
       // execution, pgbench).
-      String lockedInsert = insert + " SELECT ?, ?, ?, ?, " + version + " FROM (SELECT pg_advisory_xact_lock(?, ?), "
-          + flag + ") AS locked" + onConflict;
-      lockedUpsert = lockedInsert + notify.each("e.key_digest", "");
-      lockedUpsertReturning = lockedInsert + notify.each("e.key_digest", "e.expires_at, pg_backend_pid(), ");
-      // Many keys: their advisory locks first, in the order given (callers sort them, so that two such statements
-      // never wait for each other crosswise), then one multi-row statement and one notification per
+      String putInsert = insert + " SELECT ?, ?, ?, ?, " + version
+          + (keyLocks ? " FROM (SELECT pg_advisory_xact_lock(?, ?), " + flag + ") AS locked" : flagged) + onConflict;
+      putOne = putInsert + notify.each("e.key_digest", "");
+      putOneReturning = putInsert + notify.each("e.key_digest", "e.expires_at, pg_backend_pid(), ");
+      // Many keys: with key locks, their advisory locks first, in the order given (callers sort them, so that two
+      // such statements never wait for each other crosswise), then one multi-row statement and one notification per
       // KEYS_PER_PAYLOAD keys. The locks' sub-select is a one-time filter, evaluated before the first row is written.
-      // All rows take one version, drawn once (an InitPlan): versions need only change on every write, and a draw
-      // per row cost about 0.15 us of execution per row (pgbench, 100-row upserts).
+      // Without key locks, the rows come sorted by row key, and their row locks are taken in that order for the same
+      // reason. All rows take one version, drawn once (an InitPlan): versions need only change on every write, and a
+      // draw per row cost about 0.15 us of execution per row (pgbench, 100-row upserts).
+      String rows = " FROM unnest(?::bytea[], ?::bytea[], ?::" + valueColumn.sqlType() + "[]) AS r(d, k, v)";
+      String manyInsert = insert + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ")";
       String locks = "WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(?, l), " + flag
           + " FROM unnest(?::int[]) AS l), ";
       String afterLocks = " (SELECT count(*) FROM locked) >= 0";
-      upsertMany = locks + "changed AS (" + insert
-          + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::bytea[], ?::bytea[], ?::"
-          + valueColumn.sqlType() + "[]) AS r(d, k, v)"
-          + " WHERE" + afterLocks + onConflict + " RETURNING e.key_digest)" + notify.grouped("changed");
-      // The same without the CTEs, for batches of a few rows (see CacheTable#putMany) when the last batch found
-      // nobody near-caching: each row takes its key's lock just before it is written (rows come sorted by lock key,
-      // so locks are still taken in ascending order), and each changed key gets a notification of its own should
-      // someone near-cache after all. Without the materialised locks, the window and the grouping, it did 10 % more
-      // rows per second than the form above at 2, 4 and 16 rows per statement (pgbench, 4 clients, PostgreSQL 15).
-      upsertManyEach = insert + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::int[], ?::bytea[],"
-          + " ?::bytea[], ?::" + valueColumn.sqlType() + "[]) AS r(l, d, k, v), (SELECT " + flag + ") AS flag"
-          + " WHERE pg_advisory_xact_lock(?, r.l) IS NOT NULL" + onConflict + notify.each("e.key_digest", "");
-      // The same for larger batches: the sorted locks are all taken first, by a one-time filter, so the rows go in
-      // the order given (see CacheTable#MAX_ROWS_LOCKED_ONE_BY_ONE). Without the CTEs it did 3 to 6 % more rows per
-      // second than the grouped form at 100 rows (pgbench, 1 and 4 clients, PostgreSQL 15).
-      upsertManyLockedFirst = insert + " SELECT r.d, r.k, r.v, ?, (SELECT " + version + ") FROM unnest(?::bytea[],"
-          + " ?::bytea[], ?::" + valueColumn.sqlType() + "[]) AS r(d, k, v), (SELECT " + flag + ") AS flag"
+      upsertMany = keyLocks
+          ? locks + "changed AS (" + manyInsert + rows + " WHERE" + afterLocks + onConflict + " RETURNING e.key_digest)"
+              + notify.grouped("changed")
+          : "WITH changed AS (" + manyInsert + rows + ", (SELECT " + flag + ") AS flag" + onConflict
+              + " RETURNING e.key_digest)" + notify.grouped("changed");
+      // The same without the CTEs, for batches when the last batch found nobody near-caching (see
+      // CacheTable#putMany): each changed key gets a notification of its own should someone near-cache after all.
+      // With key locks, for a few rows: each row takes its key's lock just before it is written (rows come sorted by
+      // lock key, so locks are still taken in ascending order). Without the materialised locks, the window and the
+      // grouping, it did 10 % more rows per second than the form above at 2, 4 and 16 rows per statement (pgbench,
+      // 4 clients, PostgreSQL 15).
+      upsertManyEach = keyLocks
+          ? manyInsert + " FROM unnest(?::int[], ?::bytea[], ?::bytea[], ?::" + valueColumn.sqlType()
+              + "[]) AS r(l, d, k, v), (SELECT " + flag + ") AS flag WHERE pg_advisory_xact_lock(?, r.l) IS NOT NULL"
+              + onConflict + notify.each("e.key_digest", "")
+          : manyInsert + rows + ", (SELECT " + flag + ") AS flag" + onConflict + notify.each("e.key_digest", "");
+      // With key locks, the same for larger batches: the sorted locks are all taken first, by a one-time filter, so
+      // the rows go in the order given (see CacheTable#MAX_ROWS_LOCKED_ONE_BY_ONE). Without the CTEs it did 3 to 6 %
+      // more rows per second than the grouped form at 100 rows (pgbench, 1 and 4 clients, PostgreSQL 15).
+      upsertManyLockedFirst = !keyLocks ? null : manyInsert + rows + ", (SELECT " + flag + ") AS flag"
           + " WHERE (SELECT count(pg_advisory_xact_lock(?, l)) FROM unnest(?::int[]) AS l) >= 0" + onConflict
           + notify.each("e.key_digest", "");
       delete = "DELETE FROM " + t + " USING " + flag + " AS flag WHERE key_digest = ?"
           + notify.each("key_digest", "expires_at, ");
-      lockedDelete = "DELETE FROM " + t + " USING pg_advisory_xact_lock(?, ?) AS lock, " + flag
+      deleteOne = !keyLocks ? delete : "DELETE FROM " + t + " USING pg_advisory_xact_lock(?, ?) AS lock, " + flag
           + " AS flag WHERE key_digest = ?" + notify.each("key_digest", "expires_at, ");
-      // The removed keys and their expiry, then one row (of nulls) per notification sent.
-      deleteMany = locks + "changed AS (DELETE FROM " + t + " WHERE key_digest = ANY (?) AND" + afterLocks
-          + " RETURNING key_digest, expires_at)"
+      // The removed keys and their expiry, then one row (of nulls) per notification sent. Without key locks, the rows
+      // are locked in row key order first (an InitPlan), as the upserts lock theirs: a DELETE alone takes them in the
+      // order its scan finds them, in the order of the table's pages for a sequential or bitmap scan, which
+      // PostgreSQL chose for 1,000 of 10,000 keys. The keys go into the DELETE as an array, which it finds through the
+      // primary key; written as IN or as a join instead, PostgreSQL read the whole table for a hash join, for 100 keys.
+      String removed = keyLocks ? locks + "changed AS (DELETE FROM " + t + " WHERE key_digest = ANY (?) AND" + afterLocks
+          : "WITH changed AS (DELETE FROM " + t + " USING " + flag + " AS flag WHERE key_digest = ANY (ARRAY(SELECT"
+              + " key_digest FROM " + t + " WHERE key_digest = ANY (?) ORDER BY key_digest FOR UPDATE))";
+      deleteMany = removed + " RETURNING key_digest, expires_at)"
           + " SELECT key_digest, expires_at FROM changed UNION ALL SELECT NULL, NULL FROM ("
           + notify.grouped("changed") + ") AS notified";
       touch = "UPDATE " + t + " SET expires_at = ? FROM " + flag + " AS flag WHERE key_digest = ?"
