@@ -66,7 +66,7 @@ import javax.cache.processor.EntryProcessorResult;
  * {@code getAll}/{@code putAll} one round trip for all keys. Everything that must read before it
  * writes ({@code invoke}, {@code getAndPut}, conditional operations, and any write that a writer, a
  * listener or a custom expiry policy must see) runs in one transaction that first takes the key's
- * advisory lock, so it is atomic across nodes, not just threads.
+ * advisory lock, then its row's, so it is atomic across nodes, not just threads.
  *
  * <p><b>Threading.</b> Thread-safe; no monitor is held across I/O. Synchronous listeners run in the
  * caller's thread after commit; asynchronous listeners and {@code loadAll} run on the manager's executor.
@@ -155,10 +155,10 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
    *   value, as for any change made elsewhere. This node drops its copy at the change and reads PostgreSQL for that
    *   key until its own notification arrives (for at most a minute, for a transaction that rolled back), so its
    *   readers see the committed value before the commit and the new one right after it.
-   *   <li><b>Locks.</b> A change takes the key's advisory lock in the transaction: writers of that key elsewhere
-   *   (on any node, inside a transaction or not) wait until it commits or rolls back. Keep such transactions short,
-   *   and change keys in a consistent order in transactions that may run concurrently (PostgreSQL detects a
-   *   deadlock and aborts one of them).
+   *   <li><b>Locks.</b> A change takes the key's advisory lock and its row's lock in the transaction: writers of that
+   *   key elsewhere (on any node, inside a transaction or not) wait until it commits or rolls back. Keep such
+   *   transactions short, and change keys in a consistent order in transactions that may run concurrently
+   *   (PostgreSQL detects a deadlock and aborts one of them).
    *   <li><b>Listeners</b> on every node hear a change when it commits, through its notification (so a synchronous
    *   listener on this node is not called in the committing thread); a rollback produces no event.
    *   <li><b>Writers and loaders</b> are called as the operation runs, as for the cache itself: a cache writer is

@@ -20,6 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -77,6 +82,62 @@ class RowKeysIT {
         assertKeyedAndCoherent(cluster.dataSource(), writer.getCache("legacy", String.class, String.class),
             reader.getCache("legacy", String.class, String.class), digests());
       }
+    }
+  }
+
+  // Nodes of earlier versions lock only the key in a read-modify-write, so in a cache of their form every plain write,
+  // in every form of statement, must wait for the key's advisory lock; in a cache of this version's form none does.
+  @Test
+  void plainWritesWaitForTheKeysAdvisoryLock_inACacheKeyedByDigest_only() throws Exception {
+    Properties digestsOnly = new Properties();
+    digestsOnly.setProperty("pgjcache.verbatim-short-keys", "false");
+    try (Cluster cluster = Cluster.of(1); CacheManager legacy = cluster.newNode("legacy", digestsOnly)) {
+      for (boolean nearCache : List.of(false, true)) {
+        PgCacheConfiguration<String, String> configuration = new PgCacheConfiguration<>();
+        configuration.setTypes(String.class, String.class);
+        configuration.setNearCacheEnabled(nearCache);
+        Cache<String, String> byDigest = legacy.createCache("locked-" + nearCache, configuration);
+        Cache<String, String> ownForm = cluster.node(0).createCache("unlocked-" + nearCache, configuration);
+        // 2 keys: locked row by row; 40: all locks first; 200: the grouped statement. Then the single-row forms.
+        for (int count : new int[] {2, 40, 200}) {
+          Map<String, String> entries = IntStream.range(0, count).boxed()
+              .collect(Collectors.toMap(i -> "key" + i, i -> "v" + i));
+          assertWrite(cluster, byDigest, true, cache -> cache.putAll(entries));
+          assertThat(byDigest.getAll(entries.keySet())).isEqualTo(entries);
+          assertWrite(cluster, byDigest, true, cache -> cache.removeAll(entries.keySet()));
+          assertThat(Tables.rowCount(byDigest)).isZero();
+          assertWrite(cluster, ownForm, false, cache -> cache.putAll(entries));
+          assertWrite(cluster, ownForm, false, cache -> cache.removeAll(entries.keySet()));
+          assertThat(Tables.rowCount(ownForm)).isZero();
+        }
+        assertWrite(cluster, byDigest, true, cache -> cache.put("key0", "one"));
+        assertWrite(cluster, byDigest, true, cache -> cache.remove("key0"));
+        assertThat(Tables.rowCount(byDigest)).isZero();
+      }
+    }
+  }
+
+  /**
+   * Runs the write while another session holds the advisory lock of {@code key0}, as a read-modify-write of an earlier
+   * version would: it must wait for the lock when {@code waits}, and complete while it is held otherwise.
+   */
+  private static void assertWrite(Cluster cluster, Cache<String, String> cache, boolean waits,
+      Consumer<Cache<String, String>> write) throws Exception {
+    try (Connection holder = cluster.dataSource().getConnection()) {
+      holder.setAutoCommit(false);
+      try (Statement s = holder.createStatement()) {
+        s.execute("SELECT pg_advisory_xact_lock(id, " + KeyDigest.lockKey(Operator.digestOf("key0")) + ") FROM \""
+            + cluster.schema() + "\".caches WHERE name = '" + cache.getName() + "'");
+      }
+      CompletableFuture<Void> done = CompletableFuture.runAsync(() -> write.accept(cache));
+      if (waits) {
+        await("the write waiting for the key's lock").atMost(HEARD)
+            .until(() -> Tables.sessionsWaitingForKeyLock(cache, "key0") == 1);
+        assertThat(done).isNotDone();
+        holder.rollback();
+      }
+      done.get(HEARD.toSeconds(), TimeUnit.SECONDS);
+      holder.rollback();
     }
   }
 

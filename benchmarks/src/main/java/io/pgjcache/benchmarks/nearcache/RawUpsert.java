@@ -7,9 +7,9 @@ import java.sql.Types;
 import javax.sql.DataSource;
 
 /**
- * One thread's raw JDBC writer: pgjcache's single-statement put (advisory lock on the key, then
- * {@code INSERT ... ON CONFLICT DO UPDATE}, version from the schema's sequence), auto-commit, on a connection
- * and a prepared statement it keeps, for keys in a Zipf order.
+ * One thread's raw JDBC writer: pgjcache's single-statement put (advisory lock on the key, as in caches of earlier
+ * versions' form, then {@code INSERT ... ON CONFLICT DO UPDATE}, version from the schema's sequence), auto-commit, on
+ * a connection and a prepared statement it keeps, for keys in a Zipf order.
  */
 final class RawUpsert implements ThroughputProbe.Worker {
   private final Connection connection;
@@ -34,7 +34,10 @@ final class RawUpsert implements ThroughputProbe.Worker {
     this.order = order;
   }
 
-  /** The statement text of pgjcache's {@code put} (its {@code Sql.Table.lockedUpsert}). */
+  /**
+   * The statement text of pgjcache's {@code put} as a cache of earlier versions' form runs it, which takes the key's
+   * advisory lock (its {@code Sql.Table.putOne}, without the announcement).
+   */
   static String sql(String table, String sequence) {
     return "INSERT INTO " + table + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)"
         + " SELECT ?, ?, ?, ?, nextval('" + sequence.replace("'", "''") + "') FROM pg_advisory_xact_lock(?, ?)"

@@ -32,7 +32,7 @@ public interface EntryAccess<K, V> {
   /** Whether the key has a live entry; not an access. */
   boolean contains(EncodedKey k);
 
-  /** Runs {@code work} on the key under its advisory lock (see {@link EntryEngine#compute}). */
+  /** Runs {@code work} on the key under its advisory lock and its row's (see {@link EntryEngine#compute}). */
   <R> R compute(String operation, EncodedKey k, EntryEngine.Work<K, V, R> work);
 
   /** A put in one statement, or empty when the caller must take the locked path. */

@@ -29,11 +29,11 @@ import javax.cache.event.EventType;
 
 /**
  * Where one cache's entries change. Its primitive is {@link #compute}: a read-modify-write of one key in one
- * transaction that first takes the key's advisory lock, so it is atomic across nodes, not just threads; events
- * it produces go to other nodes inside that transaction and to this node's listeners after the commit. Beside it
- * are the fast paths that need no read first, for caches where nothing needs to see an entry before it changes (no
- * writer, no listener, an expiry policy known in advance), whose concurrent calls commit together
- * ({@link GroupCommit}), and the expiry sweep.
+ * transaction that first takes the key's advisory lock, then its row's, so it is atomic across nodes, not just
+ * threads; events it produces go to other nodes inside that transaction and to this node's listeners after the
+ * commit. Beside it are the fast paths that need no read first, for caches where nothing needs to see an entry
+ * before it changes (no writer, no listener, an expiry policy known in advance), whose concurrent calls commit
+ * together ({@link GroupCommit}), and the expiry sweep.
  *
  * <p>It knows nothing of the JCache API's rules (argument checks, statistics, write-through order): the cache
  * adapter keeps those and calls in here. Thread-safe; holds no lock across I/O.
@@ -112,8 +112,9 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   }
 
   /**
-   * Runs {@code work} on the key in one transaction holding the key's advisory lock, then publishes the events it
-   * produced once the change has committed and brings this node's near copy up to date.
+   * Runs {@code work} on the key in one transaction holding the key's advisory lock and its row's lock (see
+   * {@link LockedEntry#run}), then publishes the events it produced once the change has committed and brings this
+   * node's near copy up to date.
    */
   @Override
   public <R> R compute(String operation, EncodedKey k, Work<K, V, R> work) {
@@ -231,8 +232,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   }
 
   /**
-   * Runs one batch of grouped writes in one transaction: the advisory locks of all its keys in ascending order,
-   * one statement per kind of write, each announcing the keys it changed. This node's copies of the keys are
+   * Runs one batch of grouped writes, all puts or all removals, in one statement that locks its rows in one order
+   * (see {@link CacheTable#putMany}) and announces the keys it changed. This node's copies of the keys are
    * dropped whatever happens (the commit may have happened before a connection broke).
    */
   private void runBatch(List<GroupCommit.Call> batch) {

@@ -25,9 +25,10 @@ import java.util.stream.IntStream;
  * <p>A row's primary key, {@code key_digest}, is its key's {@linkplain #rowKey row key}: in tables made by this
  * version the key's encoding itself when shorter than a digest, else its SHA-256 digest.
  *
- * <p>Writers of a key are serialised by a transaction-scoped advisory lock on (cache id, key hash):
- * the single-statement writes take it inside the statement, and read-modify-write operations take it
- * first with {@link #lock}. The lock also covers keys that have no row yet, which row locks cannot.
+ * <p>Read-modify-writes of a key are serialised by a transaction-scoped advisory lock on (cache id, key hash), which
+ * they take first with {@link #lock}; it also covers keys that have no row yet. They then lock the row itself
+ * ({@link #readForUpdate}), for which the plain writes wait: those take the advisory lock only in caches of earlier
+ * versions' form (see {@link #keyLocks}).
  *
  * <p>Every write announces the keys it changed in the same statement (see {@link Sql.Table}) while some node
  * near-caches the cache, and always in a caller's transaction ({@link #inCallersTransaction}); {@link #clear} and
@@ -364,7 +365,7 @@ public final class CacheTable {
 
   /**
    * Many {@link #put}s in one statement with one notification per {@value Sql#KEYS_PER_PAYLOAD} keys, taking the
-   * rows' advisory locks first in ascending order.
+   * keys' advisory locks first in ascending order.
    */
   private boolean putManyGrouped(Connection c, List<PutRow> rows, long creationExpiry, boolean keepExpiry,
       long updateExpiry, long now) throws SQLException {
