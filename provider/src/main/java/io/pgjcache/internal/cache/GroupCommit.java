@@ -30,11 +30,11 @@ import javax.cache.CacheException;
  * of the first while it locks those of the second), so two batches could wait for each other crosswise. Puts of a
  * key the batch already holds join it, and the runner writes the one called last (hot keys are what a skewed load
  * writes most: ending the batch at each repeat kept batches at a few calls). A removal that names a key already in
- * the batch goes in a later batch instead, so that it counts each entry once. A thread's writes commit in the order it made them (each call
- * returns after its commit); calls that overlap in time may commit in either order, as two writers on two nodes
- * would. A batch that fails fails exactly its calls, each with a {@link CacheException} of its own (see
- * {@link #rethrown}); the queued calls then run as the next batch. Thread-safe; the one lock is never held across
- * I/O.
+ * the batch goes in a later batch instead, so that it counts each entry once. A thread's writes commit in the order it
+ * made them (each call returns after its commit); calls that overlap in time may commit in either order, as two
+ * writers on two nodes would. A batch that fails fails exactly its calls, each with a {@link CacheException} of its
+ * own (see {@link #rethrown}); the queued calls then run as the next batch. Thread-safe; the one lock is never held
+ * across I/O.
  */
 final class GroupCommit {
   /** Most rows a batch gathers from several calls; one call's rows always go together, however many. */

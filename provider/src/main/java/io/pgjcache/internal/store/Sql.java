@@ -479,7 +479,7 @@ public final class Sql {
           + " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
           + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version" + notify.each("e.key_digest", "");
       // A read-modify-write that found no row creates it only if no plain write did meanwhile: no row comes back
-      // then, and it reads and works again (see EntryEngine#compute). The statement waits for such a writer's commit.
+      // then, and it reads and works again (see LockedEntry#run). The statement waits for such a writer's commit.
       insertIfAbsent = insert + " SELECT ?, ?, ?, ?, " + version + flagged + " ON CONFLICT (key_digest) DO NOTHING"
           + notify.each("e.key_digest", "1, ");
       // One statement, one round trip: with key locks, takes the key's advisory lock first (as a read-modify-write
@@ -539,7 +539,8 @@ public final class Sql {
       // order its scan finds them, in the order of the table's pages for a sequential or bitmap scan, which
       // PostgreSQL chose for 1,000 of 10,000 keys. The keys go into the DELETE as an array, which it finds through the
       // primary key; written as IN or as a join instead, PostgreSQL read the whole table for a hash join, for 100 keys.
-      String removed = keyLocks ? locks + "changed AS (DELETE FROM " + t + " WHERE key_digest = ANY (?) AND" + afterLocks
+      String removed = keyLocks
+          ? locks + "changed AS (DELETE FROM " + t + " WHERE key_digest = ANY (?) AND" + afterLocks
           : "WITH changed AS (DELETE FROM " + t + " USING " + flag + " AS flag WHERE key_digest = ANY (ARRAY(SELECT"
               + " key_digest FROM " + t + " WHERE key_digest = ANY (?) ORDER BY key_digest FOR UPDATE))";
       deleteMany = removed + " RETURNING key_digest, expires_at)"
