@@ -305,27 +305,34 @@ public final class CacheTable {
    */
   public boolean putMany(Connection c, List<PutRow> rows, boolean grouped, long creationExpiry, boolean keepExpiry,
       long updateExpiry, long now) throws SQLException {
+    boolean groupedForm = grouped || rows.size() > Sql.KEYS_PER_PAYLOAD;
     if (!keyLocks) {
       // In row key order, the one order in which every statement locks rows (see Sql.Table#upsertMany), so that two
       // of them never wait for each other crosswise.
       List<PutRow> sorted = new ArrayList<>(rows);
       sorted.sort((a, b) -> Arrays.compareUnsigned(rowKey(a.key()), rowKey(b.key())));
-      String statement = grouped || rows.size() > Sql.KEYS_PER_PAYLOAD ? sql.upsertMany : sql.upsertManyEach;
-      List<Array> arrays = new ArrayList<>(3);
-      try (PreparedStatement ps = c.prepareStatement(statement)) {
+      return runUpsertMany(c, groupedForm ? sql.upsertMany : sql.upsertManyEach, (ps, arrays) -> {
         setExpiresAt(ps, 1, creationExpiry);
         bindRows(c, ps, 2, sorted, arrays);
-        bindUpdateExpiry(ps, 5, now, keepExpiry, updateExpiry);
-        return notified(ps);
-      } finally {
-        free(arrays);
-      }
+      }, 5, now, keepExpiry, updateExpiry);
     }
-    if (grouped || rows.size() > Sql.KEYS_PER_PAYLOAD) {
-      return putManyGrouped(c, rows, creationExpiry, keepExpiry, updateExpiry, now);
+    if (groupedForm) {
+      // The keys' locks first, in ascending order, then the rows in the order given.
+      return runUpsertMany(c, sql.upsertMany, (ps, arrays) -> {
+        ps.setInt(1, cacheId);
+        ps.setArray(2, track(arrays, lockArray(c, lockKeys(keys(rows)))));
+        setExpiresAt(ps, 3, creationExpiry);
+        bindRows(c, ps, 4, rows, arrays);
+      }, 7, now, keepExpiry, updateExpiry);
     }
     if (rows.size() > MAX_ROWS_LOCKED_ONE_BY_ONE) {
-      return putManyLockedFirst(c, rows, creationExpiry, keepExpiry, updateExpiry, now);
+      // Every lock first, then the rows in the order given, each announced alone.
+      return runUpsertMany(c, sql.upsertManyLockedFirst, (ps, arrays) -> {
+        setExpiresAt(ps, 1, creationExpiry);
+        bindRows(c, ps, 2, rows, arrays);
+        ps.setInt(5, cacheId);
+        ps.setArray(6, track(arrays, lockArray(c, lockKeys(keys(rows)))));
+      }, 7, now, keepExpiry, updateExpiry);
     }
     // In the order of their locks, which the statement takes row by row.
     List<PutRow> sorted = new ArrayList<>(rows);
@@ -334,48 +341,30 @@ public final class CacheTable {
     for (int i = 0; i < locks.length; i++) {
       locks[i] = sorted.get(i).lockKey();
     }
-    List<Array> arrays = new ArrayList<>(4);
-    try (PreparedStatement ps = c.prepareStatement(sql.upsertManyEach)) {
+    return runUpsertMany(c, sql.upsertManyEach, (ps, arrays) -> {
       setExpiresAt(ps, 1, creationExpiry);
       ps.setArray(2, track(arrays, lockArray(c, locks)));
       bindRows(c, ps, 3, sorted, arrays);
       ps.setInt(6, cacheId);
-      bindUpdateExpiry(ps, 7, now, keepExpiry, updateExpiry);
-      return notified(ps);
-    } finally {
-      free(arrays);
-    }
+    }, 7, now, keepExpiry, updateExpiry);
   }
 
-  /** Many {@link #put}s that take every lock first, then write the rows in the order given, each announced alone. */
-  private boolean putManyLockedFirst(Connection c, List<PutRow> rows, long creationExpiry, boolean keepExpiry,
-      long updateExpiry, long now) throws SQLException {
-    List<Array> arrays = new ArrayList<>(4);
-    try (PreparedStatement ps = c.prepareStatement(sql.upsertManyLockedFirst)) {
-      setExpiresAt(ps, 1, creationExpiry);
-      bindRows(c, ps, 2, rows, arrays);
-      ps.setInt(5, cacheId);
-      ps.setArray(6, track(arrays, lockArray(c, lockKeys(keys(rows)))));
-      bindUpdateExpiry(ps, 7, now, keepExpiry, updateExpiry);
-      return notified(ps);
-    } finally {
-      free(arrays);
-    }
+  /** Binds the parameters of a multi-row upsert that precede its update's expiry rule; arrays go in the list. */
+  @FunctionalInterface
+  private interface RowsBinding {
+    void bind(PreparedStatement ps, List<Array> arrays) throws SQLException;
   }
 
   /**
-   * Many {@link #put}s in one statement with one notification per {@value Sql#KEYS_PER_PAYLOAD} keys, taking the
-   * keys' advisory locks first in ascending order.
+   * Runs a multi-row upsert: its own parameters, then the update's expiry rule from parameter {@code expiryRule} on.
+   * Returns whether it sent a notification.
    */
-  private boolean putManyGrouped(Connection c, List<PutRow> rows, long creationExpiry, boolean keepExpiry,
-      long updateExpiry, long now) throws SQLException {
+  private static boolean runUpsertMany(Connection c, String statement, RowsBinding binding, int expiryRule, long now,
+      boolean keepExpiry, long updateExpiry) throws SQLException {
     List<Array> arrays = new ArrayList<>(4);
-    try (PreparedStatement ps = c.prepareStatement(sql.upsertMany)) {
-      ps.setInt(1, cacheId);
-      ps.setArray(2, track(arrays, lockArray(c, lockKeys(keys(rows)))));
-      setExpiresAt(ps, 3, creationExpiry);
-      bindRows(c, ps, 4, rows, arrays);
-      bindUpdateExpiry(ps, 7, now, keepExpiry, updateExpiry);
+    try (PreparedStatement ps = c.prepareStatement(statement)) {
+      binding.bind(ps, arrays);
+      bindUpdateExpiry(ps, expiryRule, now, keepExpiry, updateExpiry);
       return notified(ps);
     } finally {
       free(arrays);
