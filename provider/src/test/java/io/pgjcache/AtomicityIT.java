@@ -307,7 +307,8 @@ class AtomicityIT {
     race(caches, (cache, worker) -> {
       for (int round = 0; round < 40; round++) {
         List<String> order = (worker + round) % 2 == 0 ? keys : reversed;
-        if (worker % 2 == 0) {
+        // Each node gets workers of both kinds, so that its batches meet calls of the other kind.
+        if (worker / NODES % 2 == 0) {
           Map<String, String> entries = new LinkedHashMap<>();
           order.forEach(key -> entries.put(key, "v"));
           cache.putAll(entries);
@@ -320,9 +321,16 @@ class AtomicityIT {
     assertThat(removed.get()).isEqualTo(WORKERS / 2 * 40);
   }
 
-  @Test
-  void aPutOfAKeyThatAnInvokeFoundMissing_goesThrough_andTheInvokeWorksAgainOnTheValuePut() throws Exception {
-    List<Cache<String, String>> caches = withoutNearCache("atomic-invoke-created");
+  // An invoke holds the lock of the key's row, a row of its own when the key had none, and a plain put of the key on
+  // another node, which takes no advisory lock, waits for that row lock (not for the key's advisory lock) until the
+  // invoke commits; it then comes after, so the invoke's value is overwritten rather than the put's.
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aPutOfAKeyThatAnInvokeHolds_waitsForItsCommit(boolean keyHadARow) throws Exception {
+    List<Cache<String, String>> caches = withoutNearCache("atomic-invoke-held-" + keyHadARow);
+    if (keyHadARow) {
+      caches.get(0).put("k", "X");
+    }
     Queue<String> seen = new ConcurrentLinkedQueue<>();
     CountDownLatch read = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -337,14 +345,17 @@ class AtomicityIT {
         return found;
       }));
       assertThat(read.await(60, TimeUnit.SECONDS)).isTrue();
-      // A plain put takes no lock of the key, and the invoke holds no row yet: the put commits at once.
-      pool.submit(() -> caches.get(1).put("k", "B")).get(60, TimeUnit.SECONDS);
+      Future<?> put = pool.submit(() -> caches.get(1).put("k", "B"));
+      await("the put waiting for the row's lock").atMost(Duration.ofSeconds(60))
+          .until(() -> Tables.sessionsWaitingForLocksOn(caches.get(1)) == 1);
+      assertThat(Tables.sessionsWaitingForKeyLock(caches.get(1), "k")).isZero();
       release.countDown();
 
-      assertThat(invoked.get(60, TimeUnit.SECONDS)).as("what the invoke's last run found").isEqualTo("B");
-      assertThat(seen).containsExactly("nothing", "B");
+      assertThat(invoked.get(60, TimeUnit.SECONDS)).isEqualTo(keyHadARow ? "X" : "nothing");
+      put.get(60, TimeUnit.SECONDS);
       String stored = caches.get(1).invoke("k", (entry, args) -> entry.getValue());
-      assertThat(stored).isEqualTo("B+A");
+      assertThat(stored).as("the put came after").isEqualTo("B");
+      assertThat(seen).as("the invoke's processor ran once").hasSize(1);
     } finally {
       release.countDown();
       pool.shutdownNow();
@@ -352,36 +363,16 @@ class AtomicityIT {
   }
 
   @Test
-  void aPutOfAKeyThatAnInvokeHolds_waitsForItsCommit() throws Exception {
-    List<Cache<String, String>> caches = withoutNearCache("atomic-invoke-held");
-    caches.get(0).put("k", "X");
-    CountDownLatch read = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Future<String> invoked = pool.submit(() -> caches.get(0).invoke("k", (entry, args) -> {
-        String found = entry.getValue();
-        read.countDown();
-        awaitLatch(release);
-        entry.setValue(found + "+A");
-        return found;
-      }));
-      assertThat(read.await(60, TimeUnit.SECONDS)).isTrue();
-      Future<?> put = pool.submit(() -> caches.get(1).put("k", "B"));
-      // The invoke locked the row it read: the put waits for that lock (not for the key's advisory lock).
-      await("the put waiting for the row's lock").atMost(Duration.ofSeconds(60))
-          .until(() -> Tables.sessionsWaitingForLocksOn(caches.get(1)) == 1);
-      assertThat(Tables.sessionsWaitingForKeyLock(caches.get(1), "k")).isZero();
-      release.countDown();
-
-      assertThat(invoked.get(60, TimeUnit.SECONDS)).isEqualTo("X");
-      put.get(60, TimeUnit.SECONDS);
-      String stored = caches.get(1).invoke("k", (entry, args) -> entry.getValue());
-      assertThat(stored).as("the put came after").isEqualTo("B");
-    } finally {
-      release.countDown();
-      pool.shutdownNow();
-    }
+  void readModifyWritesThatStoreNothingForAKeyWithoutARow_leaveNoRowBehind() {
+    List<Cache<String, String>> caches = withoutNearCache("atomic-invoke-nothing");
+    String found = caches.get(0).invoke("k", (entry, args) -> entry.exists() ? "row" : "none");
+    assertThat(found).isEqualTo("none");
+    assertThat(caches.get(0).remove("absent", "v")).isFalse();
+    assertThat(caches.get(0).replace("absent", "v")).isFalse();
+    assertThat(caches.get(0).putIfAbsent("k", "v")).isTrue();
+    assertThat(caches.get(0).putIfAbsent("k", "w")).isFalse();
+    assertThat(Tables.rowCount(caches.get(0))).as("only the key put has a row").isEqualTo(1);
+    assertThat(caches.get(1).get("k")).isEqualTo("v");
   }
 
   /** Caches no node near-caches: no notify triggers are created on their tables while a test holds rows locked. */

@@ -98,6 +98,10 @@ class CodecChoiceIT {
     caches.get(0).put("o1", order("o1", "shipped"));
     // Many rows in one statement too.
     caches.get(0).putAll(Map.of("o2", order("o2", "open"), "o3", order("o3", "shipped")));
+    // A read-modify-write of a key without a row claims it with a row of the column's type first.
+    assertThat(caches.get(0).putIfAbsent("o4", order("o4", "open"))).isTrue();
+    assertThat(caches.get(0).replace("o5", order("o5", "open"))).isFalse();
+    caches.get(0).remove("o4");
 
     assertThat(caches.get(1).get("o2")).isEqualTo(order("o2", "open"));
     assertThat(query("SELECT data_type FROM information_schema.columns WHERE table_schema = '" + cluster.schema()

@@ -14,24 +14,13 @@ import javax.cache.event.EventType;
 /**
  * One key as a locked read-modify-write sees it ({@link EntryEngine#compute}): its row if any, whether that is
  * live, and the changes the work makes to it. The work runs inside the transaction that holds the key's advisory
- * lock and the lock of its row, if any; this object records what it did (events, the stored value) so that the engine
- * can finish the job after the commit. Valid only while the work runs.
+ * lock and the lock of its row (a row of its own when the key has none, see {@link #run}); this object records what it
+ * did (events, the stored value) so that the engine can finish the job after the commit. Valid only while the work
+ * runs.
  */
 public final class LockedEntry<K, V> {
   /** The work on the entry and what it returned. */
   record Done<K, V, R>(LockedEntry<K, V> entry, R result) {
-  }
-
-  /**
-   * Thrown by a {@link #store} that found that a plain write created the row this entry found missing: nothing has
-   * changed yet, and the work must run again on the row as it is now.
-   */
-  private static final class RowCreatedMeanwhile extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    RowCreatedMeanwhile() {
-      super("the row was created meanwhile", null, false, false);
-    }
   }
 
   private final EntryEngine<K, V> engine;
@@ -65,23 +54,50 @@ public final class LockedEntry<K, V> {
 
   /**
    * Runs the work on the key's row, read and locked in the transaction {@code c}, which holds the key's advisory lock.
-   * Plain writes take no advisory lock in caches of this version's form (see {@code CacheTable#keyLocks}): one that
-   * creates the row the work found missing makes the work run again, on that row, as if the write had come first.
-   * Each round means another writer's write committed, so rounds end as long as writers do.
+   * Plain writes take no advisory lock in caches of this version's form (see {@code CacheTable#keyLocks}), so a key
+   * without a row is claimed first with a row that nobody else sees ({@code CacheTable#claim}): plain writes of the
+   * key then wait for this transaction as they wait for the lock of an existing row. The work's value replaces that
+   * row; if the work stores none, the row is deleted again before this returns.
    *
    * @param backendPid the process id of the backend of {@code c}
    */
   static <K, V, R> Done<K, V, R> run(EntryEngine<K, V> engine, CacheTable table, Connection c, EncodedKey k,
       int backendPid, EntryEngine.Work<K, V, R> work) throws SQLException {
-    while (true) {
-      LockedEntry<K, V> entry =
-          new LockedEntry<>(engine, table, c, k, table.readForUpdate(c, table.rowKey(k)), EntryReader.now());
-      entry.backendPid = backendPid;
-      try {
-        return new Done<>(entry, work.run(entry));
-      } catch (RowCreatedMeanwhile e) {
-        // Read again: the row is there now.
+    byte[] rowKey = table.rowKey(k);
+    StoredEntry row = table.readForUpdate(c, rowKey);
+    // A claim fails only when a plain write created the key meanwhile, and committed: then its row is there to lock.
+    while (row == null && !table.claim(c, k)) {
+      row = table.readForUpdate(c, rowKey);
+    }
+    boolean claimed = row == null;
+    LockedEntry<K, V> entry = new LockedEntry<>(engine, table, c, k, row, EntryReader.now());
+    entry.backendPid = backendPid;
+    Throwable failure = null;
+    try {
+      return new Done<>(entry, work.run(entry));
+    } catch (SQLException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } finally {
+      // Only a write replaces the claimed row: a work without a row neither erases nor touches one.
+      if (claimed && !entry.changed) {
+        unclaim(table, c, rowKey, failure);
       }
+    }
+  }
+
+  /**
+   * Deletes the claimed row. After a failed work it still must go, as a caller's transaction may commit anyway; when
+   * the transaction is broken, the failure carries the reason and the row goes with the transaction.
+   */
+  private static void unclaim(CacheTable table, Connection c, byte[] rowKey, Throwable failure) throws SQLException {
+    try {
+      table.unclaim(c, rowKey);
+    } catch (SQLException e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
     }
   }
 
@@ -120,11 +136,7 @@ public final class LockedEntry<K, V> {
       }
       return false;
     }
-    if (row != null) {
-      table.write(connection, k, valueBytes, expiresAt);
-    } else if (!table.insertIfAbsent(connection, k, valueBytes, expiresAt)) {
-      throw new RowCreatedMeanwhile();
-    }
+    table.write(connection, k, valueBytes, expiresAt);
     changed = true;
     stored = newValue;
     storedBytes = valueBytes;

@@ -36,7 +36,10 @@ public final class KeyDigest {
     return rowKey.length < LENGTH ? of(rowKey) : rowKey;
   }
 
-  /** An int drawn from the digest, the per-key half of the advisory lock that serialises writers of a key. */
+  /**
+   * An int drawn from the digest, the per-key half of the advisory lock that serialises the read-modify-writes of a key
+   * (and, in caches of earlier versions' form, its plain writes too).
+   */
   public static int lockKey(byte[] digest) {
     return (digest[0] & 0xff) << 24 | (digest[1] & 0xff) << 16 | (digest[2] & 0xff) << 8 | (digest[3] & 0xff);
   }

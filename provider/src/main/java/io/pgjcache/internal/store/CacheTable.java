@@ -36,8 +36,8 @@ import java.util.stream.IntStream;
  */
 public final class CacheTable {
   /**
-   * Most rows an ungrouped {@link #putMany} locks one by one, in the order of their locks, which is also the order in
-   * which it inserts them. More go in the order given, locked all at once first: a table loaded with large putAll
+   * In a cache whose plain writes take key locks, most rows an ungrouped {@link #putMany} locks one by one, in the order
+   * of their locks, which is also the order in which it inserts them. More go in the order given, locked all at once first: a table loaded with large putAll
    * calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a hash), its rows of
    * hot keys lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell from 0.78 to 0.68 of
    * the plain table (load driver, two runs each). Row by row did 7 % more rows per second than locks first at 4 rows
@@ -49,9 +49,9 @@ public final class CacheTable {
   private final boolean verbatimShortKeys;
   /**
    * Whether plain writes take their keys' advisory locks. They need not where every read-modify-write locks the row
-   * it reads and creates a missing one only if no plain write did meanwhile ({@link #readForUpdate},
-   * {@link #insertIfAbsent}), as this version's do: the plain writes then wait for it on the row, and its
-   * read-modify-writes still serialise on the advisory lock among themselves. Nodes of earlier versions lock only the
+   * it reads, or claims the key with a row of its own when there is none ({@link #readForUpdate}, {@link #claim}), as
+   * this version's do: the plain writes then wait for it on the row, and its read-modify-writes still serialise on
+   * the advisory lock among themselves. Nodes of earlier versions lock only the
    * key, so the writes to their caches keep taking it. Those are exactly the caches whose short keys are not their own
    * row keys, since no node of such a version can share a cache that is keyed otherwise. A {@code putAll} of 100 keys
    * spent about a fifth of its execution on the locks (pgbench, PostgreSQL 15: 3,406 against 4,131 statements/s at
@@ -214,7 +214,10 @@ public final class CacheTable {
     }
   }
 
-  /** Overwrites the row {@link #readForUpdate} locked, in a transaction that holds the key's lock. */
+  /**
+   * Writes the row that {@link #readForUpdate} locked or {@link #claim} inserted, in a transaction that holds the
+   * key's lock.
+   */
   public void write(Connection c, EncodedKey key, byte[] valueBytes, long expiresAt) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.upsert)) {
       bindWrite(ps, key, valueBytes, expiresAt);
@@ -223,15 +226,26 @@ public final class CacheTable {
   }
 
   /**
-   * Creates the row that {@link #readForUpdate} found missing, in a transaction that holds the key's lock; returns
-   * false, having changed nothing, when a plain write created it meanwhile (waiting for that write's commit first).
+   * Claims a key that {@link #readForUpdate} found without a row, in a transaction that holds the key's lock: inserts
+   * a row of its own that nobody else sees, so that plain writes of the key wait for the transaction, until
+   * {@link #write} replaces it or {@link #unclaim} deletes it. Returns false, having changed nothing, when a plain
+   * write created the key meanwhile (after waiting for that write's commit).
    */
-  public boolean insertIfAbsent(Connection c, EncodedKey key, byte[] valueBytes, long expiresAt) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql.insertIfAbsent)) {
-      bindWrite(ps, key, valueBytes, expiresAt);
+  public boolean claim(Connection c, EncodedKey key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.claim)) {
+      ps.setBytes(1, rowKey(key));
+      ps.setBytes(2, key.bytes());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
+    }
+  }
+
+  /** Deletes the row a {@link #claim} inserted, which no write replaced; announces nothing, as nobody saw it. */
+  public void unclaim(Connection c, byte[] rowKey) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.unclaim)) {
+      ps.setBytes(1, rowKey);
+      ps.execute();
     }
   }
 

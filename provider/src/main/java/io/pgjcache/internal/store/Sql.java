@@ -429,7 +429,8 @@ public final class Sql {
     final String selectMany;
     final String lockKey;
     final String upsert;
-    final String insertIfAbsent;
+    final String claim;
+    final String unclaim;
     final String putOne;
     final String putOneReturning;
     final String upsertMany;
@@ -478,10 +479,14 @@ public final class Sql {
       upsert = insert + " SELECT ?, ?, ?, ?, " + version + flagged
           + " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
           + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version" + notify.each("e.key_digest", "");
-      // A read-modify-write that found no row creates it only if no plain write did meanwhile: no row comes back
-      // then, and it reads and works again (see LockedEntry#run). The statement waits for such a writer's commit.
-      insertIfAbsent = insert + " SELECT ?, ?, ?, ?, " + version + flagged + " ON CONFLICT (key_digest) DO NOTHING"
-          + notify.each("e.key_digest", "1, ");
+      // A read-modify-write that found no row claims the key with a row of its own, expired and empty, so that plain
+      // writes of the key wait for its transaction as for the lock of an existing row (see LockedEntry#run). Nobody
+      // else ever sees that row: the work's value replaces it ({@link #upsert}) or it is deleted ({@link #unclaim})
+      // before the transaction ends, so neither statement announces anything. No row comes back when a plain write
+      // created the key meanwhile (the statement waits for its commit).
+      claim = insert + " SELECT ?, ?, " + valueColumn.placeholder() + ", 0, 0" + flagged
+          + " ON CONFLICT (key_digest) DO NOTHING RETURNING 1";
+      unclaim = "DELETE FROM " + t + " WHERE key_digest = ?";
       // One statement, one round trip: with key locks, takes the key's advisory lock first (as a read-modify-write
       // of a node of an earlier version expects), then inserts or updates. A row that has expired is treated as
       // absent: it gets the creation expiry. Otherwise the update expiry, or the row's own expiry when the policy

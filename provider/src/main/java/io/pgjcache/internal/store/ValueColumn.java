@@ -33,6 +33,11 @@ public enum ValueColumn {
     return sqlType;
   }
 
+  /** A value of this column's type for a row that holds none yet (see {@code Sql.Table#claim}). */
+  String placeholder() {
+    return this == BYTEA ? "'\\x'::bytea" : "'null'::jsonb";
+  }
+
   /** An array of values of this column, for statements that write many rows. */
   Array array(Connection c, byte[][] values) throws SQLException {
     if (this == BYTEA) {
