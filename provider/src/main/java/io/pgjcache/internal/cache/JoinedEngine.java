@@ -22,8 +22,9 @@ import javax.cache.Cache;
  * A cache's primitives run in a caller's open transaction ({@link JoinedTransaction}), so that every change commits
  * or rolls back with the caller's own work.
  *
- * <p><b>Locks.</b> A change takes the key's advisory lock as {@link EntryEngine#compute} does, but the lock is the
- * caller's transaction's: other writers of that key, on any node, wait until it commits or rolls back.
+ * <p><b>Locks.</b> A change takes the key's advisory lock and the lock of its row (or claims a key without one) as
+ * {@link EntryEngine#compute} does, but the locks are the caller's transaction's: other writers of that key that
+ * would change it, on any node, wait until it commits or rolls back.
  *
  * <p><b>Reads</b> go to the table on the caller's connection, never to the near cache, and install nothing in it:
  * they see what the transaction sees, its own uncommitted changes included, and those must not reach anyone else.

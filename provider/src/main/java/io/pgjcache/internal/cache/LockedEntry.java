@@ -65,17 +65,21 @@ public final class LockedEntry<K, V> {
       int backendPid, EntryEngine.Work<K, V, R> work) throws SQLException {
     byte[] rowKey = table.rowKey(k);
     StoredEntry row = table.readForUpdate(c, rowKey);
-    // A claim fails only when a plain write created the key meanwhile, and committed: then its row is there to lock.
-    while (row == null && !table.claim(c, k)) {
-      row = table.readForUpdate(c, rowKey);
+    boolean claimed = false;
+    // Where plain writes lock keys, the advisory lock held already keeps them out. Elsewhere a claim fails only when a
+    // plain write created the key meanwhile and committed; its row is then read and locked, unless it is gone again.
+    while (row == null && !table.locksKeysOnPlainWrites() && !claimed) {
+      claimed = table.claim(c, k);
+      if (!claimed) {
+        row = table.readForUpdate(c, rowKey);
+      }
     }
-    boolean claimed = row == null;
     LockedEntry<K, V> entry = new LockedEntry<>(engine, table, c, k, row, EntryReader.now());
     entry.backendPid = backendPid;
     Throwable failure = null;
     try {
       return new Done<>(entry, work.run(entry));
-    } catch (SQLException | RuntimeException | Error e) {
+    } catch (Throwable e) {
       failure = e;
       throw e;
     } finally {

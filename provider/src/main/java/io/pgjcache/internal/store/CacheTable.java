@@ -27,8 +27,8 @@ import java.util.stream.IntStream;
  *
  * <p>Read-modify-writes of a key are serialised by a transaction-scoped advisory lock on (cache id, key hash), which
  * they take first with {@link #lock}; it also covers keys that have no row yet. They then lock the row itself
- * ({@link #readForUpdate}), for which the plain writes wait: those take the advisory lock only in caches of earlier
- * versions' form (see {@link #keyLocks}).
+ * ({@link #readForUpdate}), or {@link #claim} a key without one, and the plain writes wait for that: those take the
+ * advisory lock only in caches of earlier versions' form (see {@link #keyLocks}).
  *
  * <p>Every write announces the keys it changed in the same statement (see {@link Sql.Table}) while some node
  * near-caches the cache, and always in a caller's transaction ({@link #inCallersTransaction}); {@link #clear} and
@@ -36,12 +36,13 @@ import java.util.stream.IntStream;
  */
 public final class CacheTable {
   /**
-   * In a cache whose plain writes take key locks, most rows an ungrouped {@link #putMany} locks one by one, in the order
-   * of their locks, which is also the order in which it inserts them. More go in the order given, locked all at once first: a table loaded with large putAll
-   * calls keeps the caller's order on disk, as a hand-written table would. Loaded in lock order (a hash), its rows of
-   * hot keys lay scattered over the whole table, and getAll of 100 Zipf keys at one thread fell from 0.78 to 0.68 of
-   * the plain table (load driver, two runs each). Row by row did 7 % more rows per second than locks first at 4 rows
-   * and 5 % at 16 (pgbench, 4 clients, medians of 5), about the same at 100.
+   * In a cache whose plain writes take key locks, most rows an ungrouped {@link #putMany} locks one by one, in the
+   * order of their locks, which is also the order in which it inserts them. More go in the order given, locked all at
+   * once first: a table loaded with large putAll calls keeps the caller's order on disk, as a hand-written table
+   * would. Loaded in lock order (a hash), its rows of hot keys lay scattered over the whole table, and getAll of 100
+   * Zipf keys at one thread fell from 0.78 to 0.68 of the plain table (load driver, two runs each). Row by row did 7 %
+   * more rows per second than locks first at 4 rows and 5 % at 16 (pgbench, 4 clients, medians of 5), about the same
+   * at 100.
    */
   static final int MAX_ROWS_LOCKED_ONE_BY_ONE = 32;
 
@@ -115,6 +116,14 @@ public final class CacheTable {
    */
   public CacheTable inCallersTransaction() {
     return inCallersTransaction;
+  }
+
+  /**
+   * Whether plain writes take their keys' advisory locks (caches of earlier versions' form), which the key's
+   * read-modify-writes then need not {@linkplain #claim claim} the key to keep them out.
+   */
+  public boolean locksKeysOnPlainWrites() {
+    return keyLocks;
   }
 
   /** The cache's registry id, which its notifications and key locks carry. */
@@ -227,7 +236,7 @@ public final class CacheTable {
 
   /**
    * Claims a key that {@link #readForUpdate} found without a row, in a transaction that holds the key's lock: inserts
-   * a row of its own that nobody else sees, so that plain writes of the key wait for the transaction, until
+   * a row of its own that no other transaction sees, so that plain puts of the key wait for the transaction, until
    * {@link #write} replaces it or {@link #unclaim} deletes it. Returns false, having changed nothing, when a plain
    * write created the key meanwhile (after waiting for that write's commit).
    */
@@ -241,7 +250,10 @@ public final class CacheTable {
     }
   }
 
-  /** Deletes the row a {@link #claim} inserted, which no write replaced; announces nothing, as nobody saw it. */
+  /**
+   * Deletes the row a {@link #claim} inserted, which no write replaced; announces nothing, as no other transaction saw
+   * it. Only the claimed row: a write on the same connection may have replaced it meanwhile.
+   */
   public void unclaim(Connection c, byte[] rowKey) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.unclaim)) {
       ps.setBytes(1, rowKey);

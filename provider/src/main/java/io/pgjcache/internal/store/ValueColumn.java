@@ -35,7 +35,7 @@ public enum ValueColumn {
 
   /** A value of this column's type for a row that holds none yet (see {@code Sql.Table#claim}). */
   String placeholder() {
-    return this == BYTEA ? "'\\x'::bytea" : "'null'::jsonb";
+    return this == BYTEA ? "''::bytea" : "'null'::jsonb";
   }
 
   /** An array of values of this column, for statements that write many rows. */
