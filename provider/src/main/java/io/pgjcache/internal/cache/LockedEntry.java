@@ -54,9 +54,10 @@ public final class LockedEntry<K, V> {
 
   /**
    * Runs the work on the key's row, read and locked in the transaction {@code c}, which holds the key's advisory lock.
-   * Plain writes take no advisory lock in caches of this version's form (see {@code CacheTable#keyLocks}), so a key
-   * without a row is claimed first with a row that nobody else sees ({@code CacheTable#claim}): plain writes of the
-   * key then wait for this transaction as they wait for the lock of an existing row. The work's value replaces that
+   * Plain writes take no advisory lock in caches of this version's form (see
+   * {@code CacheTable#locksKeysOnPlainWrites}), so a key without a row is claimed first with a row that no other
+   * transaction sees ({@code CacheTable#claim}): plain puts of the key then wait for this transaction as they wait
+   * for the lock of an existing row. The work's value replaces that
    * row; if the work stores none, the row is deleted again before this returns.
    *
    * @param backendPid the process id of the backend of {@code c}

@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * <p>Read-modify-writes of a key are serialised by a transaction-scoped advisory lock on (cache id, key hash), which
  * they take first with {@link #lock}; it also covers keys that have no row yet. They then lock the row itself
  * ({@link #readForUpdate}), or {@link #claim} a key without one, and the plain writes wait for that: those take the
- * advisory lock only in caches of earlier versions' form (see {@link #keyLocks}).
+ * advisory lock only in caches of earlier versions' form (see {@link #locksKeysOnPlainWrites}).
  *
  * <p>Every write announces the keys it changed in the same statement (see {@link Sql.Table}) while some node
  * near-caches the cache, and always in a caller's transaction ({@link #inCallersTransaction}); {@link #clear} and
@@ -48,17 +48,6 @@ public final class CacheTable {
 
   private final int cacheId;
   private final boolean verbatimShortKeys;
-  /**
-   * Whether plain writes take their keys' advisory locks. They need not where every read-modify-write locks the row
-   * it reads, or claims the key with a row of its own when there is none ({@link #readForUpdate}, {@link #claim}), as
-   * this version's do: the plain writes then wait for it on the row, and its read-modify-writes still serialise on
-   * the advisory lock among themselves. Nodes of earlier versions lock only the
-   * key, so the writes to their caches keep taking it. Those are exactly the caches whose short keys are not their own
-   * row keys, since no node of such a version can share a cache that is keyed otherwise. A {@code putAll} of 100 keys
-   * spent about a fifth of its execution on the locks (pgbench, PostgreSQL 15: 3,406 against 4,131 statements/s at
-   * 4 clients).
-   */
-  private final boolean keyLocks;
   private final String qualifiedName;
   private final Sql.Table sql;
   private final ValueColumn valueColumn;
@@ -78,10 +67,10 @@ public final class CacheTable {
       boolean alwaysAnnounce) {
     this.cacheId = cacheId;
     this.verbatimShortKeys = verbatimShortKeys;
-    this.keyLocks = !verbatimShortKeys;
     this.valueColumn = Objects.requireNonNull(valueColumn, "valueColumn");
     this.qualifiedName = Identifiers.qualified(schema, tableName);
-    this.sql = new Sql.Table(schema, tableName, cacheId, valueColumn, alwaysAnnounce, keyLocks);
+    this.sql = new Sql.Table(schema, tableName, cacheId, valueColumn, alwaysAnnounce,
+        !verbatimShortKeys);
     this.inCallersTransaction = alwaysAnnounce ? this
         : new CacheTable(cacheId, schema, tableName, valueColumn, verbatimShortKeys, true);
   }
@@ -119,11 +108,17 @@ public final class CacheTable {
   }
 
   /**
-   * Whether plain writes take their keys' advisory locks (caches of earlier versions' form), which the key's
-   * read-modify-writes then need not {@linkplain #claim claim} the key to keep them out.
+   * Whether plain writes take their keys' advisory locks, so that the key's read-modify-writes need not
+   * {@linkplain #claim claim} the key to keep them out. They need not where every read-modify-write locks the row
+   * it reads, or claims the key with a row of its own when there is none ({@link #readForUpdate}, {@link #claim}), as
+   * this version's do: the plain writes then wait for it on the row, and its read-modify-writes still serialise on
+   * the advisory lock among themselves. Nodes of earlier versions lock only the key, so the writes to their caches
+   * keep taking it. Those are exactly the caches whose short keys are not their own row keys, since no node of such a
+   * version can share a cache that is keyed otherwise. A {@code putAll} of 100 keys spent about a fifth of its
+   * execution on the locks (pgbench, PostgreSQL 15: 3,406 against 4,131 statements/s at 4 clients).
    */
   public boolean locksKeysOnPlainWrites() {
-    return keyLocks;
+    return !verbatimShortKeys;
   }
 
   /** The cache's registry id, which its notifications and key locks carry. */
@@ -332,7 +327,7 @@ public final class CacheTable {
   public boolean putMany(Connection c, List<PutRow> rows, boolean grouped, long creationExpiry, boolean keepExpiry,
       long updateExpiry, long now) throws SQLException {
     boolean groupedForm = grouped || rows.size() > Sql.KEYS_PER_PAYLOAD;
-    if (!keyLocks) {
+    if (!locksKeysOnPlainWrites()) {
       // In row key order, the one order in which every statement locks rows (see Sql.Table#upsertMany), so that two
       // of them never wait for each other crosswise.
       List<PutRow> sorted = new ArrayList<>(rows);
@@ -429,7 +424,7 @@ public final class CacheTable {
     List<Array> arrays = new ArrayList<>(2);
     try (PreparedStatement ps = c.prepareStatement(sql.deleteMany)) {
       int next = 1;
-      if (keyLocks) {
+      if (locksKeysOnPlainWrites()) {
         ps.setInt(next++, cacheId);
         ps.setArray(next++, track(arrays, lockArray(c, lockKeys(toRemove))));
       }
@@ -499,7 +494,7 @@ public final class CacheTable {
   public Long deleteOne(Connection c, EncodedKey key) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.deleteOne)) {
       int next = 1;
-      if (keyLocks) {
+      if (locksKeysOnPlainWrites()) {
         ps.setInt(next++, cacheId);
         ps.setInt(next++, KeyDigest.lockKey(key.digest()));
       }
@@ -600,7 +595,7 @@ public final class CacheTable {
       boolean keepExpiry, long updateExpiry, long now) throws SQLException {
     bindWrite(ps, key, valueBytes, creationExpiry);
     int next = 5;
-    if (keyLocks) {
+    if (locksKeysOnPlainWrites()) {
       ps.setInt(next++, cacheId);
       ps.setInt(next++, KeyDigest.lockKey(key.digest()));
     }

@@ -454,8 +454,8 @@ public final class Sql {
      *                       while some node near-caches the cache
      * @param keyLocks       whether plain writes ({@link #putOne}, {@link #upsertMany}, {@link #upsertManyEach},
      *                       {@link #deleteOne}, {@link #deleteMany}) take their keys' advisory locks, as nodes of
-     *                       earlier versions expect (see {@code CacheTable#keyLocks}); without, the statements take
-     *                       their parameters without the lock keys
+     *                       earlier versions expect (see {@code CacheTable#locksKeysOnPlainWrites}); without, the
+     *                       statements take their parameters without the lock keys
      */
     Table(String schema, String table, int cacheId, ValueColumn valueColumn, boolean alwaysAnnounce,
         boolean keyLocks) {
@@ -476,6 +476,8 @@ public final class Sql {
       String insert = "INSERT INTO " + t + " AS e (key_digest, key_bytes, value_bytes, expires_at, version)";
       // Inside a transaction that already holds the key's advisory lock: plain upsert.
       String flagged = " FROM (SELECT " + flag + ") AS flag";
+      // The same, joined to the rows of a multi-row statement.
+      String flagJoined = ", (SELECT " + flag + ") AS flag";
       upsert = insert + " SELECT ?, ?, ?, ?, " + version + flagged
           + " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
           + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version" + notify.each("e.key_digest", "");
@@ -517,7 +519,7 @@ public final class Sql {
       upsertMany = keyLocks
           ? locks + "changed AS (" + manyInsert + rows + " WHERE" + afterLocks + onConflict + " RETURNING e.key_digest)"
               + notify.grouped("changed")
-          : "WITH changed AS (" + manyInsert + rows + ", (SELECT " + flag + ") AS flag" + onConflict
+          : "WITH changed AS (" + manyInsert + rows + flagJoined + onConflict
               + " RETURNING e.key_digest)" + notify.grouped("changed");
       // The same without the CTEs, for batches when the last batch found nobody near-caching (see
       // CacheTable#putMany): each changed key gets a notification of its own should someone near-cache after all.
@@ -529,11 +531,11 @@ public final class Sql {
           ? manyInsert + " FROM unnest(?::int[], ?::bytea[], ?::bytea[], ?::" + valueColumn.sqlType()
               + "[]) AS r(l, d, k, v), (SELECT " + flag + ") AS flag WHERE pg_advisory_xact_lock(?, r.l) IS NOT NULL"
               + onConflict + notify.each("e.key_digest", "")
-          : manyInsert + rows + ", (SELECT " + flag + ") AS flag" + onConflict + notify.each("e.key_digest", "");
+          : manyInsert + rows + flagJoined + onConflict + notify.each("e.key_digest", "");
       // With key locks, the same for larger batches: the sorted locks are all taken first, by a one-time filter, so
       // the rows go in the order given (see CacheTable#MAX_ROWS_LOCKED_ONE_BY_ONE). Without the CTEs it did 3 to 6 %
       // more rows per second than the grouped form at 100 rows (pgbench, 1 and 4 clients, PostgreSQL 15).
-      upsertManyLockedFirst = !keyLocks ? null : manyInsert + rows + ", (SELECT " + flag + ") AS flag"
+      upsertManyLockedFirst = !keyLocks ? null : manyInsert + rows + flagJoined
           + " WHERE (SELECT count(pg_advisory_xact_lock(?, l)) FROM unnest(?::int[]) AS l) >= 0" + onConflict
           + notify.each("e.key_digest", "");
       delete = "DELETE FROM " + t + " USING " + flag + " AS flag WHERE key_digest = ?"
