@@ -57,8 +57,8 @@ public final class LockedEntry<K, V> {
    * Plain writes take no advisory lock in caches of this version's form (see
    * {@code CacheTable#locksKeysOnPlainWrites}), so a key without a row is claimed first with a row that no other
    * transaction sees ({@code CacheTable#claim}): plain puts of the key then wait for this transaction as they wait
-   * for the lock of an existing row. The work's value replaces that
-   * row; if the work stores none, the row is deleted again before this returns.
+   * for the lock of an existing row. The work's value replaces that row; if the work stores none, the row is deleted
+   * again before this returns.
    *
    * @param backendPid the process id of the backend of {@code c}
    */
