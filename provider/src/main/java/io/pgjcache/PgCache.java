@@ -7,6 +7,7 @@ import io.pgjcache.internal.HashCapacity;
 import io.pgjcache.internal.cache.CacheResources;
 import io.pgjcache.internal.cache.ChangeKind;
 import io.pgjcache.internal.cache.EntryAccess;
+import io.pgjcache.internal.cache.EntryAccess.Creation;
 import io.pgjcache.internal.cache.EntryChecks;
 import io.pgjcache.internal.cache.EntryEngine;
 import io.pgjcache.internal.cache.EntryLoader;
@@ -336,7 +337,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
       V value = entries.get(key);
       int position = positions.get(key);
       byte[] v = values.get(position);
-      if (access().compute("putAll", keys.get(position), entry -> entry.store(key, value, v))) {
+      if (access().compute("putAll", Creation.POSSIBLE, keys.get(position), entry -> entry.store(key, value, v))) {
         stored++;
       }
     }
@@ -470,7 +471,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     EntryWriter.Batch<K> deleted = writer.deleteAll(keys);
     long removed = 0;
     for (K key : deleted.done()) {
-      if (access().compute("removeAll", codec.encodeKey(key), entry -> entry.erase(key))) {
+      if (access().compute("removeAll", Creation.NEVER, codec.encodeKey(key), entry -> entry.erase(key))) {
         removed++;
       }
     }
@@ -488,7 +489,7 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
     Objects.requireNonNull(processor, "processor");
     EncodedKey k = codec.encodeKey(key);
     long start = System.nanoTime();
-    Invocation<T> invocation = access().compute("invoke", k, entry -> {
+    Invocation<T> invocation = access().compute("invoke", Creation.POSSIBLE, k, entry -> {
       PgMutableEntry<K, V> mutable = new PgMutableEntry<>(key, entry.value(), readThrough, Function.identity());
       T result;
       try {
@@ -593,7 +594,8 @@ public final class PgCache<K, V> implements Cache<K, V>, ExpirySweeper.Sweepable
   /** Stores a loaded value without calling the writer (it came from the system of record). */
   private void storeLoaded(K key, EncodedKey k, V value, boolean replaceExisting) {
     byte[] v = codec.encodeValue(value, k);
-    if (access().compute("load", k, entry -> (replaceExisting || !entry.isLive()) && entry.store(key, value, v))) {
+    if (access().compute("load", Creation.POSSIBLE, k,
+        entry -> (replaceExisting || !entry.isLive()) && entry.store(key, value, v))) {
       statistics.recordPuts(1);
     }
   }

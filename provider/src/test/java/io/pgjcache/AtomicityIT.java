@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgjcache.testing.Cluster;
+import io.pgjcache.testing.PrivatePostgres;
 import io.pgjcache.testing.Tables;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +38,7 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,6 +90,16 @@ class AtomicityIT {
     }
   }
 
+  /** Adds one to the key's value (one if absent) with {@code invoke}, {@code times} times. */
+  private static void increment(Cache<String, Integer> cache, String key, int times) {
+    for (int i = 0; i < times; i++) {
+      cache.invoke(key, (entry, args) -> {
+        entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
+        return null;
+      });
+    }
+  }
+
   private static <V> List<Cache<String, V>> caches(String name, Class<V> valueType) {
     return cluster.cache(name, new MutableConfiguration<String, V>().setTypes(String.class, valueType));
   }
@@ -91,15 +108,35 @@ class AtomicityIT {
   void invoke_incrementsOneCounter_withoutLosingAnUpdate() throws Exception {
     int iterations = 200;
     List<Cache<String, Integer>> caches = caches("atomic-invoke", Integer.class);
-    race(caches, (cache, worker) -> {
-      for (int i = 0; i < iterations; i++) {
-        cache.invoke("counter", (entry, args) -> {
-          entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
-          return null;
-        });
-      }
-    });
+    race(caches, (cache, worker) -> increment(cache, "counter", iterations));
     assertThat(caches.get(0).get("counter")).isEqualTo(WORKERS * iterations);
+  }
+
+  // The provider's own pool runs its transactions at READ COMMITTED whatever the database's default: at REPEATABLE
+  // READ, increments racing on one key would fail with serialization errors.
+  @Test
+  void invoke_incrementsOneCounter_inADatabaseWhoseDefaultIsRepeatableRead(@TempDir Path dataDirectory)
+      throws Exception {
+    int iterations = 50;
+    try (PrivatePostgres server = PrivatePostgres.start(dataDirectory)) {
+      try (Connection c = server.superuserConnection(); Statement statement = c.createStatement()) {
+        statement.execute("ALTER DATABASE postgres SET default_transaction_isolation = 'repeatable read'");
+      }
+      try (Connection c = server.superuserConnection(); Statement statement = c.createStatement();
+          ResultSet isolation = statement.executeQuery("SHOW transaction_isolation")) {
+        assertThat(isolation.next()).isTrue();
+        assertThat(isolation.getString(1)).as("a new session's isolation").isEqualTo("repeatable read");
+      }
+      try (Cluster repeatableRead = Cluster.builder().nodes(NODES)
+          .property("pgjcache.jdbc.url", server.jdbcUrl())
+          .property("pgjcache.jdbc.user", "postgres")
+          .build()) {
+        List<Cache<String, Integer>> caches = repeatableRead.cache("atomic-repeatable-read",
+            new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
+        race(caches, (cache, worker) -> increment(cache, "counter", iterations));
+        assertThat(caches.get(0).get("counter")).isEqualTo(WORKERS * iterations);
+      }
+    }
   }
 
   @Test
@@ -377,6 +414,42 @@ class AtomicityIT {
     assertThat(caches.get(0).putIfAbsent("k", "w")).isFalse();
     assertThat(Tables.rowCount(caches.get(0))).as("only the key put has a row").isEqualTo(1);
     assertThat(caches.get(1).get("k")).isEqualTo("v");
+  }
+
+  // A read-modify-write that never creates an entry claims no key without a row: it takes effect as of its read, so
+  // another transaction's uncommitted insert of the key does not hold it up. One that may create it claims the key,
+  // so it waits for that insert, and creates the entry once the insert is rolled back.
+  @Test
+  void readModifyWritesThatNeverCreate_claimNoKeyWithoutARow_whilePutIfAbsentDoes() throws Exception {
+    Cache<String, String> cache = withoutNearCache("atomic-no-claim").get(0);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Tables.RowLock insert = Tables.insertUncommitted(cache, "k")) {
+      assertThat(withoutWaiting(cache, pool, () -> cache.replace("k", "v"))).isFalse();
+      assertThat(withoutWaiting(cache, pool, () -> cache.replace("k", "v", "w"))).isFalse();
+      assertThat(withoutWaiting(cache, pool, () -> cache.getAndReplace("k", "v"))).isNull();
+      assertThat(withoutWaiting(cache, pool, () -> cache.remove("k", "v"))).isFalse();
+      assertThat(withoutWaiting(cache, pool, () -> cache.getAndRemove("k"))).isNull();
+
+      Future<Boolean> putIfAbsent = pool.submit(() -> cache.putIfAbsent("k", "v"));
+      await("putIfAbsent waiting for the uncommitted insert").atMost(Duration.ofSeconds(60))
+          .until(() -> Tables.sessionsWaitingForLocksOn(cache) == 1);
+      assertThat(putIfAbsent).isNotDone();
+      insert.close();
+      assertThat(putIfAbsent.get(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(cache.get("k")).isEqualTo("v");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Runs the operation on the pool and gives its result, failing if it waits for a lock instead of ending. */
+  private static <T> T withoutWaiting(Cache<?, ?> cache, ExecutorService pool, Callable<T> operation)
+      throws Exception {
+    Future<T> result = pool.submit(operation);
+    await("the operation ending or waiting for a lock").atMost(Duration.ofSeconds(60))
+        .until(() -> result.isDone() || Tables.sessionsWaitingForLocksOn(cache) > 0);
+    assertThat(result).as("ended without waiting for a lock").isDone();
+    return result.get();
   }
 
   /** Caches no node near-caches: no notify triggers are created on their tables while a test holds rows locked. */

@@ -87,7 +87,31 @@ public final class Tables {
     }
   }
 
-  /** A row lock held by an open transaction; closing rolls it back. */
+  /**
+   * Inserts a row for a key in a transaction of its own, left open until closed: other transactions do not see the
+   * row, and an insert of the same key waits for it. For caches whose values are {@code bytea}.
+   */
+  public static RowLock insertUncommitted(Cache<?, ?> cache, Object key) {
+    String sql = "INSERT INTO " + tableName(cache) + " (key_digest, key_bytes, value_bytes, expires_at, version)"
+        + " VALUES (?, ?, '', 0, 0)";
+    try {
+      Connection c = dataSource(cache).getConnection();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        c.setAutoCommit(false);
+        ps.setBytes(1, rowKey(key));
+        ps.setBytes(2, rowKey(key));
+        ps.executeUpdate();
+        return new RowLock(c);
+      } catch (SQLException | RuntimeException | Error e) {
+        c.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+
+  /** A row lock, or an uncommitted row, held by an open transaction; closing rolls it back. */
   public static final class RowLock implements AutoCloseable {
     private final Connection connection;
 
@@ -95,8 +119,12 @@ public final class Tables {
       this.connection = connection;
     }
 
+    /** Idempotent: a test may give the lock back early. */
     @Override
     public void close() throws SQLException {
+      if (connection.isClosed()) {
+        return;
+      }
       try (connection) {
         connection.rollback();
         connection.setAutoCommit(true);

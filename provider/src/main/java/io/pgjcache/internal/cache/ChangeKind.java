@@ -1,5 +1,6 @@
 package io.pgjcache.internal.cache;
 
+import io.pgjcache.internal.cache.EntryAccess.Creation;
 import io.pgjcache.internal.management.CacheStatistics;
 
 /**
@@ -8,22 +9,24 @@ import io.pgjcache.internal.management.CacheStatistics;
  * the old value).
  */
 public enum ChangeKind {
-  PUT("put", false, false, false),
-  GET_AND_PUT("getAndPut", true, true, false),
-  PUT_IF_ABSENT("putIfAbsent", true, false, false),
-  REPLACE("replace", true, false, false),
-  GET_AND_REPLACE("getAndReplace", true, true, false),
-  REMOVE("remove", false, false, true),
-  REMOVE_IF_EQUALS("remove", true, false, true),
-  GET_AND_REMOVE("getAndRemove", true, true, true);
+  PUT("put", Creation.POSSIBLE, false, false, false),
+  GET_AND_PUT("getAndPut", Creation.POSSIBLE, true, true, false),
+  PUT_IF_ABSENT("putIfAbsent", Creation.POSSIBLE, true, false, false),
+  REPLACE("replace", Creation.NEVER, true, false, false),
+  GET_AND_REPLACE("getAndReplace", Creation.NEVER, true, true, false),
+  REMOVE("remove", Creation.NEVER, false, false, true),
+  REMOVE_IF_EQUALS("remove", Creation.NEVER, true, false, true),
+  GET_AND_REMOVE("getAndRemove", Creation.NEVER, true, true, true);
 
   private final String operation;
+  private final Creation creation;
   private final boolean reads;
   private final boolean returnsOld;
   private final boolean removes;
 
-  ChangeKind(String operation, boolean reads, boolean returnsOld, boolean removes) {
+  ChangeKind(String operation, Creation creation, boolean reads, boolean returnsOld, boolean removes) {
     this.operation = operation;
+    this.creation = creation;
     this.reads = reads;
     this.returnsOld = returnsOld;
     this.removes = removes;
@@ -32,6 +35,11 @@ public enum ChangeKind {
   /** The operation's name, for error messages. */
   public String operation() {
     return operation;
+  }
+
+  /** Whether the change may create an entry for a key without one. */
+  public Creation creation() {
+    return creation;
   }
 
   /**

@@ -32,8 +32,15 @@ public interface EntryAccess<K, V> {
   /** Whether the key has a live entry; not an access. */
   boolean contains(EncodedKey k);
 
+  /**
+   * Whether a read-modify-write may create an entry for a key without a row. One that never does (a replacement,
+   * a removal) takes effect as of its read when the key has no row, so it need not claim the key (see
+   * {@link LockedEntry#run}).
+   */
+  enum Creation { POSSIBLE, NEVER }
+
   /** Runs {@code work} on the key under its advisory lock and its row's (see {@link EntryEngine#compute}). */
-  <R> R compute(String operation, EncodedKey k, EntryEngine.Work<K, V, R> work);
+  <R> R compute(String operation, Creation creation, EncodedKey k, EntryEngine.Work<K, V, R> work);
 
   /** A put in one statement, or empty when the caller must take the locked path. */
   Optional<Boolean> putDirect(EncodedKey k, byte[] v, V value);

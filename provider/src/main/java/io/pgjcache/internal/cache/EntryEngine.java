@@ -117,11 +117,12 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
    * node's near copy up to date.
    */
   @Override
-  public <R> R compute(String operation, EncodedKey k, Work<K, V, R> work) {
+  public <R> R compute(String operation, Creation creation, EncodedKey k, Work<K, V, R> work) {
     LockedEntry.Done<K, V, R> done;
     try {
       done = database.transaction(describe(name, operation), c -> {
-        LockedEntry.Done<K, V, R> worked = LockedEntry.run(this, table, c, k, table.lock(c, k), work);
+        LockedEntry.Done<K, V, R> worked = LockedEntry.run(this, table, c, k, table.lock(c, k), creation,
+            work);
         LockedEntry<K, V> entry = worked.entry();
         publishToCluster(c, entry.events);
         if (byReference && entry.stored != null) {

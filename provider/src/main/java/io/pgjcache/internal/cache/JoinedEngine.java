@@ -74,10 +74,10 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
   }
 
   @Override
-  public <R> R compute(String operation, EncodedKey k, EntryEngine.Work<K, V, R> work) {
+  public <R> R compute(String operation, Creation creation, EncodedKey k, EntryEngine.Work<K, V, R> work) {
     return transaction.run(EntryEngine.describe(name, operation), c -> {
       int backendPid = table.lock(c, k);
-      LockedEntry.Done<K, V, R> done = LockedEntry.run(engine, table, c, k, backendPid, work);
+      LockedEntry.Done<K, V, R> done = LockedEntry.run(engine, table, c, k, backendPid, creation, work);
       LockedEntry<K, V> entry = done.entry();
       engine.publish(c, audience(), entry.events);
       if (entry.changed && near != null) {

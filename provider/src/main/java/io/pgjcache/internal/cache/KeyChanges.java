@@ -68,10 +68,11 @@ public final class KeyChanges<K, V> {
     EncodedKey k = codec.encodeKey(key);
     byte[] v = value == null ? null : codec.encodeValue(value, k);
     boolean[] found = new boolean[1];
-    R result = fastPath.tryRun(k, v).orElseGet(() -> engine.get().compute(kind.operation(), k, entry -> {
-      found[0] = entry.isLive();
-      return change.run(entry, v);
-    }));
+    R result = fastPath.tryRun(k, v).orElseGet(() -> engine.get().compute(kind.operation(), kind.creation(), k,
+        entry -> {
+          found[0] = entry.isLive();
+          return change.run(entry, v);
+        }));
     kind.record(statistics, found[0], changed.test(result), start);
     return result;
   }

@@ -30,6 +30,7 @@ public final class LockedEntry<K, V> {
   private final EncodedKey k;
   private final StoredEntry row;
   private final long now;
+  private final EntryAccess.Creation creation;
   private boolean live;
   private V value;
 
@@ -42,13 +43,14 @@ public final class LockedEntry<K, V> {
   NearCache.PendingWrite pending;
 
   LockedEntry(EntryEngine<K, V> engine, CacheTable table, Connection connection, EncodedKey k, StoredEntry row,
-      long now) {
+      long now, EntryAccess.Creation creation) {
     this.engine = engine;
     this.table = table;
     this.connection = connection;
     this.k = k;
     this.row = row;
     this.now = now;
+    this.creation = creation;
     this.live = row != null && !row.isExpiredAt(now);
   }
 
@@ -58,24 +60,27 @@ public final class LockedEntry<K, V> {
    * {@code CacheTable#locksKeysOnPlainWrites}), so a key without a row is claimed first with a row that no other
    * transaction sees ({@code CacheTable#claim}): plain puts of the key then wait for this transaction as they wait
    * for the lock of an existing row. The work's value replaces that row; if the work stores none, the row is deleted
-   * again before this returns.
+   * again before this returns. A work that never creates an entry claims nothing: for a key without a row it does
+   * nothing a plain write could come between, so it takes effect as of its read.
    *
    * @param backendPid the process id of the backend of {@code c}
+   * @param creation   whether the work may store a value for a key without a row
    */
   static <K, V, R> Done<K, V, R> run(EntryEngine<K, V> engine, CacheTable table, Connection c, EncodedKey k,
-      int backendPid, EntryEngine.Work<K, V, R> work) throws SQLException {
+      int backendPid, EntryAccess.Creation creation, EntryEngine.Work<K, V, R> work) throws SQLException {
     byte[] rowKey = table.rowKey(k);
     StoredEntry row = table.readForUpdate(c, rowKey);
+    boolean claims = creation == EntryAccess.Creation.POSSIBLE && !table.locksKeysOnPlainWrites();
     boolean claimed = false;
     // Where plain writes lock keys, the advisory lock held already keeps them out. Elsewhere a claim fails only when a
     // plain write created the key meanwhile and committed; its row is then read and locked, unless it is gone again.
-    while (row == null && !table.locksKeysOnPlainWrites() && !claimed) {
+    while (row == null && claims && !claimed) {
       claimed = table.claim(c, k);
       if (!claimed) {
         row = table.readForUpdate(c, rowKey);
       }
     }
-    LockedEntry<K, V> entry = new LockedEntry<>(engine, table, c, k, row, EntryReader.now());
+    LockedEntry<K, V> entry = new LockedEntry<>(engine, table, c, k, row, EntryReader.now(), creation);
     entry.backendPid = backendPid;
     Throwable failure = null;
     try {
@@ -133,6 +138,10 @@ public final class LockedEntry<K, V> {
    * entry must not be kept. Returns whether the value is now stored.
    */
   public boolean store(K key, V newValue, byte[] valueBytes) throws SQLException {
+    if (row == null && creation == EntryAccess.Creation.NEVER) {
+      // Unclaimed, the key may have gained a row since the read, which this write would overwrite unseen.
+      throw new IllegalStateException("pgjcache: an operation declared as never creating an entry tried to create one");
+    }
     long expiresAt = live ? engine.expiry().forUpdate(now, row.expiresAt()) : engine.expiry().forCreation(now);
     if (expiresAt <= now) {
       if (row != null) {
