@@ -12,8 +12,7 @@ import javax.sql.DataSource;
 
 /**
  * Looks at a cache's table with plain JDBC, below the JCache API: what is really stored, expired rows
- * included. Keys are found the way the provider finds them, by their row key (their default encoding when shorter
- * than a digest, else its SHA-256).
+ * included. Keys are found the way the provider finds them, by their row key (see {@link #rowKey}).
  */
 public final class Tables {
 
@@ -37,14 +36,15 @@ public final class Tables {
 
   /** Whether the key has a row, expired or not. */
   public static boolean hasRow(Cache<?, ?> cache, Object key) {
-    return query(cache, "SELECT count(*) FROM " + tableName(cache) + " WHERE key_digest = ?", rowKey(key)) == 1;
+    return query(cache, "SELECT count(*) FROM " + tableName(cache) + " WHERE key_digest = ?",
+        rowKey(cache, key)) == 1;
   }
 
   /** The row's {@code expires_at} in epoch milliseconds, {@link Long#MAX_VALUE} when it is NULL (eternal). */
   public static long expiresAt(Cache<?, ?> cache, Object key) {
     String sql = "SELECT coalesce(expires_at, " + Long.MAX_VALUE + ") FROM " + tableName(cache)
         + " WHERE key_digest = ?";
-    return query(cache, sql, rowKey(key));
+    return query(cache, sql, rowKey(cache, key));
   }
 
   /** Whether a table of this (qualified, quoted) name exists in the cluster's database. */
@@ -71,7 +71,7 @@ public final class Tables {
       Connection c = dataSource(cache).getConnection();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         c.setAutoCommit(false);
-        ps.setBytes(1, rowKey(key));
+        ps.setBytes(1, rowKey(cache, key));
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             throw new AssertionError("No row to lock for key " + key);
@@ -98,8 +98,8 @@ public final class Tables {
       Connection c = dataSource(cache).getConnection();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         c.setAutoCommit(false);
-        ps.setBytes(1, rowKey(key));
-        ps.setBytes(2, rowKey(key));
+        ps.setBytes(1, rowKey(cache, key));
+        ps.setBytes(2, Operator.encoded(key));
         ps.executeUpdate();
         return new RowLock(c);
       } catch (SQLException | RuntimeException | Error e) {
@@ -134,12 +134,10 @@ public final class Tables {
 
   /** Sessions of this database waiting for a lock while running a statement on the cache's table. */
   public static long sessionsWaitingForLocksOn(Cache<?, ?> cache) {
-    String table = tableName(cache);
-    String bareName = table.substring(table.lastIndexOf(".\"") + 2, table.length() - 1);
     String sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
         + " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND strpos(query, ?) > 0";
     try (Connection c = dataSource(cache).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, bareName);
+      ps.setString(1, bareTableName(cache));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -167,9 +165,31 @@ public final class Tables {
     }
   }
 
-  /** The row key of a cache key. */
-  public static byte[] rowKey(Object key) {
-    return Operator.rowKeyOf(key);
+  /**
+   * The row key of a cache key in this cache's table: its encoding when shorter than a digest, unless the cache keys
+   * every row by its digest (caches registered with {@code pgjcache.verbatim-short-keys=false}).
+   */
+  public static byte[] rowKey(Cache<?, ?> cache, Object key) {
+    String table = tableName(cache);
+    String registry = table.substring(0, table.lastIndexOf(".\"")) + ".caches";
+    String sql = "SELECT verbatim_short_keys FROM " + registry + " WHERE table_name = ?";
+    try (Connection c = dataSource(cache).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, bareTableName(cache));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new AssertionError("No registry row for the table " + table);
+        }
+        return rs.getBoolean(1) ? Operator.rowKeyOf(key) : Operator.digestOf(key);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Test SQL failed: " + sql, e);
+    }
+  }
+
+  /** The cache's table name without its schema and quotes (table names are slugs: no quote inside). */
+  private static String bareTableName(Cache<?, ?> cache) {
+    String table = tableName(cache);
+    return table.substring(table.lastIndexOf(".\"") + 2, table.length() - 1);
   }
 
   private static long query(Cache<?, ?> cache, String sql, byte[] parameter) {
