@@ -66,25 +66,15 @@ public final class Tables {
    * {@code SELECT ... FOR UPDATE} would, until closed. Fails if the key has no row.
    */
   public static RowLock lockRow(Cache<?, ?> cache, Object key) {
-    String sql = "SELECT 1 FROM " + tableName(cache) + " WHERE key_digest = ? FOR UPDATE";
-    try {
-      Connection c = dataSource(cache).getConnection();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        c.setAutoCommit(false);
-        ps.setBytes(1, rowKey(cache, key));
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            throw new AssertionError("No row to lock for key " + key);
-          }
+    byte[] rowKey = rowKey(cache, key);
+    return holding(cache, "SELECT 1 FROM " + tableName(cache) + " WHERE key_digest = ? FOR UPDATE", ps -> {
+      ps.setBytes(1, rowKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new AssertionError("No row to lock for key " + key);
         }
-        return new RowLock(c);
-      } catch (SQLException | RuntimeException | Error e) {
-        c.close();
-        throw e;
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Test SQL failed: " + sql, e);
-    }
+    });
   }
 
   /**
@@ -92,15 +82,29 @@ public final class Tables {
    * row, and an insert of the same key waits for it. For caches whose values are {@code bytea}.
    */
   public static RowLock insertUncommitted(Cache<?, ?> cache, Object key) {
+    byte[] rowKey = rowKey(cache, key);
     String sql = "INSERT INTO " + tableName(cache) + " (key_digest, key_bytes, value_bytes, expires_at, version)"
         + " VALUES (?, ?, '', 0, 0)";
+    return holding(cache, sql, ps -> {
+      ps.setBytes(1, rowKey);
+      ps.setBytes(2, Operator.encoded(key));
+      ps.executeUpdate();
+    });
+  }
+
+  /** What a statement does in {@link #holding}. */
+  @FunctionalInterface
+  private interface StatementRun {
+    void run(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Runs one statement in a transaction of its own, which the returned lock keeps open until closed. */
+  private static RowLock holding(Cache<?, ?> cache, String sql, StatementRun run) {
     try {
       Connection c = dataSource(cache).getConnection();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         c.setAutoCommit(false);
-        ps.setBytes(1, rowKey(cache, key));
-        ps.setBytes(2, Operator.encoded(key));
-        ps.executeUpdate();
+        run.run(ps);
         return new RowLock(c);
       } catch (SQLException | RuntimeException | Error e) {
         c.close();
