@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.cache.Cache;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -308,7 +310,7 @@ class AtomicityIT {
   // Nobody near-caches the cache, so that the writes are not grouped (Sql.Table#upsertManyEach): they take their
   // rows' locks in row key order. In a cache of an earlier version's form they take the keys' advisory locks in
   // ascending order instead, row by row for 24 keys, fewer than CacheTable.MAX_ROWS_LOCKED_ONE_BY_ONE, and all first
-  // for 48 (Sql.Table#upsertManyLockedFirst); RowKeysIT covers that form.
+  // for 48 (Sql.Table#upsertManyLockedFirst), which AtomicityOfDigestKeyedCachesIT runs.
   @ParameterizedTest
   @ValueSource(ints = {24, 48})
   void putAllsOfOverlappingKeysInOppositeOrders_neverDeadlock_andTheLastToCommitWroteEveryKey(int keyCount)
@@ -434,26 +436,44 @@ class AtomicityIT {
   }
 
   // A read-modify-write that never creates an entry claims no key without a row: it takes effect as of its read, so
-  // another transaction's uncommitted insert of the key does not hold it up. One that may create it claims the key,
-  // so it waits for that insert, and creates the entry once the insert is rolled back.
+  // another client's uncommitted insert of the key does not hold it up. One that may create the entry claims the key:
+  // it waits for that insert and, once it commits, finds the entry and keeps it, where without the claim it would
+  // overwrite it. Caches of the earlier form claim nothing: the provider's plain writes take the key's advisory lock
+  // there, so only another client's SQL comes between.
   @Test
   void readModifyWritesThatNeverCreate_claimNoKeyWithoutARow_whilePutIfAbsentDoes() throws Exception {
     Cache<String, String> cache = withoutNearCache("atomic-no-claim").get(0);
+    PgCacheConfiguration<String, String> listened = new PgCacheConfiguration<>();
+    listened.setTypes(String.class, String.class);
+    listened.setNearCacheEnabled(false);
+    // A listener makes removals read-modify-writes.
+    listened.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(new InvalidationIT.IgnoringListener()), null, false, true));
+    Cache<String, String> heard = cluster.cache("atomic-no-claim-heard", listened).get(0);
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (Tables.RowLock insert = Tables.insertUncommitted(cache, "k")) {
+    try (Tables.RowLock insert = Tables.insertUncommitted(cache, "k", "inserted");
+        Tables.RowLock heardInsert = Tables.insertUncommitted(heard, "k", "inserted")) {
       assertThat(withoutWaiting(cache, pool, () -> cache.replace("k", "v"))).isFalse();
       assertThat(withoutWaiting(cache, pool, () -> cache.replace("k", "v", "w"))).isFalse();
       assertThat(withoutWaiting(cache, pool, () -> cache.getAndReplace("k", "v"))).isNull();
       assertThat(withoutWaiting(cache, pool, () -> cache.remove("k", "v"))).isFalse();
       assertThat(withoutWaiting(cache, pool, () -> cache.getAndRemove("k"))).isNull();
+      assertThat(withoutWaiting(heard, pool, () -> heard.remove("k"))).isFalse();
+      withoutWaiting(heard, pool, () -> {
+        heard.removeAll(Set.of("k"));
+        return null;
+      });
+      if (plainWritesLockKeys()) {
+        return;
+      }
 
       Future<Boolean> putIfAbsent = pool.submit(() -> cache.putIfAbsent("k", "v"));
       await("putIfAbsent waiting for the uncommitted insert").atMost(Duration.ofSeconds(60))
           .until(() -> Tables.sessionsWaitingForLocksOn(cache) == 1);
       assertThat(putIfAbsent).isNotDone();
-      insert.close();
-      assertThat(putIfAbsent.get(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(cache.get("k")).isEqualTo("v");
+      insert.commit();
+      assertThat(putIfAbsent.get(60, TimeUnit.SECONDS)).as("putIfAbsent of a key created meanwhile").isFalse();
+      assertThat(cache.get("k")).isEqualTo("inserted");
     } finally {
       pool.shutdownNow();
     }

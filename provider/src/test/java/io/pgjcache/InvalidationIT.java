@@ -378,7 +378,7 @@ class InvalidationIT {
     return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
   }
 
-  /** Registered on node A only, so that A's writes take the read-modify-write path. */
+  /** A listener that ignores what it hears: registered, it turns a cache's writes into read-modify-writes. */
   static final class IgnoringListener implements CacheEntryCreatedListener<String, String>, Serializable {
     @Override
     public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {

@@ -78,16 +78,18 @@ public final class Tables {
   }
 
   /**
-   * Inserts a row for a key in a transaction of its own, left open until closed: other transactions do not see the
-   * row, and an insert of the same key waits for it. For caches whose values are {@code bytea}.
+   * Inserts an eternal entry in a transaction of its own, as another client's SQL would, left open until committed or
+   * closed: other transactions do not see the row, and an insert of the same key waits for it. For caches whose
+   * values are {@code bytea} in the default encoding.
    */
-  public static RowLock insertUncommitted(Cache<?, ?> cache, Object key) {
+  public static RowLock insertUncommitted(Cache<?, ?> cache, Object key, Object value) {
     byte[] rowKey = rowKey(cache, key);
     String sql = "INSERT INTO " + tableName(cache) + " (key_digest, key_bytes, value_bytes, expires_at, version)"
-        + " VALUES (?, ?, '', 0, 0)";
+        + " VALUES (?, ?, ?, NULL, 1)";
     return holding(cache, sql, ps -> {
       ps.setBytes(1, rowKey);
       ps.setBytes(2, Operator.encoded(key));
+      ps.setBytes(3, Operator.encoded(value));
       ps.executeUpdate();
     });
   }
@@ -115,12 +117,20 @@ public final class Tables {
     }
   }
 
-  /** A row lock, or an uncommitted row, held by an open transaction; closing rolls it back. */
+  /** A row lock, or an uncommitted row, held by an open transaction; closing rolls it back unless committed. */
   public static final class RowLock implements AutoCloseable {
     private final Connection connection;
 
     private RowLock(Connection connection) {
       this.connection = connection;
+    }
+
+    /** Commits the transaction and ends it. */
+    public void commit() throws SQLException {
+      try (connection) {
+        connection.commit();
+        connection.setAutoCommit(true);
+      }
     }
 
     /** Idempotent: a test may give the lock back early. */

@@ -24,7 +24,8 @@ import javax.cache.Cache;
  *
  * <p><b>Locks.</b> A change takes the key's advisory lock and the lock of its row (or claims a key without one) as
  * {@link EntryEngine#compute} does, but the locks are the caller's transaction's: other writers of that key that
- * would change it, on any node, wait until it commits or rolls back.
+ * would change it, on any node, wait until it commits or rolls back. Here every change claims a key without a row,
+ * those that can never create an entry too, so that the key stays held for the rest of the caller's transaction.
  *
  * <p><b>Reads</b> go to the table on the caller's connection, never to the near cache, and install nothing in it:
  * they see what the transaction sees, its own uncommitted changes included, and those must not reach anyone else.
@@ -77,7 +78,8 @@ final class JoinedEngine<K, V> implements EntryAccess<K, V> {
   public <R> R compute(String operation, Creation creation, EncodedKey k, EntryEngine.Work<K, V, R> work) {
     return transaction.run(EntryEngine.describe(name, operation), c -> {
       int backendPid = table.lock(c, k);
-      LockedEntry.Done<K, V, R> done = LockedEntry.run(engine, table, c, k, backendPid, creation, work);
+      // Whatever the operation, the key stays held until the caller's transaction ends (see Locks above).
+      LockedEntry.Done<K, V, R> done = LockedEntry.run(engine, table, c, k, backendPid, Creation.POSSIBLE, work);
       LockedEntry<K, V> entry = done.entry();
       engine.publish(c, audience(), entry.events);
       if (entry.changed && near != null) {

@@ -14,9 +14,9 @@ import javax.cache.event.EventType;
 /**
  * One key as a locked read-modify-write sees it ({@link EntryEngine#compute}): its row if any, whether that is
  * live, and the changes the work makes to it. The work runs inside the transaction that holds the key's advisory
- * lock and the lock of its row (a row of its own when the key has none, see {@link #run}); this object records what it
- * did (events, the stored value) so that the engine can finish the job after the commit. Valid only while the work
- * runs.
+ * lock and the lock of its row (a row of its own when the key has none and the work may create the entry, see
+ * {@link #run}); this object records what it did (events, the stored value) so that the engine can finish the job
+ * after the commit. Valid only while the work runs.
  */
 public final class LockedEntry<K, V> {
   /** The work on the entry and what it returned. */

@@ -27,8 +27,10 @@ import java.util.stream.IntStream;
  *
  * <p>Read-modify-writes of a key are serialised by a transaction-scoped advisory lock on (cache id, key hash), which
  * they take first with {@link #lock}; it also covers keys that have no row yet. They then lock the row itself
- * ({@link #readForUpdate}), or {@link #claim} a key without one, and the plain writes wait for that: those take the
- * advisory lock only in caches of earlier versions' form (see {@link #locksKeysOnPlainWrites}).
+ * ({@link #readForUpdate}), or, when they may create the entry, {@link #claim} a key without one, and the plain writes
+ * wait for that: those take the advisory lock only in caches of earlier versions' form (see
+ * {@link #locksKeysOnPlainWrites}). One that cannot create the entry takes effect as of its read for a key without a
+ * row.
  *
  * <p>Every write announces the keys it changed in the same statement (see {@link Sql.Table}) while some node
  * near-caches the cache, and always in a caller's transaction ({@link #inCallersTransaction}); {@link #clear} and
@@ -110,12 +112,13 @@ public final class CacheTable {
   /**
    * Whether plain writes take their keys' advisory locks, so that the key's read-modify-writes need not
    * {@linkplain #claim claim} the key to keep them out. They need not where every read-modify-write locks the row
-   * it reads, or claims the key with a row of its own when there is none ({@link #readForUpdate}, {@link #claim}), as
-   * this version's do: the plain writes then wait for it on the row, and its read-modify-writes still serialise on
-   * the advisory lock among themselves. Nodes of earlier versions lock only the key, so the writes to their caches
-   * keep taking it. Those are exactly the caches whose short keys are not their own row keys, since no node of such a
-   * version can share a cache that is keyed otherwise. A {@code putAll} of 100 keys spent about a fifth of its
-   * execution on the locks (pgbench, PostgreSQL 15: 3,406 against 4,131 statements/s at 4 clients).
+   * it reads, or claims the key with a row of its own when there is none and it may create the entry
+   * ({@link #readForUpdate}, {@link #claim}), as this version's do: the plain writes then wait for it on the row, and
+   * its read-modify-writes still serialise on the advisory lock among themselves. Nodes of earlier versions lock only
+   * the key, so the writes to their caches keep taking it. Those are exactly the caches whose short keys are not their
+   * own row keys, since no node of such a version can share a cache that is keyed otherwise. A {@code putAll} of 100
+   * keys spent about a fifth of its execution on the locks (pgbench, PostgreSQL 15: 3,406 against 4,131 statements/s
+   * at 4 clients).
    */
   public boolean locksKeysOnPlainWrites() {
     return !verbatimShortKeys;

@@ -481,12 +481,12 @@ public final class Sql {
       upsert = insert + " SELECT ?, ?, ?, ?, " + version + flagged
           + " ON CONFLICT (key_digest) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
           + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version" + notify.each("e.key_digest", "");
-      // A read-modify-write that found no row claims the key with a row of its own, expired and empty, so that plain
-      // puts of the key wait for its transaction as for the lock of an existing row (see LockedEntry#run). No other
-      // transaction ever sees that row: the work's value replaces it (upsert) or it is deleted (unclaim) before the
-      // transaction ends, so neither statement announces anything. No row comes back when a plain write created the
-      // key meanwhile (the statement waits for its commit). Version 0 marks it: every write draws a version from the
-      // sequence, which starts at 1.
+      // A read-modify-write that found no row and may create the entry claims the key with a row of its own, expired
+      // and empty, so that plain puts of the key wait for its transaction as for the lock of an existing row (see
+      // LockedEntry#run). No other transaction ever sees that row: the work's value replaces it (upsert) or it is
+      // deleted (unclaim) before the transaction ends, so neither statement announces anything. No row comes back when
+      // a plain write created the key meanwhile (the statement waits for its commit). Version 0 marks it: every write
+      // draws a version from the sequence, which starts at 1.
       claim = insert + " SELECT ?, ?, " + valueColumn.placeholder() + ", 0, 0" + flagged
           + " ON CONFLICT (key_digest) DO NOTHING RETURNING 1";
       unclaim = "DELETE FROM " + t + " WHERE key_digest = ? AND version = 0";
