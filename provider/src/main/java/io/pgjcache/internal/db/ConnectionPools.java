@@ -58,8 +58,9 @@ public final class ConnectionPools {
       config.addDataSourceProperty("socketTimeout", Math.max(1, (int) (statementMillis / 1000) + 5));
     }
     // Read-modify-writes lock the rows they read and need READ COMMITTED: at REPEATABLE READ or above, one that meets a
-    // row changed since its snapshot fails with a serialization error. HikariCP sets the level once per new
-    // connection, only where the database's default differs, and puts it back if a connection comes back changed.
+    // row changed since its snapshot fails with a serialization error. HikariCP sets the level on each new connection
+    // when the pool's first connection showed another default (nothing per borrow), and resets a connection handed
+    // back with another level set through JDBC.
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", "pgjcache");
