@@ -278,12 +278,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     boolean keep = expiry.updateKeepsExpiry();
     if (removals.isEmpty() && putRows.size() == 1) {
       CacheTable.PutRow row = putRows.get(0);
-      // A single put does not say whether it notified (see CacheTable#put), so the batches of several puts alone
-      // tell group commit how many may be in flight: a lone writer's puts do not queue anyway.
-      database.autoCommit(describe(name, "put"), c -> {
-        table.put(c, row.key(), row.value(), creation, keep, update, now);
-        return null;
-      });
+      group.notifying(database.autoCommit(describe(name, "put"), c ->
+          table.put(c, row.key(), row.value(), creation, keep, update, now)));
       return Map.of();
     }
     if (putRows.isEmpty() && removals.size() == 1) {

@@ -107,10 +107,7 @@ final class GroupCommit {
   private int running;
   /** At most how many batches are in flight at once while the writes send no notification. */
   private final int maxRunning;
-  /**
-   * Whether the last batch that reported it (the runner's batches of several puts) sent a notification; then one batch
-   * is in flight at a time.
-   */
+  /** Whether the last batch that put something sent a notification; then one batch is in flight at a time. */
   private volatile boolean notifying;
   private final LongAdder batches = new LongAdder();
 
@@ -142,7 +139,7 @@ final class GroupCommit {
     notifying = sent;
   }
 
-  /** Whether the last batch that reported it sent a notification. */
+  /** Whether the last batch that put something sent a notification. */
   boolean notifying() {
     return notifying;
   }

@@ -503,11 +503,7 @@ public final class Sql {
       // execution, pgbench).
       String putInsert = insert + " SELECT ?, ?, ?, ?, " + version
           + (keyLocks ? " FROM (SELECT pg_advisory_xact_lock(?, ?), " + flag + ") AS locked" : flagged) + onConflict;
-      // A plain put notifies from the same sub-select, with the payload as a parameter, and returns no row: a result
-      // row cost about 3 us of a 70 us put (pgbench, one client). The sub-select runs once, before the row is
-      // written; a statement that fails then aborts the transaction, and the notification with it.
-      putOne = insert + " SELECT ?, ?, ?, ?, " + version + " FROM (SELECT "
-          + (keyLocks ? "pg_advisory_xact_lock(?, ?), " : "") + flag + ", " + notify.given() + ") AS flag" + onConflict;
+      putOne = putInsert + notify.each("e.key_digest", "");
       putOneReturning = putInsert + notify.each("e.key_digest", "e.expires_at, pg_backend_pid(), ");
       // Many keys: with key locks, their advisory locks first, in the order given (callers sort them, so that two
       // such statements never wait for each other crosswise), then one multi-row statement and one notification per
@@ -616,11 +612,6 @@ public final class Sql {
     /** In a query aggregating the removed rows: "anything may have changed", when any row was removed. */
     String anythingIfAny() {
       return "CASE WHEN count(*) > 0 THEN pg_notify(" + channel + ", " + prefix + " || '*') END";
-    }
-
-    /** One notification whose whole payload is a parameter, sent when the condition holds. */
-    String given() {
-      return when("pg_notify(" + channel + ", ?)");
     }
 
     private String when(String notify) {
