@@ -73,9 +73,9 @@ class AtomicityIT {
     return new Properties();
   }
 
-  /** Whether plain writes take their keys' advisory locks in the caches these nodes register. */
-  boolean plainWritesLockKeys() {
-    return false;
+  /** Whether plain writes take their keys' advisory locks in the caches these nodes register (the earlier form). */
+  private boolean plainWritesLockKeys() {
+    return "false".equals(nodeProperties().getProperty("pgjcache.verbatim-short-keys"));
   }
 
   /** What one worker thread does, given its node's cache and its number (0 to WORKERS - 1). */

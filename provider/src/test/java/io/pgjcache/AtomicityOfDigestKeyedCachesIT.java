@@ -14,9 +14,4 @@ class AtomicityOfDigestKeyedCachesIT extends AtomicityIT {
     digestsOnly.setProperty("pgjcache.verbatim-short-keys", "false");
     return digestsOnly;
   }
-
-  @Override
-  boolean plainWritesLockKeys() {
-    return true;
-  }
 }

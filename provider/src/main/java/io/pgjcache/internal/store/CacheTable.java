@@ -71,8 +71,7 @@ public final class CacheTable {
     this.verbatimShortKeys = verbatimShortKeys;
     this.valueColumn = Objects.requireNonNull(valueColumn, "valueColumn");
     this.qualifiedName = Identifiers.qualified(schema, tableName);
-    this.sql = new Sql.Table(schema, tableName, cacheId, valueColumn, alwaysAnnounce,
-        !verbatimShortKeys);
+    this.sql = new Sql.Table(schema, tableName, cacheId, valueColumn, alwaysAnnounce, locksKeysOnPlainWrites());
     this.inCallersTransaction = alwaysAnnounce ? this
         : new CacheTable(cacheId, schema, tableName, valueColumn, verbatimShortKeys, true);
   }
@@ -496,11 +495,7 @@ public final class CacheTable {
    */
   public Long deleteOne(Connection c, EncodedKey key) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.deleteOne)) {
-      int next = 1;
-      if (locksKeysOnPlainWrites()) {
-        ps.setInt(next++, cacheId);
-        ps.setInt(next++, KeyDigest.lockKey(key.digest()));
-      }
+      int next = bindKeyLock(ps, 1, key);
       ps.setBytes(next, rowKey(key));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? expiresAt(rs, 1) : null;
@@ -597,12 +592,17 @@ public final class CacheTable {
   private void bindPut(PreparedStatement ps, EncodedKey key, byte[] valueBytes, long creationExpiry,
       boolean keepExpiry, long updateExpiry, long now) throws SQLException {
     bindWrite(ps, key, valueBytes, creationExpiry);
-    int next = 5;
-    if (locksKeysOnPlainWrites()) {
-      ps.setInt(next++, cacheId);
-      ps.setInt(next++, KeyDigest.lockKey(key.digest()));
+    bindUpdateExpiry(ps, bindKeyLock(ps, 5, key), now, keepExpiry, updateExpiry);
+  }
+
+  /** Binds the key's advisory lock from {@code index} on where plain writes take it; returns the next index. */
+  private int bindKeyLock(PreparedStatement ps, int index, EncodedKey key) throws SQLException {
+    if (!locksKeysOnPlainWrites()) {
+      return index;
     }
-    bindUpdateExpiry(ps, next, now, keepExpiry, updateExpiry);
+    ps.setInt(index, cacheId);
+    ps.setInt(index + 1, KeyDigest.lockKey(key.digest()));
+    return index + 2;
   }
 
   /** Binds the update's expiry rule of the upserts, three parameters from {@code first} on. */
