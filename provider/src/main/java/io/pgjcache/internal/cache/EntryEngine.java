@@ -61,6 +61,11 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   private final EntryReader<K, V> reader;
   /** Where the single-statement writes of a simple cache meet (see {@link GroupCommit}). */
   private final GroupCommit group = new GroupCommit(this::runBatch);
+  /**
+   * Whether the last batch that put something sent a notification, i.e. whether some node near-caches the cache:
+   * the next multi-row batch then announces its keys grouped (see {@link CacheTable#putMany}).
+   */
+  private volatile boolean notifying;
   private final WriteMetrics writeMetrics;
   private volatile boolean closed;
 
@@ -278,8 +283,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     boolean keep = expiry.updateKeepsExpiry();
     if (removals.isEmpty() && putRows.size() == 1) {
       CacheTable.PutRow row = putRows.get(0);
-      group.notifying(database.autoCommit(describe(name, "put"), c ->
-          table.put(c, row.key(), row.value(), creation, keep, update, now)));
+      notifying = database.autoCommit(describe(name, "put"), c ->
+          table.put(c, row.key(), row.value(), creation, keep, update, now));
       return Map.of();
     }
     if (putRows.isEmpty() && removals.size() == 1) {
@@ -289,8 +294,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     }
     // A batch holds writes of one kind (see GroupCommit).
     if (removals.isEmpty()) {
-      group.notifying(database.autoCommit(describe(name, putRows.size() + " puts, grouped"),
-          c -> table.putMany(c, putRows, group.notifying(), creation, keep, update, now)));
+      notifying = database.autoCommit(describe(name, putRows.size() + " puts, grouped"),
+          c -> table.putMany(c, putRows, notifying, creation, keep, update, now));
       return Map.of();
     }
     return database.autoCommit(describe(name, removals.size() + " removals, grouped"),

@@ -18,12 +18,17 @@ import javax.cache.CacheException;
  * then go together, as the next batch, in one transaction (one multi-row statement per kind, and while the cache's
  * writes notify, one notification per up to 160 keys). PostgreSQL serialises notifying commits database-wide, and
  * each listening node makes every notification dearer, so a few large transactions carry far more writes than many
- * small ones.
+ * small ones; without notifications, one statement of a few rows still costs the server far less than a round trip
+ * and a commit for each.
  *
- * <p><b>No timer.</b> A call that finds fewer than {@link #BATCHES_IN_FLIGHT} batches in flight runs at once, alone:
- * a lone thread pays nothing. Calls that find that many in flight queue; when one ends, the thread that ran it hands
- * the queue's first call the turn to run the next batch, which takes every call queued by then. Each thread thus
- * runs at most the batch holding its own call, and returns when that batch has committed.
+ * <p><b>No timer.</b> A call that finds no batch in flight runs at once, alone: a lone thread pays nothing. Calls
+ * that find one in flight queue; when it ends, the thread that ran it hands the queue's first call the turn to run
+ * the next batch, which takes every call queued by then. Each thread thus runs at most the batch holding its own
+ * call, and returns when that batch has committed. One batch in flight at a time did better than two at 1, 4 and 16
+ * threads, whether or not the writes notify (see the README's write-path figures): two kept more, smaller
+ * statements going, which cost the server more per write than the wait for the batch before. The price is that a
+ * batch waiting for a row lock (another transaction's read-modify-write of one of its keys) holds up the node's
+ * later plain writes to the cache until that transaction ends.
  *
  * <p><b>Order and failures.</b> A batch holds calls of one kind, puts or removals: a statement locks its rows in one
  * order, the same for every statement, which a transaction of two statements could not keep (it would hold the rows
@@ -39,16 +44,6 @@ import javax.cache.CacheException;
 final class GroupCommit {
   /** Most rows a batch gathers from several calls; one call's rows always go together, however many. */
   static final int MAX_ROWS = 1_000;
-  /**
-   * How many batches may be in flight at once while the cache's writes send no notification. With one, a node's
-   * writes to a cache ran one transaction at a time, which left a CPU of PostgreSQL idle at a handful of threads;
-   * with two, one batch gathers while the other runs in the database and a third waits its turn, so batches stay
-   * large under load. While they notify, one at a time does better: PostgreSQL serialises notifying commits anyway,
-   * and each one wakes every listening node, so fewer and larger batches carry more writes (see the README's
-   * write-path figures for what each gave).
-   */
-  static final int BATCHES_IN_FLIGHT = 2;
-
   /** Runs one batch in one transaction, recording what removes found; throws to fail the whole batch. */
   @FunctionalInterface
   interface Runner {
@@ -103,25 +98,12 @@ final class GroupCommit {
   private final ReentrantLock lock = new ReentrantLock();
   /** Calls waiting for a batch; guarded by {@link #lock}. */
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
-  /** How many batches are in flight or about to be; guarded by {@link #lock}. */
-  private int running;
-  /** At most how many batches are in flight at once while the writes send no notification. */
-  private final int maxRunning;
-  /** Whether the last batch that put something sent a notification; then one batch is in flight at a time. */
-  private volatile boolean notifying;
+  /** Whether a batch is in flight or about to be; guarded by {@link #lock}. */
+  private boolean inFlight;
   private final LongAdder batches = new LongAdder();
 
   GroupCommit(Runner runner) {
-    this(runner, BATCHES_IN_FLIGHT);
-  }
-
-  /** @param maxRunning how many batches may be in flight at once */
-  GroupCommit(Runner runner, int maxRunning) {
     this.runner = Objects.requireNonNull(runner, "runner");
-    if (maxRunning < 1) {
-      throw new IllegalArgumentException("maxRunning must be positive: " + maxRunning);
-    }
-    this.maxRunning = maxRunning;
   }
 
   /** Puts the values (in the order of the keys) and returns once they have committed. */
@@ -132,21 +114,6 @@ final class GroupCommit {
   /** Removes the keys once they have committed; returns how many of them had a live entry. */
   long remove(List<EncodedKey> keys) {
     return submit(Kind.REMOVE, keys, null).removedLive;
-  }
-
-  /** Records whether a batch's commit sent a notification, which sets how many batches may be in flight. */
-  void notifying(boolean sent) {
-    notifying = sent;
-  }
-
-  /** Whether the last batch that put something sent a notification. */
-  boolean notifying() {
-    return notifying;
-  }
-
-  /** How many batches may be in flight now. */
-  private int limit() {
-    return notifying ? 1 : maxRunning;
   }
 
   /** How many batches ran. */
@@ -169,9 +136,9 @@ final class GroupCommit {
     boolean runsNow;
     lock.lock();
     try {
-      runsNow = running < limit();
+      runsNow = !inFlight;
       if (runsNow) {
-        running++;
+        inFlight = true;
       } else {
         queue.addLast(call);
       }
@@ -278,10 +245,9 @@ final class GroupCommit {
         call.failure = failure;
         call.done = true;
       }
-      // Above the limit (it fell while this batch ran), the turn stays with the batch still in flight.
-      next = running > limit() ? null : queue.pollFirst();
+      next = queue.pollFirst();
       if (next == null) {
-        running--;
+        inFlight = false;
       } else {
         next.leads = true;
       }

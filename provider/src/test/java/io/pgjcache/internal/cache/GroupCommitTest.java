@@ -55,7 +55,7 @@ class GroupCommitTest {
 
   @Test
   void callsArrivingWhileABatchIsInFlight_goTogetherAsTheNextBatch() {
-    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
     awaitBatches(1);
     List<CompletableFuture<Void>> queued = IntStream.range(0, 8)
@@ -72,89 +72,8 @@ class GroupCommitTest {
   }
 
   @Test
-  void aSecondBatch_runsBesideTheFirst_andLaterCallsGoTogetherWhenOneEnds() {
-    CountDownLatch releaseFirst = new CountDownLatch(1);
-    GroupCommit group = new GroupCommit(batch -> {
-      record(batch);
-      String first = first(batch.get(0));
-      if (first.equals("first")) {
-        await().atMost(WITHIN).until(() -> releaseFirst.getCount() == 0);
-      } else if (first.equals("second")) {
-        awaitRelease();
-      }
-    });
-    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
-    awaitBatches(1);
-    CompletableFuture<Void> second = run(() -> group.put(List.of(key("second")), List.of(value("2"))));
-    awaitBatches(2);
-    assertThat(group.queued()).as("the second call did not wait for the first batch").isZero();
-    List<CompletableFuture<Void>> queued = IntStream.range(0, 4)
-        .mapToObj(i -> run(() -> group.put(List.of(key("k" + i)), List.of(value("v" + i))))).toList();
-    awaitQueued(group, 4);
-
-    releaseFirst.countDown();
-
-    first.join();
-    queued.forEach(CompletableFuture::join);
-    assertThat(second).as("the second batch is still held").isNotDone();
-    assertThat(batches).hasSize(3);
-    assertThat(batches.get(2)).containsExactlyInAnyOrder("k0", "k1", "k2", "k3");
-    release.countDown();
-    second.join();
-  }
-
-  @Test
-  void whileWritesNotify_oneBatchIsInFlight_andTwoAgainOnceTheyDoNot() {
-    GroupCommit group = new GroupCommit(recordingHeldFirst());
-    group.notifying(true);
-    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
-    awaitBatches(1);
-    CompletableFuture<Void> second = run(() -> group.put(List.of(key("second")), List.of(value("2"))));
-    awaitQueued(group, 1);
-    assertThat(batches).as("the second call waits for the first batch").hasSize(1);
-
-    group.notifying(false);
-    CompletableFuture<Void> third = run(() -> group.put(List.of(key("third")), List.of(value("3"))));
-    awaitBatches(2);
-    // It ran beside the held first batch, taking the queued call with it.
-    assertThat(batches.get(1)).containsExactly("third", "second");
-    CompletableFuture.allOf(second, third).join();
-    release.countDown();
-    first.join();
-    assertThat(batches).hasSize(2);
-  }
-
-  @Test
-  void aLimitThatFellWhileTwoBatchesRan_handsTheTurnOnOnlyOnceOneIsLeft() {
-    CountDownLatch releaseFirst = new CountDownLatch(1);
-    GroupCommit group = new GroupCommit(batch -> {
-      record(batch);
-      if (first(batch.get(0)).equals("first")) {
-        await().atMost(WITHIN).until(() -> releaseFirst.getCount() == 0);
-      } else if (first(batch.get(0)).equals("second")) {
-        awaitRelease();
-      }
-    });
-    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
-    awaitBatches(1);
-    CompletableFuture<Void> second = run(() -> group.put(List.of(key("second")), List.of(value("2"))));
-    awaitBatches(2);
-    group.notifying(true);
-    CompletableFuture<Void> queued = run(() -> group.put(List.of(key("queued")), List.of(value("3"))));
-    awaitQueued(group, 1);
-
-    releaseFirst.countDown();
-    first.join();
-    assertThat(group.queued()).as("with one batch still in flight, the queued call waits for it").isEqualTo(1);
-    release.countDown();
-
-    CompletableFuture.allOf(second, queued).join();
-    assertThat(batches).containsExactly(List.of("first"), List.of("second"), List.of("queued"));
-  }
-
-  @Test
   void writesToOneKey_commitInTheOrderTheyWereCalled_inBatchesOfTheirOwn() {
-    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("x")), List.of(value("1"))));
     awaitBatches(1);
     CompletableFuture<Void> second = run(() -> group.put(List.of(key("same"), key("y")), List.of(value("2"),
@@ -174,7 +93,7 @@ class GroupCommitTest {
 
   @Test
   void putsOfAKeyTheBatchAlreadyHolds_joinIt() {
-    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("x")), List.of(value("0"))));
     awaitBatches(1);
     List<CompletableFuture<Void>> puts = new ArrayList<>();
@@ -193,7 +112,7 @@ class GroupCommitTest {
 
   @Test
   void aQueuedCallThatIsInterrupted_stillWaitsForItsCommit_andKeepsTheInterrupt() throws Exception {
-    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
     awaitBatches(1);
     CompletableFuture<Thread> queuedThread = new CompletableFuture<>();
@@ -226,7 +145,7 @@ class GroupCommitTest {
       if (batch.stream().anyMatch(call -> first(call).startsWith("fail"))) {
         throw new CacheException("pgjcache: cache 'c': put failed", cause);
       }
-    }, 1);
+    });
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("ok-first")), List.of(value("1"))));
     awaitBatches(1);
     List<CompletableFuture<Void>> failing = IntStream.range(0, 3)
@@ -247,7 +166,7 @@ class GroupCommitTest {
 
   @Test
   void oneCall_alwaysGoesWhole_andBatchesStopAtTheRowLimitOtherwise() {
-    GroupCommit group = new GroupCommit(recordingHeldFirst(), 1);
+    GroupCommit group = new GroupCommit(recordingHeldFirst());
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
     awaitBatches(1);
     List<EncodedKey> many = IntStream.range(0, GroupCommit.MAX_ROWS).mapToObj(i -> key("many" + i)).toList();
