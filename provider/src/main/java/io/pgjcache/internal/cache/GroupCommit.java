@@ -28,7 +28,7 @@ import javax.cache.CacheException;
  * threads, whether or not the writes notify (see the README's write-path figures): two kept more, smaller
  * statements going, which cost the server more per write than the wait for the batch before. The price is that a
  * batch waiting for a row lock (another transaction's read-modify-write of one of its keys) holds up the node's
- * later plain writes to the cache until that transaction ends.
+ * later plain writes to the cache until that transaction ends or the statement times out.
  *
  * <p><b>Order and failures.</b> A batch holds calls of one kind, puts or removals: a statement locks its rows in one
  * order, the same for every statement, which a transaction of two statements could not keep (it would hold the rows
