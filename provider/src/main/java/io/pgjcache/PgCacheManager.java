@@ -107,7 +107,8 @@ public final class PgCacheManager implements CacheManager {
   /** Hands notifications to the open caches; the LISTEN connection feeds it. */
   private final NotificationRouter router;
   private final CacheFactory factory;
-  private InvalidationListener listener;
+  /** Written under the lifecycle lock; read without it once set. */
+  private volatile InvalidationListener listener;
   /** The near-cache leases on the LISTEN connection, made with it. */
   private NearCacheLeases leases;
   /** Tells this node's leases and published events apart from other nodes' ones. */
@@ -140,7 +141,8 @@ public final class PgCacheManager implements CacheManager {
     this.factory = new CacheFactory(database,
         new ManagerCodec(new Codecs(settings.serialFilter(), settings.jsonMapper(), settings.codec()),
             settings.maxKeySize(), settings.maxValueSize(), settings.signer()), this::decodingClassLoader,
-        executor, router, this::nearCacheLeases, nodeId, Identifiers.eventsChannel(settings.schema()), metrics);
+        executor, router, this::nearCacheLeases, this::streamForTransactions, nodeId,
+        Identifiers.eventsChannel(settings.schema()), metrics);
     this.sweeper = new ExpirySweeper(managerName, settings.sweepInterval(), settings.sweepBatchSize(),
         () -> caches.values().stream().map(SweptCache::new).toList(), daemonThreads(managerName, "sweeper"));
     LOG.log(Level.DEBUG, () -> "pgjcache: manager " + uri + " started on " + pool.description()
@@ -631,6 +633,24 @@ public final class PgCacheManager implements CacheManager {
       startedUnderLock = listener;
     }
     return listener;
+  }
+
+  /**
+   * Starts the LISTEN connection for a transactional view, unless it runs already, and waits a moment for it to
+   * connect: this node's listeners hear a change made in a caller's transaction by its commit's notification. Returns
+   * whether there is one. A node without near caches, cluster-wide events or transactional views never listens.
+   */
+  private boolean streamForTransactions() {
+    if (listener != null) {
+      return true;
+    }
+    lifecycle.lock();
+    try {
+      requireOpen();
+      return invalidationListener() != null;
+    } finally {
+      unlockAndAwaitListener();
+    }
   }
 
   /** The near-cache leases on the LISTEN connection, which starts with them; null when there can be none. */

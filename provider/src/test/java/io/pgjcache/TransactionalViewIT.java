@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pgjcache.management.ListenerState;
+import io.pgjcache.management.ManagerMetricsMXBean;
 import io.pgjcache.testing.Cluster;
 import io.pgjcache.testing.NearCaching;
 import io.pgjcache.testing.Tables;
@@ -14,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -219,6 +222,34 @@ class TransactionalViewIT {
     for (List<String> heard : List.of(heardOnA, heardOnB)) {
       await("the committed change heard").atMost(ARRIVES_WITHIN).until(() -> !heard.isEmpty());
       assertThat(heard).containsExactly("UPDATED k1=new1");
+    }
+  }
+
+  @Test
+  void aNodeWithoutNearCachesOrClusterEvents_listensOnlyOnceItJoinsATransaction_thenHearsItsCommits()
+      throws SQLException {
+    Properties noNearCaches = new Properties();
+    noNearCaches.setProperty("pgjcache.near-cache.enabled", "false");
+    try (Cluster alone = Cluster.of(1, noNearCaches)) {
+      Cache<String, String> cache = alone.cache("tx-plain-" + CACHES.incrementAndGet(),
+          new PgCacheConfiguration<String, String>().setTypes(String.class, String.class)).get(0);
+      cache.put("k", "v");
+      assertThat(cache.get("k")).isEqualTo("v");
+      ManagerMetricsMXBean node = alone.node(0).unwrap(PgCacheManager.class).getMetrics();
+      // Otherwise it would hear every notification of every cache in the schema, for nothing.
+      assertThat(node.getListenerState()).as("LISTEN connection before a transactional view")
+          .isEqualTo(ListenerState.NOT_STARTED.name());
+
+      List<String> heard = new CopyOnWriteArrayList<>();
+      Recorder.register(cache, heard);
+      try (Connection c = alone.dataSource(0).getConnection()) {
+        c.setAutoCommit(false);
+        view(cache, c).put("k", "in transaction");
+        c.commit();
+      }
+      await("the committed change heard").atMost(ARRIVES_WITHIN).until(() -> !heard.isEmpty());
+      assertThat(heard).containsExactly("UPDATED k=in transaction");
+      assertThat(node.getListenerState()).isEqualTo(ListenerState.LIVE.name());
     }
   }
 

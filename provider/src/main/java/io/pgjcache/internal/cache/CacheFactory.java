@@ -14,6 +14,7 @@ import io.pgjcache.internal.codec.EncodedKeys;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import javax.cache.configuration.CompleteConfiguration;
@@ -39,6 +40,7 @@ public final class CacheFactory {
   private final Executor executor;
   private final NotificationRouter router;
   private final Supplier<NearCacheLeases> leases;
+  private final BooleanSupplier streamForTransactions;
   private final String nodeId;
   private final String eventsChannel;
   private final ManagerMetrics metrics;
@@ -47,19 +49,22 @@ public final class CacheFactory {
    * @param classLoader   resolves the classes of decoded keys and values
    * @param leases        the near-cache leases on the invalidation stream, started on first use; null when there can
    *                      be no stream
+   * @param streamForTransactions starts the invalidation stream for a transactional view and waits for it to
+   *                      connect; false when there can be none
    * @param nodeId        tells this node's published events apart from other nodes' ones
    * @param eventsChannel where entry events for other nodes are published
    * @param metrics       where each cache's figures are kept
    */
   public CacheFactory(Database database, ManagerCodec codec, Supplier<ClassLoader> classLoader, Executor executor,
-      NotificationRouter router, Supplier<NearCacheLeases> leases, String nodeId, String eventsChannel,
-      ManagerMetrics metrics) {
+      NotificationRouter router, Supplier<NearCacheLeases> leases, BooleanSupplier streamForTransactions,
+      String nodeId, String eventsChannel, ManagerMetrics metrics) {
     this.database = Objects.requireNonNull(database, "database");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.router = Objects.requireNonNull(router, "router");
     this.leases = Objects.requireNonNull(leases, "leases");
+    this.streamForTransactions = Objects.requireNonNull(streamForTransactions, "streamForTransactions");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.eventsChannel = Objects.requireNonNull(eventsChannel, "eventsChannel");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -85,11 +90,16 @@ public final class CacheFactory {
     // Remembering key encodings pays off where hits are served from memory.
     CacheCodec<K, V> cacheCodec = new CacheCodec<>(name, codec, wishes.codec(), classLoader, configuration.getKeyType(),
         configuration.getValueType(), near == null ? null : new EncodedKeys<>(near.maxEntries(), byReference));
-    IntFunction<ClusterEvents> events = leases.get() == null ? null
-        : cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel);
+    IntFunction<ClusterEvents> publisher = cacheId -> new ClusterEvents(cacheId, nodeId, eventsChannel);
+    // Cluster-wide events need the LISTEN connection from the start, to hear the other nodes' events. A transactional
+    // view needs it only once one is made, for this node to hear its commits: started earlier, it made every node
+    // listen, each hearing every write of the cluster, near-cached or not.
+    IntFunction<ClusterEvents> clusterEvents = wishes.clusterEvents() && leases.get() != null ? publisher : null;
+    IntFunction<ClusterEvents> transactionEvents = cacheId -> streamForTransactions.getAsBoolean()
+        ? publisher.apply(cacheId) : null;
     CacheMetrics cacheMetrics = metrics.open(name, near, cacheCodec::staleValues);
     return new CacheResources<>(name, database, placement, quietPeriod, cacheCodec, expiry, loader, writer, near,
-        lease, byReference, wishes.clusterEvents() ? events : null, events, executor, router, cacheMetrics);
+        lease, byReference, clusterEvents, transactionEvents, executor, router, cacheMetrics);
   }
 
   /**
