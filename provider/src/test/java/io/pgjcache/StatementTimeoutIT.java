@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.testing.Cluster;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -44,6 +46,37 @@ class StatementTimeoutIT {
       assertThat(cache.get("k")).isEqualTo("v");
       cache.put("k", "w");
       assertThat(cache.get("k")).isEqualTo("w");
+    }
+  }
+
+  /** pgjdbc lets a URL's own {@code options} replace the startup parameter that carries pgjcache's timeout. */
+  @Test
+  void aUrlWithOptionsOfItsOwn_keepsThem_andTheStatementTimeoutStillHolds() throws SQLException {
+    try (Cluster plain = Cluster.of(1)) {
+      HikariDataSource pool = (HikariDataSource) plain.dataSource(0);
+      String url = pool.getJdbcUrl();
+      Properties properties = new Properties();
+      properties.setProperty("pgjcache.jdbc.url",
+          url + (url.contains("?") ? "&" : "?") + "options=-c%20work_mem%3D7MB");
+      if (pool.getUsername() != null) {
+        properties.setProperty("pgjcache.jdbc.user", pool.getUsername());
+      }
+      if (pool.getPassword() != null) {
+        properties.setProperty("pgjcache.jdbc.password", pool.getPassword());
+      }
+      properties.setProperty("pgjcache.statement-timeout", "PT0.5S");
+      try (Cluster withOptions = Cluster.of(1, properties);
+          Connection c = withOptions.dataSource(0).getConnection(); Statement statement = c.createStatement()) {
+        assertThat(show(statement, "work_mem")).as("the URL's own option").isEqualTo("7MB");
+        assertThat(show(statement, "statement_timeout")).isEqualTo("500ms");
+      }
+    }
+  }
+
+  private static String show(Statement statement, String setting) throws SQLException {
+    try (ResultSet rs = statement.executeQuery("SHOW " + setting)) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

@@ -55,7 +55,8 @@ public enum Setting {
   STATEMENT_TIMEOUT("pgjcache.statement-timeout", Scope.MANAGER, "PT10S",
       "Longest a single cache statement may run, server side, before it is cancelled. ISO-8601 duration. `PT0S` "
           + "sets none: needed behind PgBouncer, which refuses the startup parameter that carries it (set "
-          + "`statement_timeout` on the database role instead)."),
+          + "`statement_timeout` on the database role instead). A URL that sets `options` itself keeps them, and "
+          + "the timeout is then set with `SET` on each new connection."),
   SWEEP_INTERVAL("pgjcache.sweep.interval", Scope.MANAGER, "PT1S",
       "How often the background sweeper deletes expired rows. ISO-8601 duration; `PT0S` turns it off."),
   SWEEP_BATCH_SIZE("pgjcache.sweep.batch-size", Scope.MANAGER, "1000",

@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.config.Secrets;
+import org.postgresql.Driver;
 import java.time.Duration;
+import java.util.Properties;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
 
@@ -20,6 +22,12 @@ public final class ConnectionPools {
         hikari.close();
       }
     }
+  }
+
+  /** Whether a pgjdbc URL sets the {@code options} startup parameter itself (pgjdbc's own parsing decides). */
+  static boolean setsOptions(String url) {
+    Properties parsed = Driver.parseURL(url, null);
+    return parsed != null && parsed.getProperty("options") != null;
   }
 
   public static Pool open(String managerName, ManagerSettings settings, ClassLoader classLoader) {
@@ -54,7 +62,13 @@ public final class ConnectionPools {
     if (!statementTimeout.isZero()) {
       long statementMillis = statementTimeout.toMillis();
       // The server cancels a slow statement; the socket timeout catches a server that stopped answering.
-      config.addDataSourceProperty("options", "-c statement_timeout=" + statementMillis);
+      if (setsOptions(url)) {
+        // pgjdbc takes a URL's own options over ours, which would drop the timeout without a word: set it on each
+        // new connection instead (one round trip per connection the pool opens).
+        config.setConnectionInitSql("SET statement_timeout = " + statementMillis);
+      } else {
+        config.addDataSourceProperty("options", "-c statement_timeout=" + statementMillis);
+      }
       config.addDataSourceProperty("socketTimeout", Math.max(1, (int) (statementMillis / 1000) + 5));
     }
     // Read-modify-writes lock the rows they read and need READ COMMITTED: at REPEATABLE READ or above, one that meets a
