@@ -4,11 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgjcache.internal.config.ManagerSettings;
 import io.pgjcache.internal.config.Secrets;
-import org.postgresql.Driver;
 import java.time.Duration;
 import java.util.Properties;
 import javax.cache.CacheException;
 import javax.sql.DataSource;
+import org.postgresql.Driver;
 
 /** Builds the DataSource a manager runs on: the application's own, or a HikariCP pool of ours. */
 public final class ConnectionPools {
@@ -25,7 +25,7 @@ public final class ConnectionPools {
   }
 
   /** Whether a pgjdbc URL sets the {@code options} startup parameter itself (pgjdbc's own parsing decides). */
-  static boolean setsOptions(String url) {
+  private static boolean setsOptions(String url) {
     Properties parsed = Driver.parseURL(url, null);
     return parsed != null && parsed.getProperty("options") != null;
   }
