@@ -337,6 +337,9 @@ public final class CacheTable {
       return runUpsertMany(c, groupedForm ? sql.upsertMany : sql.upsertManyEach, (ps, arrays) -> {
         setExpiresAt(ps, 1, creationExpiry);
         bindRows(c, ps, 2, sorted, arrays);
+        if (groupedForm) {
+          ps.setArray(8, track(arrays, payloads(c, rows)));
+        }
       }, 5, now, keepExpiry, updateExpiry);
     }
     if (groupedForm) {
@@ -346,6 +349,7 @@ public final class CacheTable {
         ps.setArray(2, track(arrays, lockArray(c, lockKeys(keys(rows)))));
         setExpiresAt(ps, 3, creationExpiry);
         bindRows(c, ps, 4, rows, arrays);
+        ps.setArray(10, track(arrays, payloads(c, rows)));
       }, 7, now, keepExpiry, updateExpiry);
     }
     if (rows.size() > MAX_ROWS_LOCKED_ONE_BY_ONE) {
@@ -392,6 +396,11 @@ public final class CacheTable {
     } finally {
       free(arrays);
     }
+  }
+
+  /** The notifications of {@link Sql.Table#upsertMany}, naming every row's key. */
+  private Array payloads(Connection c, List<PutRow> rows) throws SQLException {
+    return c.createArrayOf("text", Sql.payloads(cacheId, rows.stream().map(row -> row.key().digest()).toList()));
   }
 
   private static List<EncodedKey> keys(List<PutRow> rows) {
