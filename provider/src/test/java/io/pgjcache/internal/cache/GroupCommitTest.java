@@ -164,6 +164,27 @@ class GroupCommitTest {
   }
 
   @Test
+  void aBatchWhoseRunnerThrowsAnError_passesItOn_andTheCallsQueuedBehindItStillRun() throws Exception {
+    GroupCommit group = new GroupCommit(batch -> {
+      record(batch);
+      if (batches.size() == 1) {
+        awaitRelease();
+        throw new AssertionError("the runner broke");
+      }
+    });
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
+    awaitBatches(1);
+    CompletableFuture<Void> queued = run(() -> group.put(List.of(key("queued")), List.of(value("2"))));
+    awaitQueued(group, 1);
+
+    release.countDown();
+
+    assertThat(catchThrowable(first::join)).hasRootCauseInstanceOf(AssertionError.class);
+    queued.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+    assertThat(batches).containsExactly(List.of("first"), List.of("queued"));
+  }
+
+  @Test
   void oneCall_alwaysGoesWhole_andBatchesStopAtTheRowLimitOtherwise() {
     GroupCommit group = new GroupCommit(recordingHeldFirst());
     CompletableFuture<Void> first = run(() -> group.put(List.of(key("first")), List.of(value("1"))));
