@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.pgjcache.internal.notify.ListenTarget;
 import io.pgjcache.testing.Cluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -53,17 +53,10 @@ class StatementTimeoutIT {
   @Test
   void aUrlWithOptionsOfItsOwn_keepsThem_andTheStatementTimeoutStillHolds() throws SQLException {
     try (Cluster plain = Cluster.of(1)) {
-      HikariDataSource pool = (HikariDataSource) plain.dataSource(0);
-      String url = pool.getJdbcUrl();
+      ListenTarget database = plain.database();
       Properties properties = new Properties();
       properties.setProperty("pgjcache.jdbc.url",
-          url + (url.contains("?") ? "&" : "?") + "options=-c%20work_mem%3D7MB");
-      if (pool.getUsername() != null) {
-        properties.setProperty("pgjcache.jdbc.user", pool.getUsername());
-      }
-      if (pool.getPassword() != null) {
-        properties.setProperty("pgjcache.jdbc.password", pool.getPassword());
-      }
+          plain.jdbcUrlVia(database.host(), database.port()) + "&options=-c%20work_mem%3D7MB");
       properties.setProperty("pgjcache.statement-timeout", "PT0.5S");
       try (Cluster withOptions = Cluster.of(1, properties);
           Connection c = withOptions.dataSource(0).getConnection(); Statement statement = c.createStatement()) {

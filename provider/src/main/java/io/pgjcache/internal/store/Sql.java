@@ -5,10 +5,12 @@ import static io.pgjcache.internal.store.Identifiers.quote;
 
 import io.pgjcache.internal.codec.KeyDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * All SQL text of the provider. Identifiers are quoted here and only here; every user value is a
@@ -42,19 +44,12 @@ public final class Sql {
    */
   static String[] payloads(int cacheId, List<byte[]> digests) {
     Base64.Encoder base64 = Base64.getEncoder();
-    String[] payloads = new String[(digests.size() + KEYS_PER_PAYLOAD - 1) / KEYS_PER_PAYLOAD];
-    for (int p = 0; p < payloads.length; p++) {
-      StringBuilder payload = new StringBuilder(cacheId + " ");
-      int end = Math.min(digests.size(), (p + 1) * KEYS_PER_PAYLOAD);
-      for (int i = p * KEYS_PER_PAYLOAD; i < end; i++) {
-        if (i > p * KEYS_PER_PAYLOAD) {
-          payload.append(' ');
-        }
-        payload.append(base64.encodeToString(digests.get(i)));
-      }
-      payloads[p] = payload.toString();
+    List<String> payloads = new ArrayList<>();
+    for (int from = 0; from < digests.size(); from += KEYS_PER_PAYLOAD) {
+      List<byte[]> part = digests.subList(from, Math.min(digests.size(), from + KEYS_PER_PAYLOAD));
+      payloads.add(cacheId + " " + part.stream().map(base64::encodeToString).collect(Collectors.joining(" ")));
     }
-    return payloads;
+    return payloads.toArray(String[]::new);
   }
 
   /**
