@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * holding a list, and a 10 kB one. Each cache declares its concrete value type, as typed caches do (the json codec
  * then stores the bare document). {@link #main} prints the stored sizes, then runs JMH.
  *
- * <p>{@code mvn -q -Pcodecs -pl benchmarks -am package -DskipTests}
+ * <p>{@code mvn -q -Pcodecs -pl benchmarks -am package -DskipTests [-Dbench.quick=true]}
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -111,6 +111,6 @@ public class CodecBenchmark {
       }
       System.out.println(row);
     }
-    org.openjdk.jmh.Main.main(args.length > 0 ? args : new String[] {CodecBenchmark.class.getName()});
+    org.openjdk.jmh.Main.main(args.length > 0 ? args : JmhCommand.of(CodecBenchmark.class));
   }
 }

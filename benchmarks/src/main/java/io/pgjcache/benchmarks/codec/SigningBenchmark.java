@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code get} checks and decodes the stored value. Only the CPU side: the round trip to PostgreSQL, which every put
  * and every get that misses the near cache pays, is not part of it (37 more bytes per key and per value travel).
  *
- * <p>{@code mvn -q -Psigning -pl benchmarks -am package -DskipTests}
+ * <p>{@code mvn -q -Psigning -pl benchmarks -am package -DskipTests [-Dbench.quick=true]}
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -73,6 +73,6 @@ public class SigningBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    org.openjdk.jmh.Main.main(new String[] {SigningBenchmark.class.getName()});
+    org.openjdk.jmh.Main.main(JmhCommand.of(SigningBenchmark.class));
   }
 }

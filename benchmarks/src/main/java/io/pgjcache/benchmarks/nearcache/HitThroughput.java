@@ -26,6 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 final class HitThroughput {
   private static final int[] THREADS = {1, 2};
+  /** A quick run only shows that every contender still runs: one thread count is enough for that. */
+  private static final int[] QUICK_THREADS = {1};
   private static final Map<String, String> CONTENDERS = new LinkedHashMap<>();
 
   static {
@@ -33,6 +35,8 @@ final class HitThroughput {
     CONTENDERS.put("pgjcacheByReference", "pgjcache near cache (by reference)");
     CONTENDERS.put("caffeineByValue", "Caffeine JCache, by value");
     CONTENDERS.put("caffeineByReference", "Caffeine JCache, by reference");
+    CONTENDERS.put("caffeineBoundedByReference", "Caffeine JCache, by reference, bounded to "
+        + NearCacheHitBenchmark.NEAR_CACHE_DEFAULT_ENTRIES + " entries");
     CONTENDERS.put("concurrentHashMap", "ConcurrentHashMap (ceiling)");
   }
 
@@ -48,9 +52,10 @@ final class HitThroughput {
   static String run() throws RunnerException {
     int rounds = Runs.count();
     String loadBefore = Machine.loadAverage();
+    int[] threadCounts = Runs.quick() ? QUICK_THREADS : THREADS;
     Map<Cell, List<Score>> scores = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
-      for (int threads : THREADS) {
+      for (int threads : threadCounts) {
         OptionsBuilder options = new OptionsBuilder();
         options.include(Pattern.quote(NearCacheHitBenchmark.class.getName()) + "\\..*")
             .threads(threads)
@@ -68,18 +73,20 @@ final class HitThroughput {
         }
       }
     }
-    return report(scores, rounds, loadBefore, Machine.loadAverage());
+    return report(scores, threadCounts, rounds, loadBefore, Machine.loadAverage());
   }
 
-  private static String report(Map<Cell, List<Score>> scores, int rounds, String loadBefore, String loadAfter) {
+  private static String report(Map<Cell, List<Score>> scores, int[] threadCounts, int rounds, String loadBefore,
+      String loadAfter) {
     MarkdownTable throughput = new MarkdownTable("value", "threads", "contender", "million gets/s (median)",
         "ns per get (one thread)", "each run, ± 99.9% error");
     MarkdownTable ratios = new MarkdownTable("value", "threads",
         "pgjcache by value / Caffeine by value (target >= 0.5)",
         "pgjcache by reference / Caffeine by reference (target >= 0.5)",
+        "pgjcache by reference / Caffeine by reference, bounded",
         "pgjcache by reference / ConcurrentHashMap");
     for (String value : List.of("string", "record")) {
-      for (int threads : THREADS) {
+      for (int threads : threadCounts) {
         Map<String, Double> medians = new LinkedHashMap<>();
         for (Map.Entry<String, String> contender : CONTENDERS.entrySet()) {
           List<Score> runs = scores.getOrDefault(new Cell(value, threads, contender.getKey()), List.of());
@@ -90,13 +97,15 @@ final class HitThroughput {
         }
         double byReference = medians.get("pgjcacheByReference");
         ratios.row(value, threads, ratio(medians.get("pgjcache"), medians.get("caffeineByValue")),
-            ratio(byReference, medians.get("caffeineByReference")), ratio(byReference, medians.get("concurrentHashMap")));
+            ratio(byReference, medians.get("caffeineByReference")),
+            ratio(byReference, medians.get("caffeineBoundedByReference")),
+            ratio(byReference, medians.get("concurrentHashMap")));
       }
     }
     return "### Near-cache hit throughput\n\n"
         + "`get` of " + HitData.KEYS + " prepopulated keys in Zipf order (s = " + ZipfKeys.DEFAULT_EXPONENT
         + "), every get a hit in process memory; values are " + HitData.STRING_LENGTH + "-character Strings or a small "
-        + "Serializable record. JMH, 1 fork, " + (Runs.quick() ? "QUICK RUN (1 x 1 s warm-up, 2 x 1 s measurement)"
+        + "Serializable record. JMH, 1 fork, " + (Runs.quick() ? "QUICK RUN (1 thread only, 1 x 1 s warm-up, 2 x 1 s measurement)"
         : "3 x 2 s warm-up, 5 x 2 s measurement") + " per benchmark; median of " + rounds + " run(s). pgjcache's table was locked ACCESS EXCLUSIVE throughout, and a statistics pass before and "
         + "after counted a hit for every key and no miss: no get read PostgreSQL.\n\n"
         + throughput.render() + "\n" + ratios.render() + "\n"

@@ -1,5 +1,6 @@
 package io.pgjcache.benchmarks.nearcache;
 
+import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
 import io.pgjcache.PgCache;
 import io.pgjcache.PgCacheConfiguration;
 import io.pgjcache.PgCacheManager;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class NearCacheHitBenchmark {
+  /** {@code pgjcache.near-cache.max-entries} by default. */
+  static final int NEAR_CACHE_DEFAULT_ENTRIES = 10_000;
   static final String CAFFEINE_PROVIDER = "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider";
 
   @Benchmark
@@ -73,6 +77,11 @@ public class NearCacheHitBenchmark {
 
   @Benchmark
   public Object caffeineByReference(Data data, CaffeineByReference contender, Cursor cursor) {
+    return contender.cache.get(data.keys[cursor.next()]);
+  }
+
+  @Benchmark
+  public Object caffeineBoundedByReference(Data data, CaffeineBoundedByReference contender, Cursor cursor) {
     return contender.cache.get(data.keys[cursor.next()]);
   }
 
@@ -251,6 +260,32 @@ public class NearCacheHitBenchmark {
     @Override
     boolean storeByValue() {
       return false;
+    }
+  }
+
+  /**
+   * Caffeine's JCache by reference, bounded to pgjcache's default near-cache size: its default above is
+   * unbounded, a plain map, while a near cache is always bounded and pays for its eviction policy on every hit.
+   */
+  @State(Scope.Benchmark)
+  public static class CaffeineBoundedByReference {
+    private CacheManager manager;
+    Cache<String, Object> cache;
+
+    @Setup(Level.Trial)
+    public void open(Data data) {
+      manager = Caching.getCachingProvider(CAFFEINE_PROVIDER).getCacheManager();
+      CaffeineConfiguration<String, Object> configuration = new CaffeineConfiguration<>();
+      configuration.setTypes(String.class, Object.class);
+      configuration.setStoreByValue(false);
+      configuration.setMaximumSize(OptionalLong.of(NEAR_CACHE_DEFAULT_ENTRIES));
+      cache = manager.createCache("bounded-by-reference", configuration);
+      cache.putAll(data.asMap());
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      manager.close();
     }
   }
 
