@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -238,10 +239,14 @@ public class NearCacheHitBenchmark {
     @Setup(Level.Trial)
     public void open(Data data) {
       manager = Caching.getCachingProvider(CAFFEINE_PROVIDER).getCacheManager();
-      cache = manager.createCache(storeByValue() ? "by-value" : "by-reference",
-          new MutableConfiguration<String, Object>().setTypes(String.class, Object.class)
-              .setStoreByValue(storeByValue()));
+      cache = manager.createCache(getClass().getSimpleName(), configuration());
       cache.putAll(data.asMap());
+    }
+
+    /** Unbounded, as Caffeine's JCache is unless told otherwise. */
+    CompleteConfiguration<String, Object> configuration() {
+      return new MutableConfiguration<String, Object>().setTypes(String.class, Object.class)
+          .setStoreByValue(storeByValue());
     }
 
     boolean storeByValue() {
@@ -264,28 +269,16 @@ public class NearCacheHitBenchmark {
   }
 
   /**
-   * Caffeine's JCache by reference, bounded to pgjcache's default near-cache size: its default above is
-   * unbounded, a plain map, while a near cache is always bounded and pays for its eviction policy on every hit.
+   * Caffeine's JCache by reference, bounded to pgjcache's default near-cache size: unbounded, Caffeine's JCache is a
+   * plain map, while a near cache is always bounded and pays for its eviction policy on every hit.
    */
   @State(Scope.Benchmark)
-  public static class CaffeineBoundedByReference {
-    private CacheManager manager;
-    Cache<String, Object> cache;
-
-    @Setup(Level.Trial)
-    public void open(Data data) {
-      manager = Caching.getCachingProvider(CAFFEINE_PROVIDER).getCacheManager();
-      CaffeineConfiguration<String, Object> configuration = new CaffeineConfiguration<>();
-      configuration.setTypes(String.class, Object.class);
-      configuration.setStoreByValue(false);
+  public static class CaffeineBoundedByReference extends CaffeineByReference {
+    @Override
+    CompleteConfiguration<String, Object> configuration() {
+      CaffeineConfiguration<String, Object> configuration = new CaffeineConfiguration<>(super.configuration());
       configuration.setMaximumSize(OptionalLong.of(NEAR_CACHE_DEFAULT_ENTRIES));
-      cache = manager.createCache("bounded-by-reference", configuration);
-      cache.putAll(data.asMap());
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-      manager.close();
+      return configuration;
     }
   }
 
