@@ -15,8 +15,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Measurement 1, near-cache hit throughput: runs {@link NearCacheHitBenchmark} (JMH, 3 x 2 s warm-up, 5 x 2 s
- * measurement, 1 fork per benchmark) at 1 and 2 threads, {@code nearcache.rounds} times, and prints a Markdown
- * table of the median throughput of each contender, its ratios to pgjcache, and the versions and hardware.
+ * measurement, 1 fork per benchmark) at 1 and 2 threads (1 in a quick run), {@code nearcache.rounds} times, and
+ * prints a Markdown table of the median throughput of each contender, its ratios to pgjcache, and the versions and
+ * hardware.
  *
  * <p>From the repository root (builds the provider in the same reactor; nothing is installed):
  * <pre>
@@ -105,8 +106,9 @@ final class HitThroughput {
     return "### Near-cache hit throughput\n\n"
         + "`get` of " + HitData.KEYS + " prepopulated keys in Zipf order (s = " + ZipfKeys.DEFAULT_EXPONENT
         + "), every get a hit in process memory; values are " + HitData.STRING_LENGTH + "-character Strings or a small "
-        + "Serializable record. JMH, 1 fork, " + (Runs.quick() ? "QUICK RUN (1 thread only, 1 x 1 s warm-up, 2 x 1 s measurement)"
-        : "3 x 2 s warm-up, 5 x 2 s measurement") + " per benchmark; median of " + rounds + " run(s). pgjcache's table was locked ACCESS EXCLUSIVE throughout, and a statistics pass before and "
+        + "Serializable record. JMH, 1 fork, "
+        + (Runs.quick() ? "QUICK RUN (1 thread only, 1 x 1 s warm-up, 2 x 1 s measurement)"
+            : "3 x 2 s warm-up, 5 x 2 s measurement") + " per benchmark; median of " + rounds + " run(s). pgjcache's table was locked ACCESS EXCLUSIVE throughout, and a statistics pass before and "
         + "after counted a hit for every key and no miss: no get read PostgreSQL.\n\n"
         + throughput.render() + "\n" + ratios.render() + "\n"
         + "Load average (1, 5, 15 min) before: " + loadBefore + ", after: " + loadAfter + "\n";
