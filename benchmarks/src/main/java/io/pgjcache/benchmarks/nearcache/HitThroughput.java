@@ -27,8 +27,6 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 final class HitThroughput {
   private static final int[] THREADS = {1, 2};
-  /** A quick run only shows that every contender still runs: one thread count is enough for that. */
-  private static final int[] QUICK_THREADS = {1};
   private static final Map<String, String> CONTENDERS = new LinkedHashMap<>();
 
   static {
@@ -53,7 +51,7 @@ final class HitThroughput {
   static String run() throws RunnerException {
     int rounds = Runs.count();
     String loadBefore = Machine.loadAverage();
-    int[] threadCounts = Runs.quick() ? QUICK_THREADS : THREADS;
+    int[] threadCounts = Runs.threadCounts(THREADS);
     Map<Cell, List<Score>> scores = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
       for (int threads : threadCounts) {

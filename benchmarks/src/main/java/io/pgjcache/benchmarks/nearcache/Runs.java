@@ -25,6 +25,14 @@ final class Runs {
     return quick() ? Duration.ofSeconds(1) : normal;
   }
 
+  /**
+   * The thread counts a measurement walks: {@code normal}, or only its first when this is a {@linkplain #quick()
+   * quick} run, which shows that every contender still runs and needs no more than one count for that.
+   */
+  static int[] threadCounts(int[] normal) {
+    return quick() ? Arrays.copyOf(normal, 1) : normal;
+  }
+
   /** {@code nearcache.rounds}, 2 unless set. */
   static int count() {
     int rounds = Integer.getInteger("nearcache.rounds", 2);

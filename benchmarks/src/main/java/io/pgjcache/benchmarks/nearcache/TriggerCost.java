@@ -31,7 +31,7 @@ import javax.sql.DataSource;
  * About 2 minutes per round.
  */
 final class TriggerCost {
-  private static final int[] THREADS = {1, 4, 16};
+  private static final int[] THREADS = Runs.threadCounts(new int[] {1, 4, 16});
   private static final Duration WARM_UP = Runs.length(Duration.ofSeconds(1));
   private static final Duration MEASURED = Runs.length(Duration.ofSeconds(4));
   /** Nobody listens here: the variants pay for sending, as a cache with no node listening does. */

@@ -34,7 +34,7 @@ import javax.sql.DataSource;
 final class WriteCost {
   private static final String CACHE = "write-cost";
   private static final String COPY = "write_cost_without_triggers";
-  private static final int[] THREADS = {1, 4, 16};
+  private static final int[] THREADS = Runs.threadCounts(new int[] {1, 4, 16});
   private static final Duration WARM_UP = Runs.length(Duration.ofSeconds(3));
   private static final Duration MEASURED = Runs.length(Duration.ofSeconds(10));
   private static final List<String> CONTENDERS = List.of("raw JDBC, copy without triggers",
