@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import javax.cache.Cache;
@@ -49,6 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupCommitIT {
   private static final Duration WITHIN = Duration.ofSeconds(15);
   private static final int WRITERS = 8;
+  /** What a queued writer parks on (the group commit's call; internal, so named here). */
+  private static final String QUEUED_CALL = "io.pgjcache.internal.cache.GroupCommit$Call";
   private static final AtomicInteger CACHES = new AtomicInteger();
 
   private static Cluster cluster;
@@ -80,13 +83,13 @@ class GroupCommitIT {
     try (NotificationTap tap = NotificationTap.listen(cluster.dataSource(0), cluster.schema())) {
       try (TableLock lock = TableLock.on(cluster.dataSource(0), table(nodes))) {
         // One put goes to PostgreSQL and waits on the lock; every other one waits for it, parked.
-        for (String key : keys) {
-          Thread thread = new Thread(() -> writer.put(key, "value-" + key), "grouped-writer-" + key);
-          threads.add(thread);
-          thread.start();
+        String first = keys.get(0);
+        threads.add(startWriter(() -> writer.put(first, "value-" + first), "in-flight"));
+        await("a write waiting on the table lock").atMost(WITHIN).until(() -> lock.waiters() == 1);
+        for (String key : keys.subList(1, keys.size())) {
+          threads.add(startWriter(() -> writer.put(key, "value-" + key), "grouped-writer-" + key));
         }
-        await("all but one writer parked behind the write in flight").atMost(WITHIN).until(() ->
-            threads.stream().filter(thread -> thread.getState() == Thread.State.WAITING).count() == WRITERS);
+        awaitParked(threads, WRITERS);
       }
       for (Thread thread : threads) {
         thread.join(WITHIN.toMillis());
@@ -148,9 +151,19 @@ class GroupCommitIT {
     return thread;
   }
 
+  /**
+   * Waits until {@code count} writers are queued behind the write in flight. A thread's state is not enough: one
+   * that was woken from a wait on its way to the queue (for the queue's lock) reads WAITING until it is scheduled,
+   * and would then join a later batch; a thread parked on its queued call has joined the queue already.
+   */
   private static void awaitParked(List<Thread> threads, int count) {
     await(count + " writers parked behind the writes in flight").atMost(WITHIN).until(() ->
-        threads.stream().filter(thread -> thread.getState() == Thread.State.WAITING).count() == count);
+        threads.stream().filter(GroupCommitIT::queuedForABatch).count() == count);
+  }
+
+  private static boolean queuedForABatch(Thread thread) {
+    Object blocker = LockSupport.getBlocker(thread);
+    return blocker != null && blocker.getClass().getName().equals(QUEUED_CALL);
   }
 
   @Test
