@@ -30,7 +30,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import javax.cache.Cache;
@@ -50,8 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupCommitIT {
   private static final Duration WITHIN = Duration.ofSeconds(15);
   private static final int WRITERS = 8;
-  /** What a queued writer parks on (the group commit's call; internal, so named here). */
-  private static final String QUEUED_CALL = "io.pgjcache.internal.cache.GroupCommit$Call";
   private static final AtomicInteger CACHES = new AtomicInteger();
 
   private static Cluster cluster;
@@ -151,19 +148,10 @@ class GroupCommitIT {
     return thread;
   }
 
-  /**
-   * Waits until {@code count} writers are queued behind the write in flight. A thread's state is not enough: one
-   * that was woken from a wait on its way to the queue (for the queue's lock) reads WAITING until it is scheduled,
-   * and would then join a later batch; a thread parked on its queued call has joined the queue already.
-   */
+  /** Waits until {@code count} writers are queued behind the write in flight (see {@link GroupCommitQueue}). */
   private static void awaitParked(List<Thread> threads, int count) {
     await(count + " writers parked behind the writes in flight").atMost(WITHIN).until(() ->
-        threads.stream().filter(GroupCommitIT::queuedForABatch).count() == count);
-  }
-
-  private static boolean queuedForABatch(Thread thread) {
-    Object blocker = LockSupport.getBlocker(thread);
-    return blocker != null && blocker.getClass().getName().equals(QUEUED_CALL);
+        threads.stream().filter(GroupCommitQueue::holds).count() == count);
   }
 
   @Test

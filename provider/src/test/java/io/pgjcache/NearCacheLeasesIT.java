@@ -154,7 +154,7 @@ class NearCacheLeasesIT {
         writer.start();
       }
       await("each put waiting on the table or parked").atMost(WITHIN).until(() -> {
-        long parked = writers.stream().filter(t -> t.getState() == Thread.State.WAITING).count();
+        long parked = writers.stream().filter(GroupCommitQueue::holds).count();
         return parked + lock.waiters() == writers.size();
       });
       reached = lock.waiters();
