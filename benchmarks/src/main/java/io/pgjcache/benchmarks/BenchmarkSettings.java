@@ -76,8 +76,8 @@ public record BenchmarkSettings(Duration warmup, Duration window, int rounds, Li
     List<Integer> threads = parseThreads(orDefault(given.apply("bench.threads"), "1,4,16"));
     String poolSize = given.apply("bench.pool-size");
     return new BenchmarkSettings(
-        seconds("bench.warmup", orDefault(given.apply("bench.warmup"), quick ? "0.5" : "1")),
-        seconds("bench.duration", orDefault(given.apply("bench.duration"), quick ? "1" : "3")),
+        seconds("bench.warmup", orDefault(given.apply("bench.warmup"), quick ? "0.2" : "1")),
+        seconds("bench.duration", orDefault(given.apply("bench.duration"), quick ? "0.5" : "3")),
         integer("bench.rounds", orDefault(given.apply("bench.rounds"), quick ? "1" : "3")),
         threads,
         parseWorkloads(orDefault(given.apply("bench.workloads"), "get,put,mixed,getall,putall")),

@@ -33,9 +33,10 @@ class BenchmarkSettingsTest {
     BenchmarkSettings settings = BenchmarkSettings.from(Map.of("bench.quick", "true", "bench.rounds", "2")::get);
 
     assertThat(settings.quick()).isTrue();
-    assertThat(settings.warmup()).isEqualTo(Duration.ofMillis(500));
-    assertThat(settings.window()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(settings.warmup()).isEqualTo(Duration.ofMillis(200));
+    assertThat(settings.window()).isEqualTo(Duration.ofMillis(500));
     assertThat(settings.rounds()).isEqualTo(2);
+    assertThat(BenchmarkSettings.from(Map.of("bench.quick", "true")::get).rounds()).isEqualTo(1);
   }
 
   @Test

@@ -30,13 +30,16 @@ import java.util.function.Predicate;
  * mvn -q -Pnearcache -Dnearcache=hit-ratio -pl benchmarks -am package -DskipTests [-Dnearcache.rounds=2]
  * </pre>
  * About 3 minutes per round; each round replays the same trace, so rounds differ only where a policy draws
- * random numbers (Caffeine's admission does, against hash flooding).
+ * random numbers (Caffeine's admission does, against hash flooding). A {@linkplain Runs#quick() quick} run replays
+ * a tenth of the trace: it only shows that every contender still runs.
  */
 final class HitRatio {
   static final int KEYS = 100_000;
   static final int NEAR_CACHE_SIZE = 10_000;
   static final int WARM_UP = 200_000;
   static final int COUNTED = 500_000;
+  /** How much shorter a quick run's trace is. */
+  private static final int QUICK_DIVISOR = 10;
   private static final double[] EXPONENTS = {0.8, 0.99};
   private static final long SEED = 42;
   private static final String CACHE = "hit-ratio";
@@ -52,29 +55,31 @@ final class HitRatio {
     int rounds = Runs.count();
     String loadBefore = Machine.loadAverage();
     Map<Cell, List<Double>> ratios = new LinkedHashMap<>();
+    int warmUp = Runs.quick() ? WARM_UP / QUICK_DIVISOR : WARM_UP;
+    int counted = Runs.quick() ? COUNTED / QUICK_DIVISOR : COUNTED;
     for (int round = 1; round <= rounds; round++) {
       for (double exponent : EXPONENTS) {
-        int[] trace = new ZipfKeys(KEYS, exponent).sequence(WARM_UP + COUNTED, SEED);
+        int[] trace = new ZipfKeys(KEYS, exponent).sequence(warmUp + counted, SEED);
         for (String contender : CONTENDERS) {
           long misses = switch (contender) {
-            case "pgjcache near cache" -> pgjcacheReads(trace);
-            case "Caffeine" -> misses(trace, caffeine());
-            default -> misses(trace, exactLru());
+            case "pgjcache near cache" -> pgjcacheReads(trace, warmUp);
+            case "Caffeine" -> misses(trace, warmUp, caffeine());
+            default -> misses(trace, warmUp, exactLru());
           };
-          double ratio = 1 - (double) misses / COUNTED;
+          double ratio = 1 - (double) misses / counted;
           ratios.computeIfAbsent(new Cell(exponent, contender), c -> new ArrayList<>()).add(ratio);
           System.err.printf(Locale.ROOT, "round %d, s = %.2f, %s: %,d misses, hit ratio %.3f%n", round, exponent,
               contender, misses, ratio);
         }
       }
     }
-    return report(ratios, rounds, loadBefore, Machine.loadAverage());
+    return report(ratios, rounds, warmUp, counted, loadBefore, Machine.loadAverage());
   }
 
-  /** The counted gets of the trace that missed, for a cache that loads what it misses. */
-  private static long misses(int[] trace, Predicate<String> getOrLoad) {
-    replay(trace, 0, WARM_UP, getOrLoad);
-    return replay(trace, WARM_UP, trace.length, getOrLoad);
+  /** The counted gets of the trace (those after the warm-up) that missed, for a cache that loads what it misses. */
+  private static long misses(int[] trace, int warmUp, Predicate<String> getOrLoad) {
+    replay(trace, 0, warmUp, getOrLoad);
+    return replay(trace, warmUp, trace.length, getOrLoad);
   }
 
   /** Gets the keys of {@code trace[from .. to)}; returns how many did not hit. */
@@ -121,7 +126,7 @@ final class HitRatio {
   }
 
   /** The reads of the cache's table that pgjcache's counted gets caused. */
-  private static long pgjcacheReads(int[] trace) throws SQLException {
+  private static long pgjcacheReads(int[] trace, int warmUp) throws SQLException {
     try (Nodes nodes = new Nodes()) {
       PgCacheManager filler = nodes.node("filler", Nodes.settings("pgjcache.near-cache.enabled", "false"));
       PgCacheConfiguration<String, String> configuration = new PgCacheConfiguration<>();
@@ -139,9 +144,9 @@ final class HitRatio {
         }
         return true;
       };
-      replay(trace, 0, WARM_UP, get);
+      replay(trace, 0, warmUp, get);
       long before = TableReads.count(reader.getDataSource(), filler.getDataSource(), table);
-      replay(trace, WARM_UP, trace.length, get);
+      replay(trace, warmUp, trace.length, get);
       long after = TableReads.count(reader.getDataSource(), filler.getDataSource(), table);
       return after - before;
     }
@@ -167,7 +172,8 @@ final class HitRatio {
     return "value of " + key;
   }
 
-  private static String report(Map<Cell, List<Double>> ratios, int rounds, String loadBefore, String loadAfter) {
+  private static String report(Map<Cell, List<Double>> ratios, int rounds, int warmUp, int counted,
+      String loadBefore, String loadAfter) {
     MarkdownTable table = new MarkdownTable("Zipf s", "contender", "hit ratio (median)", "each round",
         "PostgreSQL reads per 1,000 gets");
     for (Map.Entry<Cell, List<Double>> cell : ratios.entrySet()) {
@@ -179,8 +185,9 @@ final class HitRatio {
     }
     return "### Near-cache hit ratio\n\n"
         + "One Zipf trace (seed " + SEED + ") over " + MarkdownTable.count(KEYS) + " keys; caches of "
-        + MarkdownTable.count(NEAR_CACHE_SIZE) + " entries; " + MarkdownTable.count(WARM_UP) + " gets of warm-up, then "
-        + MarkdownTable.count(COUNTED) + " counted gets; " + rounds + " round(s). pgjcache's misses are the reads "
+        + MarkdownTable.count(NEAR_CACHE_SIZE) + " entries; " + MarkdownTable.count(warmUp) + " gets of warm-up, then "
+        + MarkdownTable.count(counted) + " counted gets" + (Runs.quick() ? " (QUICK RUN: a tenth of the trace)" : "")
+        + "; " + rounds + " round(s). pgjcache's misses are the reads "
         + "PostgreSQL counted on the cache's table (`idx_scan + seq_scan`); \"PostgreSQL reads\" for Caffeine and the "
         + "LRU are the loads a user would make on their misses.\n\n"
         + table.render() + "\nLoad average before: " + loadBefore + "; after: " + loadAfter + "\n";
