@@ -31,7 +31,7 @@ import javax.sql.DataSource;
  * installed first:
  * <pre>
  * mvn -q -Pbench -pl benchmarks -am package -DskipTests                      # full run, about 10 minutes
- * mvn -q -Pbench -pl benchmarks -am package -DskipTests -Dbench.quick=true   # smoke run, about 2 minutes
+ * mvn -q -Pbench -pl benchmarks -am package -DskipTests -Dbench.quick=true   # smoke run, about 1 minute
  * </pre>
  * The {@code bench} profile exists only in the benchmarks module, where it runs this class in a JVM of its own
  * during {@code package}; without the profile no build runs it. It uses the embedded PostgreSQL unless the
