@@ -107,9 +107,10 @@ final class HitThroughput {
         + "`get` of " + HitData.KEYS + " prepopulated keys in Zipf order (s = " + ZipfKeys.DEFAULT_EXPONENT
         + "), every get a hit in process memory; values are " + HitData.STRING_LENGTH + "-character Strings or a small "
         + "Serializable record. JMH, 1 fork, "
-        + (Runs.quick() ? "QUICK RUN (1 thread only, 1 x 200 ms warm-up, 2 x 200 ms measurement)"
-            : "3 x 2 s warm-up, 5 x 2 s measurement") + " per benchmark; median of " + rounds + " run(s). pgjcache's table was locked ACCESS EXCLUSIVE throughout, and a statistics pass before and "
-        + "after counted a hit for every key and no miss: no get read PostgreSQL.\n\n"
+        + (Runs.quick() ? "QUICK RUN (1 thread only, 1 x " + QUICK_ITERATION + " warm-up, 2 x " + QUICK_ITERATION
+            + " measurement)" : "3 x 2 s warm-up, 5 x 2 s measurement")
+        + " per benchmark; median of " + rounds + " run(s). pgjcache's table was locked ACCESS EXCLUSIVE throughout, "
+        + "and a statistics pass before and after counted a hit for every key and no miss: no get read PostgreSQL.\n\n"
         + throughput.render() + "\n" + ratios.render() + "\n"
         + "Load average (1, 5, 15 min) before: " + loadBefore + ", after: " + loadAfter + "\n";
   }

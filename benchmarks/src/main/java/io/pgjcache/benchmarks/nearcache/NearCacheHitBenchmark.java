@@ -41,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Throughput of {@code get} when every get is a hit in process memory: pgjcache's near cache by value (a hit
  * decodes its own copy, unless the value is of an immutable type) and by reference (a hit returns the instance
  * the node holds), Caffeine's JCache by value and by reference (unbounded, its default, and by reference bounded as
- * a near cache is), and a plain {@link ConcurrentHashMap} as the ceiling. About a thousand keys, all cached, read in a Zipf order.
+ * a near cache is), and a plain {@link ConcurrentHashMap} as the ceiling. About a thousand keys, all cached, read in
+ * a Zipf order.
  *
  * <p>That pgjcache never reads PostgreSQL here is enforced, not assumed: while the benchmark runs, the cache's
  * table is locked {@code ACCESS EXCLUSIVE} by another transaction, so a get that missed the near cache would
