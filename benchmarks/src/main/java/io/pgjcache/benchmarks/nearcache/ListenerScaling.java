@@ -35,8 +35,10 @@ import javax.sql.DataSource;
  * they share one JVM of their own (not the writers'): what a listener costs a write is one more backend for
  * PostgreSQL to signal and one more socket to send each notification to, and separate managers have exactly that;
  * sixteen more JVMs would mostly add their start-up, JIT and heaps to the two cores that client and server share.
- * {@code -Dnearcache.scaling.listener-jvms=true} gives each listening node a JVM of its own instead. Before each
- * listener count is measured, the LISTEN connections are counted in {@code pg_stat_activity}.
+ * {@code -Dnearcache.scaling.listener-jvms=true} gives each listening node a JVM of its own instead. When the first
+ * listening nodes have opened, they receive notifications for a while, unrecorded, so that their JVM has compiled its
+ * notification path (see {@link #warmListeners}). Before each listener count is measured, the LISTEN connections are
+ * counted in {@code pg_stat_activity}.
  *
  * <p>From the repository root (builds the provider in the same reactor; nothing is installed):
  * <pre>
@@ -44,7 +46,7 @@ import javax.sql.DataSource;
  *     [-Dnearcache.scaling.writers=1,2,4] [-Dnearcache.scaling.listeners=0,1,4,8,16]
  *     [-Dnearcache.scaling.threads=4] [-Dnearcache.scaling.listener-jvms=false]
  * </pre>
- * About 4 minutes per round with the defaults, plus a minute of set-up.
+ * About 4 minutes per round with the defaults, plus two minutes of set-up and warm-up.
  */
 final class ListenerScaling {
   static final String CACHE = "scaling";
@@ -55,6 +57,8 @@ final class ListenerScaling {
   private static final Duration MEASURED = Runs.length(Duration.ofSeconds(3));
   private static final Duration START_MARGIN = Duration.ofMillis(300);
   private static final Duration SLOW = Duration.ofMinutes(2);
+  /** How long the first listening nodes receive notifications before they are measured (see #warmListeners). */
+  private static final Duration LISTENER_WARM_UP = Runs.length(Duration.ofSeconds(40));
 
   private record Cell(int listeners, int writers, String contender) {
   }
@@ -101,9 +105,14 @@ final class ListenerScaling {
         for (String contender : CONTENDERS) {
           measure(writers, contender, 0);
         }
+        boolean listenersWarm = false;
         for (int listeners : listenerCounts) {
           openListeners(listenerHosts, listeners, listenerJvms);
           listenSeen.put(listeners, awaitListenConnections(setup.getDataSource(), listeners));
+          if (listeners > 0 && !listenersWarm) {
+            warmListeners(writers);
+            listenersWarm = true;
+          }
           for (int round = 1; round <= rounds; round++) {
             for (int writerCount : writerCounts) {
               for (int c = 0; c < CONTENDERS.size(); c++) {
@@ -148,6 +157,7 @@ final class ListenerScaling {
       fill(c, CacheTableCopy.statements(copy), data.digests, data.valueBytes);
       s.execute("VACUUM ANALYZE " + plain);
       s.execute("VACUUM ANALYZE " + copy);
+      s.execute("VACUUM ANALYZE " + cache.unwrap(PgCache.class).getTableName());
     }
   }
 
@@ -186,6 +196,25 @@ final class ListenerScaling {
       hosts.get(0).send("nodes " + listeners);
       hosts.get(0).await("ok", SLOW);
     }
+  }
+
+  /**
+   * Sends the listening nodes notifications, without recording, for {@link #LISTENER_WARM_UP}: done once, when the
+   * first listening nodes have opened. Nodes opened in a JVM that had not yet received notifications ran their
+   * notification path interpreted and compiled it meanwhile: in the first half minute after they opened, the JIT
+   * compiler threads and the nodes' listening threads took up to a core more between them, and the writer's puts in
+   * the first two rounds ran at about 60 % of the later rounds' rate. That is the nodes' start-up, paid once per JVM,
+   * not what a listener costs each write, which is what the cells measure. It is not done before the cells without
+   * listeners: once a node has near-cached the cache, its table keeps the notify triggers, and those cells measure a
+   * cache that no node has near-cached.
+   */
+  private static void warmListeners(List<ChildJvm> writers) throws InterruptedException {
+    long end = System.nanoTime() + LISTENER_WARM_UP.toNanos();
+    do {
+      // The two contenders whose writes notify the listening nodes.
+      measure(writers, "pgjcache", 0);
+      measure(writers, "triggers", 0);
+    } while (System.nanoTime() < end);
   }
 
   /**

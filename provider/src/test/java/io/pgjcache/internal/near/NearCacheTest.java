@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.store.StoredEntry;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -454,6 +455,39 @@ class NearCacheTest {
       }
     }
     assertThat(stale).as("reads by key older than the writer's own write").isZero();
+  }
+
+  @Test
+  void aNotifiedChange_isNeverOutlivedByAnOlderCopy_whileReadersInstall() throws Exception {
+    AtomicInteger committed = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    Runnable reader = () -> {
+      while (!stop.get()) {
+        NearCache.Token token = near.begin(key);
+        int read = committed.get(); // what a read of PostgreSQL would return now
+        near.complete(key, token, bytes(Integer.toString(read)), StoredEntry.ETERNAL);
+      }
+    };
+    List<Thread> readers = List.of(new Thread(reader), new Thread(reader), new Thread(reader));
+    readers.forEach(Thread::start);
+    long stale = 0;
+    try {
+      for (int i = 0; i < 200_000; i++) {
+        // Another node's commit, then its notification: from then on no copy may hold a value from before.
+        int written = committed.incrementAndGet();
+        near.onNotification(key, OTHER);
+        NearCache.Entry seen = near.get(key, 0);
+        if (seen != null && Integer.parseInt(new String(seen.valueBytes(), StandardCharsets.UTF_8)) < written) {
+          stale++;
+        }
+      }
+    } finally {
+      stop.set(true);
+      for (Thread thread : readers) {
+        thread.join();
+      }
+    }
+    assertThat(stale).as("copies older than a change whose notification was heard").isZero();
   }
 
   @Test
