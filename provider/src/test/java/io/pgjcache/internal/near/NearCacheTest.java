@@ -5,17 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgjcache.internal.codec.DigestKey;
 import io.pgjcache.internal.store.StoredEntry;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class NearCacheTest {
   private static final int WRITER = 4711;
   private static final int OTHER = 815;
+  /** How many changes each race test makes while its readers install. */
+  private static final int RACED_CHANGES = 200_000;
 
   private final AtomicLong generation = new AtomicLong(1);
   private final NearCache near = new NearCache(100, liveStream(generation));
@@ -341,41 +345,23 @@ class NearCacheTest {
     NearCache small = new NearCache(4, liveStream(new AtomicLong(1)));
     DigestKey hot = new DigestKey(new byte[] {0, 0, 0, 0, 7, 7, 7, 7});
     AtomicInteger committed = new AtomicInteger();
-    AtomicBoolean stop = new AtomicBoolean();
     // Readers install the hot key and a stream of other keys into a cache too small for them, so that evictions
     // of hot copies (and of their index entries) interleave with the writer's notifications.
-    Runnable reader = () -> {
-      int i = 0;
-      while (!stop.get()) {
-        DigestKey other = new DigestKey(new byte[] {0, 0, 1, (byte) (i++ % 64), 7, 7, 7, 7});
-        installShared(small, other, "other", other);
-        NearCache.Token token = small.begin(hot);
-        int read = committed.get(); // what a read of PostgreSQL would return now
-        NearCache.Entry installed = small.complete(hot, token, bytes("v" + read), StoredEntry.ETERNAL);
-        if (installed != null) {
-          small.share(hot, installed, read, "hot");
-        }
+    Runnable read = () -> {
+      DigestKey other = new DigestKey(new byte[] {0, 0, 1, (byte) ThreadLocalRandom.current().nextInt(64), 7, 7, 7, 7});
+      installShared(small, other, "other", other);
+      NearCache.Token token = small.begin(hot);
+      int value = committed.get(); // what a read of PostgreSQL would return now
+      NearCache.Entry installed = small.complete(hot, token, bytes("v" + value), StoredEntry.ETERNAL);
+      if (installed != null) {
+        small.share(hot, installed, value, "hot");
       }
     };
-    List<Thread> readers = List.of(new Thread(reader), new Thread(reader));
-    readers.forEach(Thread::start);
-    long stale = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    try {
-      while (System.nanoTime() < deadline) {
-        int written = committed.incrementAndGet();
-        small.onNotification(hot, OTHER);
-        Object seen = small.getShared("hot", () -> 0);
-        if (seen != null && (Integer) seen < written) {
-          stale++;
-        }
-      }
-    } finally {
-      stop.set(true);
-      for (Thread thread : readers) {
-        thread.join();
-      }
-    }
+    long stale = staleReadsWhileRacing(2, read, committed, written -> {
+      small.onNotification(hot, OTHER);
+      Object seen = small.getShared("hot", () -> 0);
+      return seen != null && (Integer) seen < written;
+    });
     assertThat(stale).as("reads by key older than the last announced change").isZero();
     assertThat(small.size()).isLessThanOrEqualTo(4);
   }
@@ -424,69 +410,36 @@ class NearCacheTest {
   void aWriter_neverReadsAnOlderValueByKey_afterItsInvalidationReturned_whileReadersInstallAndShare()
       throws Exception {
     AtomicInteger committed = new AtomicInteger();
-    AtomicBoolean stop = new AtomicBoolean();
-    Runnable reader = () -> {
-      while (!stop.get()) {
-        NearCache.Token token = near.begin(key);
-        int read = committed.get(); // what a read of PostgreSQL would return now
-        NearCache.Entry installed = near.complete(key, token, bytes("v" + read), StoredEntry.ETERNAL);
-        if (installed != null) {
-          near.share(key, installed, read, "k");
-        }
+    Runnable read = () -> {
+      NearCache.Token token = near.begin(key);
+      int value = committed.get(); // what a read of PostgreSQL would return now
+      NearCache.Entry installed = near.complete(key, token, bytes("v" + value), StoredEntry.ETERNAL);
+      if (installed != null) {
+        near.share(key, installed, value, "k");
       }
     };
-    List<Thread> readers = List.of(new Thread(reader), new Thread(reader), new Thread(reader));
-    readers.forEach(Thread::start);
-    long stale = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    try {
-      while (System.nanoTime() < deadline) {
-        int written = committed.incrementAndGet();
-        near.invalidate(key);
-        Object seen = near.getShared("k", () -> 0);
-        if (seen != null && (Integer) seen < written) {
-          stale++;
-        }
-      }
-    } finally {
-      stop.set(true);
-      for (Thread thread : readers) {
-        thread.join();
-      }
-    }
+    long stale = staleReadsWhileRacing(3, read, committed, written -> {
+      near.invalidate(key);
+      Object seen = near.getShared("k", () -> 0);
+      return seen != null && (Integer) seen < written;
+    });
     assertThat(stale).as("reads by key older than the writer's own write").isZero();
   }
 
   @Test
   void aNotifiedChange_isNeverOutlivedByAnOlderCopy_whileReadersInstall() throws Exception {
     AtomicInteger committed = new AtomicInteger();
-    AtomicBoolean stop = new AtomicBoolean();
-    Runnable reader = () -> {
-      while (!stop.get()) {
-        NearCache.Token token = near.begin(key);
-        int read = committed.get(); // what a read of PostgreSQL would return now
-        near.complete(key, token, bytes(Integer.toString(read)), StoredEntry.ETERNAL);
-      }
+    Runnable read = () -> {
+      NearCache.Token token = near.begin(key);
+      int value = committed.get(); // what a read of PostgreSQL would return now
+      near.complete(key, token, bytes(Integer.toString(value)), StoredEntry.ETERNAL);
     };
-    List<Thread> readers = List.of(new Thread(reader), new Thread(reader), new Thread(reader));
-    readers.forEach(Thread::start);
-    long stale = 0;
-    try {
-      for (int i = 0; i < 200_000; i++) {
-        // Another node's commit, then its notification: from then on no copy may hold a value from before.
-        int written = committed.incrementAndGet();
-        near.onNotification(key, OTHER);
-        NearCache.Entry seen = near.get(key, 0);
-        if (seen != null && Integer.parseInt(new String(seen.valueBytes(), StandardCharsets.UTF_8)) < written) {
-          stale++;
-        }
-      }
-    } finally {
-      stop.set(true);
-      for (Thread thread : readers) {
-        thread.join();
-      }
-    }
+    // Another node's commit, then its notification: from then on no copy may hold a value from before.
+    long stale = staleReadsWhileRacing(3, read, committed, written -> {
+      near.onNotification(key, OTHER);
+      NearCache.Entry seen = near.get(key, 0);
+      return seen != null && Integer.parseInt(new String(seen.valueBytes(), StandardCharsets.UTF_8)) < written;
+    });
     assertThat(stale).as("copies older than a change whose notification was heard").isZero();
   }
 
@@ -513,6 +466,40 @@ class NearCacheTest {
 
     install(key, bytes("v"), StoredEntry.ETERNAL);
     assertThat(near.get(key, 0)).isNotNull();
+  }
+
+  /**
+   * Races {@code readerCount} threads, each repeating {@code read}, with {@value #RACED_CHANGES} changes made by this
+   * thread: each commits the next value of {@code committed}, then {@code changeIsStale} announces it and reports
+   * whether a look right after still found a value from before. Returns how many did. The readers stop when the
+   * changes are done, however fast the machine runs them.
+   */
+  private static long staleReadsWhileRacing(int readerCount, Runnable read, AtomicInteger committed,
+      IntPredicate changeIsStale) throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> readers = new ArrayList<>();
+    for (int i = 0; i < readerCount; i++) {
+      readers.add(new Thread(() -> {
+        while (!stop.get()) {
+          read.run();
+        }
+      }));
+    }
+    readers.forEach(Thread::start);
+    long stale = 0;
+    try {
+      for (int i = 0; i < RACED_CHANGES; i++) {
+        if (changeIsStale.test(committed.incrementAndGet())) {
+          stale++;
+        }
+      }
+    } finally {
+      stop.set(true);
+      for (Thread thread : readers) {
+        thread.join();
+      }
+    }
+    return stale;
   }
 
   private static void installShared(NearCache cache, DigestKey digest, String value, Object indexKey) {
