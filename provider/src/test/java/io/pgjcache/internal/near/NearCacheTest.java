@@ -350,17 +350,11 @@ class NearCacheTest {
     Runnable read = () -> {
       DigestKey other = new DigestKey(new byte[] {0, 0, 1, (byte) ThreadLocalRandom.current().nextInt(64), 7, 7, 7, 7});
       installShared(small, other, "other", other);
-      NearCache.Token token = small.begin(hot);
-      int value = committed.get(); // what a read of PostgreSQL would return now
-      NearCache.Entry installed = small.complete(hot, token, bytes("v" + value), StoredEntry.ETERNAL);
-      if (installed != null) {
-        small.share(hot, installed, value, "hot");
-      }
+      readAndShare(small, hot, committed, "hot");
     };
     long stale = staleReadsWhileRacing(2, read, committed, written -> {
       small.onNotification(hot, OTHER);
-      Object seen = small.getShared("hot", () -> 0);
-      return seen != null && (Integer) seen < written;
+      return isOlderByKey(small, "hot", written);
     });
     assertThat(stale).as("reads by key older than the last announced change").isZero();
     assertThat(small.size()).isLessThanOrEqualTo(4);
@@ -410,18 +404,9 @@ class NearCacheTest {
   void aWriter_neverReadsAnOlderValueByKey_afterItsInvalidationReturned_whileReadersInstallAndShare()
       throws Exception {
     AtomicInteger committed = new AtomicInteger();
-    Runnable read = () -> {
-      NearCache.Token token = near.begin(key);
-      int value = committed.get(); // what a read of PostgreSQL would return now
-      NearCache.Entry installed = near.complete(key, token, bytes("v" + value), StoredEntry.ETERNAL);
-      if (installed != null) {
-        near.share(key, installed, value, "k");
-      }
-    };
-    long stale = staleReadsWhileRacing(3, read, committed, written -> {
+    long stale = staleReadsWhileRacing(3, () -> readAndShare(near, key, committed, "k"), committed, written -> {
       near.invalidate(key);
-      Object seen = near.getShared("k", () -> 0);
-      return seen != null && (Integer) seen < written;
+      return isOlderByKey(near, "k", written);
     });
     assertThat(stale).as("reads by key older than the writer's own write").isZero();
   }
@@ -500,6 +485,25 @@ class NearCacheTest {
       }
     }
     return stale;
+  }
+
+  /**
+   * One read of {@code digest} that installs what PostgreSQL holds now (the value of {@code committed}) and shares it
+   * under {@code callerKey}, unless a change since the read began forbids the install.
+   */
+  private static void readAndShare(NearCache cache, DigestKey digest, AtomicInteger committed, Object callerKey) {
+    NearCache.Token token = cache.begin(digest);
+    int value = committed.get();
+    NearCache.Entry installed = cache.complete(digest, token, bytes("v" + value), StoredEntry.ETERNAL);
+    if (installed != null) {
+      cache.share(digest, installed, value, callerKey);
+    }
+  }
+
+  /** Whether a read by {@code callerKey} now finds a value older than {@code written}. */
+  private static boolean isOlderByKey(NearCache cache, Object callerKey, int written) {
+    Object seen = cache.getShared(callerKey, () -> 0);
+    return seen != null && (Integer) seen < written;
   }
 
   private static void installShared(NearCache cache, DigestKey digest, String value, Object indexKey) {
