@@ -55,8 +55,9 @@ final class HitRatio {
     int rounds = Runs.count();
     String loadBefore = Machine.loadAverage();
     Map<Cell, List<Double>> ratios = new LinkedHashMap<>();
-    int warmUp = Runs.quick() ? WARM_UP / QUICK_DIVISOR : WARM_UP;
-    int counted = Runs.quick() ? COUNTED / QUICK_DIVISOR : COUNTED;
+    int divisor = Runs.quick() ? QUICK_DIVISOR : 1;
+    int warmUp = WARM_UP / divisor;
+    int counted = COUNTED / divisor;
     for (int round = 1; round <= rounds; round++) {
       for (double exponent : EXPONENTS) {
         int[] trace = new ZipfKeys(KEYS, exponent).sequence(warmUp + counted, SEED);

@@ -57,7 +57,7 @@ final class ListenerScaling {
   private static final Duration MEASURED = Runs.length(Duration.ofSeconds(3));
   private static final Duration START_MARGIN = Duration.ofMillis(300);
   private static final Duration SLOW = Duration.ofMinutes(2);
-  /** How long the first listening nodes receive notifications before they are measured (see #warmListeners). */
+  /** How long the first listening nodes receive notifications before they are measured ({@link #warmListeners}). */
   private static final Duration LISTENER_WARM_UP = Runs.length(Duration.ofSeconds(40));
 
   private record Cell(int listeners, int writers, String contender) {
