@@ -30,6 +30,8 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Writes notify only where someone listens: a cache no node near-caches costs its writers no notification, a node
@@ -168,10 +170,12 @@ class NearCacheLeasesIT {
 
   /**
    * A writer that asked whether the cache is near-cached before any node did, and has not committed when a node
-   * arms its near cache, would commit its change unannounced: the node waits for it before it serves.
+   * arms its near cache, would commit its change unannounced: the node waits for it before it serves. Asked both
+   * ways the provider's statements ask: once per statement, and with the one row a statement changed.
    */
-  @Test
-  void aNodeArmingItsNearCache_waitsForAWriterThatLookedBeforeItsLease() throws SQLException {
+  @ParameterizedTest(name = "asked with the row: {0}")
+  @ValueSource(booleans = {false, true})
+  void aNodeArmingItsNearCache_waitsForAWriterThatLookedBeforeItsLease(boolean askedWithTheRow) throws SQLException {
     String name = newName();
     Cache<String, String> a = cluster.node(0).createCache(name, strings());
     a.put("k", "old");
@@ -190,7 +194,8 @@ class NearCacheLeasesIT {
       writer.setAutoCommit(false);
       // What the provider's own write statements do: ask, then write, with the triggers told to stay quiet.
       try (Statement statement = writer.createStatement();
-          ResultSet rs = statement.executeQuery("SELECT " + Sql.nearCached(id)
+          ResultSet rs = statement.executeQuery("SELECT "
+              + (askedWithTheRow ? "coalesce(" + Sql.whenNearCached(id, "true") + ", false)" : Sql.nearCached(id))
               + " FROM set_config('pgjcache.notified', 'on', true)")) {
         rs.next();
         assertThat(rs.getBoolean(1)).as("near-cached before B opens the cache").isFalse();
