@@ -34,10 +34,10 @@ import java.util.function.Supplier;
  * <p><b>Writers.</b> Each write statement of the provider's own transactions asks whether the cache is near-cached
  * (once per statement, {@code Sql.nearCached}, or with the one row it changed, {@code Sql.whenNearCached}): it first
  * takes the shared advisory lock W = (silent writers, cache), held until its transaction ends, then tries to take N
- * exclusively and gives it back at once; the try fails, and the statement notifies, exactly while some node holds N. Writes in a caller's transaction, the tables' triggers (any other
- * writer), {@code clear}, a destroyed cache and cluster-wide entry events always notify and take no W. A cache that no
- * node has near-cached has no triggers at all: even skipped, they would cost each write statement about as much as
- * the rest of its execution.
+ * exclusively and gives it back at once; the try fails, and the statement notifies, exactly while some node holds N.
+ * Writes in a caller's transaction, the tables' triggers (any other writer), {@code clear}, a destroyed cache and
+ * cluster-wide entry events always notify and take no W. A cache that no node has near-cached has no triggers at all:
+ * even skipped, they would cost each write statement about as much as the rest of its execution.
  *
  * <p><b>Arming a near cache</b> (per cache, and again after every reconnect of the LISTEN connection):
  * <ol type="a">

@@ -635,7 +635,8 @@ public final class Sql {
 
     /**
      * The RETURNING clause of a statement changing many rows one by one, each with a notification naming its key;
-     * the question is asked once for the statement: asked with each row, it would take two more lock operations per row.
+     * the question is asked once for the statement: asked with each row, it would take two more lock operations per
+     * row.
      */
     String eachOfMany(String key) {
       String notify = notifyOne(key);
