@@ -75,6 +75,7 @@ class GroupCommitIT {
     List<String> keys = IntStream.range(0, WRITERS + 1).mapToObj(i -> "key" + i).toList();
     Map<String, String> names = new LinkedHashMap<>();
     keys.forEach(key -> names.put(Base64.getEncoder().encodeToString(Operator.digestOf(key)), key));
+    writesNotify(nodes);
 
     List<Thread> threads = new ArrayList<>();
     try (NotificationTap tap = NotificationTap.listen(cluster.dataSource(0), cluster.schema())) {
@@ -120,6 +121,7 @@ class GroupCommitIT {
     Cache<String, String> writer = nodes.get(0);
     nodes.get(1).put("hot", "before");
     assertThat(nodes.get(1).get("hot")).isEqualTo("before");
+    writesNotify(nodes);
     List<Thread> threads = new ArrayList<>();
     try (TableLock lock = TableLock.on(cluster.dataSource(0), table(nodes))) {
       // A write in flight waits on the lock; then three puts of one key queue, one after another.
@@ -140,6 +142,16 @@ class GroupCommitIT {
     await("node 1 heard the puts").atMost(WITHIN).untilAsserted(() ->
         assertThat(nodes.get(1).get("hot")).isEqualTo("value-3"));
     assertThat(writer.get("hot")).isEqualTo("value-3");
+  }
+
+  /**
+   * Node 1 near-caches the cache, and node 0 has seen one of its writes notify: from then on node 0 keeps one batch
+   * in flight at a time (while its writes notify nobody, it keeps several).
+   */
+  private static void writesNotify(List<Cache<String, String>> nodes) {
+    nodes.get(0).put("near-cached", "v");
+    NearCaching.awaitNearCached(cluster.dataSource(0), nodes.get(1), "near-cached");
+    nodes.get(0).put("near-cached", "v2");
   }
 
   private static Thread startWriter(Runnable write, String name) {

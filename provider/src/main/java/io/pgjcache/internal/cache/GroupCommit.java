@@ -10,24 +10,27 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import javax.cache.CacheException;
 
 /**
- * Group commit of one cache's plain writes on this node: calls that arrive while a batch is in flight wait and
- * then go together, as the next batch, in one transaction (one multi-row statement per kind, and while the cache's
+ * Group commit of one cache's plain writes on this node: calls that arrive while as many batches as allowed are in
+ * flight wait and then go together, as the next batch, in one transaction (one multi-row statement per kind, and while the cache's
  * writes notify, one notification per up to 160 keys). PostgreSQL serialises notifying commits database-wide, and
  * each listening node makes every notification dearer, so a few large transactions carry far more writes than many
  * small ones; without notifications, one statement of a few rows still costs the server far less than a round trip
  * and a commit for each.
  *
- * <p><b>No timer.</b> A call that finds no batch in flight runs at once, alone: a lone thread pays nothing. Calls
- * that find one in flight queue; when it ends, the thread that ran it hands the queue's first call the turn to run
+ * <p><b>No timer.</b> A call that finds room for another batch runs at once, alone: a lone thread pays nothing.
+ * Calls that find none queue; when a batch ends, the thread that ran it hands the queue's first call the turn to run
  * the next batch, which takes every call queued by then. Each thread thus runs at most the batch holding its own
- * call, and returns when that batch has committed. One batch in flight at a time did better than two at 1, 4 and 16
- * threads, whether or not the writes notify (see the README's write-path figures): two kept more, smaller
- * statements going, which cost the server more per write than the wait for the batch before. The price is that a
- * batch waiting for a row lock (another transaction's read-modify-write of one of its keys) holds up the node's
- * later plain writes to the cache until that transaction ends or the statement times out.
+ * call, and returns when that batch has committed. How many batches may be in flight at once is asked anew for each
+ * call ({@code maxInFlight}): the engine allows one while the cache's writes notify, where fewer, larger transactions
+ * are what the listening nodes can keep up with, and a few while they do not, where a batch saves only statements
+ * and concurrency is worth more: on a machine whose idle cores are slow to wake, one batch at a time left them idle
+ * between batches (see the README's write-path figures). The price of grouping is that a batch waiting for a row
+ * lock (another transaction's read-modify-write of one of its keys) holds up the later plain writes queued behind it
+ * until that transaction ends or the statement times out.
  *
  * <p><b>Order and failures.</b> A batch holds calls of one kind, puts or removals: a statement locks its rows in one
  * order, the same for every statement, which a transaction of two statements could not keep (it would hold the rows
@@ -94,14 +97,22 @@ final class GroupCommit {
   }
 
   private final Runner runner;
+  private final IntSupplier maxInFlight;
   private final ReentrantLock lock = new ReentrantLock();
   /** Calls waiting for a batch; guarded by {@link #lock}. */
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
-  /** Whether a batch is in flight or about to be; guarded by {@link #lock}. */
-  private boolean inFlight;
+  /** Batches in flight or about to be; guarded by {@link #lock}. */
+  private int inFlight;
 
+  /** One batch in flight at a time. */
   GroupCommit(Runner runner) {
+    this(runner, () -> 1);
+  }
+
+  /** @param maxInFlight how many batches may be in flight at once (at least one), asked for each call */
+  GroupCommit(Runner runner, IntSupplier maxInFlight) {
     this.runner = Objects.requireNonNull(runner, "runner");
+    this.maxInFlight = Objects.requireNonNull(maxInFlight, "maxInFlight");
   }
 
   /** Puts the values (in the order of the keys) and returns once they have committed. */
@@ -129,9 +140,10 @@ final class GroupCommit {
     boolean runsNow;
     lock.lock();
     try {
-      runsNow = !inFlight;
+      // A call runs at once only where nobody queues before it, so that calls still go in the order they came.
+      runsNow = queue.isEmpty() && inFlight < limit();
       if (runsNow) {
-        inFlight = true;
+        inFlight++;
       } else {
         queue.addLast(call);
       }
@@ -228,6 +240,11 @@ final class GroupCommit {
     return false;
   }
 
+  /** At least one: the last batch in flight always hands the turn on. */
+  private int limit() {
+    return Math.max(1, maxInFlight.getAsInt());
+  }
+
   /** Marks the batch's calls done, gives the turn to the next queued call if any, and wakes their threads. */
   private void finish(List<Call> batch, RuntimeException failure) {
     Call next;
@@ -237,9 +254,11 @@ final class GroupCommit {
         call.failure = failure;
         call.done = true;
       }
-      next = queue.pollFirst();
+      // Over the limit (it fell while batches were in flight), the turn is not handed on: the queued calls wait for
+      // a batch that ends within it.
+      next = inFlight > limit() ? null : queue.pollFirst();
       if (next == null) {
-        inFlight = false;
+        inFlight--;
       } else {
         next.leads = true;
       }

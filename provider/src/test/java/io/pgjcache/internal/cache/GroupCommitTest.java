@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import javax.cache.CacheException;
@@ -201,6 +204,51 @@ class GroupCommitTest {
     assertThat(batches).extracting(List::size).containsExactly(1, 1, 1);
   }
 
+  @Test
+  void underALimitOfTwo_aSecondCallRunsAtOnce_andAThirdQueuesForTheFirstBatchToEnd() {
+    Map<String, CountDownLatch> holds = holding("held1", "held2");
+    GroupCommit group = new GroupCommit(recordingHeldBy(holds), () -> 2);
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("held1")), List.of(value("1"))));
+    CompletableFuture<Void> second = run(() -> group.put(List.of(key("held2")), List.of(value("2"))));
+    awaitBatches(2);
+    assertThat(group.queued()).isZero();
+    CompletableFuture<Void> third = run(() -> group.put(List.of(key("third")), List.of(value("3"))));
+    awaitQueued(group, 1);
+
+    holds.get("held1").countDown();
+
+    first.join();
+    third.join();
+    assertThat(second).isNotDone();
+    holds.get("held2").countDown();
+    second.join();
+    assertThat(batches).containsExactlyInAnyOrder(List.of("held1"), List.of("held2"), List.of("third"));
+  }
+
+  @Test
+  void whenTheLimitFalls_queuedCallsWaitUntilTheBatchesInFlightFitUnderIt() {
+    Map<String, CountDownLatch> holds = holding("held1", "held2");
+    AtomicInteger limit = new AtomicInteger(2);
+    GroupCommit group = new GroupCommit(recordingHeldBy(holds), limit::get);
+    CompletableFuture<Void> first = run(() -> group.put(List.of(key("held1")), List.of(value("1"))));
+    CompletableFuture<Void> second = run(() -> group.put(List.of(key("held2")), List.of(value("2"))));
+    awaitBatches(2);
+    limit.set(1);
+    CompletableFuture<Void> queued = run(() -> group.put(List.of(key("queued")), List.of(value("3"))));
+    awaitQueued(group, 1);
+
+    holds.get("held1").countDown();
+    first.join();
+
+    // Two were in flight, one still is: the limit of one leaves no room for the queued call yet.
+    assertThat(group.queued()).isEqualTo(1);
+    assertThat(batches).hasSize(2);
+    holds.get("held2").countDown();
+    second.join();
+    queued.join();
+    assertThat(batches.get(2)).containsExactly("queued");
+  }
+
   // ---- support ---------------------------------------------------------------------------------
 
   /** A runner that records each batch and holds the first one until {@link #release}. */
@@ -209,6 +257,31 @@ class GroupCommitTest {
       record(batch);
       if (batches.size() == 1) {
         awaitRelease();
+      }
+    };
+  }
+
+  /** A latch for each named key, released by the test. */
+  private static Map<String, CountDownLatch> holding(String... keys) {
+    Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
+    for (String k : keys) {
+      holds.put(k, new CountDownLatch(1));
+    }
+    return holds;
+  }
+
+  /** A runner that records each batch and holds a batch whose first key has a latch until it is released. */
+  private GroupCommit.Runner recordingHeldBy(Map<String, CountDownLatch> holds) {
+    return batch -> {
+      record(batch);
+      CountDownLatch hold = holds.get(first(batch.get(0)));
+      if (hold != null) {
+        try {
+          assertThat(hold.await(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
       }
     };
   }
