@@ -276,12 +276,7 @@ class GroupCommitTest {
       record(batch);
       CountDownLatch hold = holds.get(first(batch.get(0)));
       if (hold != null) {
-        try {
-          assertThat(hold.await(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
+        awaitRelease(hold);
       }
     };
   }
@@ -295,8 +290,12 @@ class GroupCommitTest {
   }
 
   private void awaitRelease() {
+    awaitRelease(release);
+  }
+
+  private static void awaitRelease(CountDownLatch latch) {
     try {
-      assertThat(release.await(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
+      assertThat(latch.await(WITHIN.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
