@@ -45,6 +45,16 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     R run(LockedEntry<K, V> entry) throws SQLException;
   }
 
+  /**
+   * Batches of plain writes in flight at once while the cache's writes send no notification. Against one at a time,
+   * on a machine whose idle cores were slow to wake (a query's round trip 144 to 152 µs with both cores idle, 29 µs
+   * with both busy), put at 4 threads went from 0.51 and 0.50 of the plain table to 0.69 and 0.79, and at 16 threads
+   * from 1.72 and 1.38 to 1.39 and 1.38 (two, in between: 0.67 at 4 threads, 1.59 and 1.54 at 16). On a machine with
+   * quick wake-ups one at a time had done better at 4 threads: 0.70 to 0.92 against 0.59 to 0.79 with four (see the
+   * README's write-path figures).
+   */
+  private static final int SILENT_BATCHES_IN_FLIGHT = 4;
+
   private final Cache<K, V> source;
   private final String name;
   private final Database database;
@@ -64,15 +74,6 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
    * the next multi-row batch then announces its keys grouped (see {@link CacheTable#putMany}).
    */
   private volatile boolean notifying;
-  /**
-   * Batches of plain writes in flight at once while the cache's writes send no notification. Against one at a time,
-   * on a machine whose idle cores were slow to wake (a query's round trip 144 to 152 µs with both cores idle, 29 µs
-   * with both busy), put at 4 threads went from 0.51 and 0.50 of the plain table to 0.69 and 0.79, and at 16 threads
-   * from 1.72 and 1.38 to 1.39 and 1.38 (two, in between: 0.67 at 4 threads, 1.59 and 1.54 at 16). On a machine with
-   * quick wake-ups one at a time had done better at 4 threads: 0.70 to 0.92 against 0.59 to 0.79 with four (see the
-   * README's write-path figures).
-   */
-  private static final int SILENT_BATCHES_IN_FLIGHT = 4;
   /**
    * Where the single-statement writes of a simple cache meet (see {@link GroupCommit}): one batch at a time while
    * the writes notify, so that each notifying commit carries as many keys as possible.
