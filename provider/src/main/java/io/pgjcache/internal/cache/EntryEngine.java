@@ -71,7 +71,8 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
   private final EntryReader<K, V> reader;
   /**
    * Whether the last batch that put something sent a notification, i.e. whether some node near-caches the cache:
-   * the next multi-row batch then announces its keys grouped (see {@link CacheTable#putMany}).
+   * the next multi-row batch then announces its keys grouped (see {@link CacheTable#putMany}), and batches go one at
+   * a time ({@link #group}).
    */
   private volatile boolean notifying;
   /**

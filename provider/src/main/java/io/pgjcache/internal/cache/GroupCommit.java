@@ -15,11 +15,11 @@ import javax.cache.CacheException;
 
 /**
  * Group commit of one cache's plain writes on this node: calls that arrive while as many batches as allowed are in
- * flight wait and then go together, as the next batch, in one transaction (one multi-row statement per kind, and while the cache's
- * writes notify, one notification per up to 160 keys). PostgreSQL serialises notifying commits database-wide, and
- * each listening node makes every notification dearer, so a few large transactions carry far more writes than many
- * small ones; without notifications, one statement of a few rows still costs the server far less than a round trip
- * and a commit for each.
+ * flight wait and then go together, as the next batch, in one transaction (one multi-row statement per kind, and while
+ * the cache's writes notify, one notification per up to 160 keys). PostgreSQL serialises notifying commits
+ * database-wide, and each listening node makes every notification dearer, so a few large transactions carry far more
+ * writes than many small ones; without notifications, one statement of a few rows still costs the server far less than
+ * a round trip and a commit for each.
  *
  * <p><b>No timer.</b> A call that finds room for another batch runs at once, alone: a lone thread pays nothing.
  * Calls that find none queue; when a batch ends, the thread that ran it hands the queue's first call the turn to run
