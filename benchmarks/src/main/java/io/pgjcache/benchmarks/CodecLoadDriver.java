@@ -74,7 +74,7 @@ public final class CodecLoadDriver {
                 orders));
           }
           Environment environment = Environment.describe(plain.pool(), System.getenv("PGJCACHE_JDBC_URL") == null);
-          Results results = new LoadDriver(settings, progress).measure(contenders);
+          Results results = new LoadDriver(settings, progress).measure(contenders, CpuTime.of(plain.pool()));
           return render(environment, results);
         } finally {
           try (Connection c = plain.pool().getConnection(); Statement s = c.createStatement()) {

@@ -106,7 +106,7 @@ public final class LoadDriver {
           }
           requireUnlogged(plain.pool(), pgjcache.tableName(), plainTable, copyTable);
           Environment environment = Environment.describe(plain.pool(), System.getenv("PGJCACHE_JDBC_URL") == null);
-          Results results = measure(List.of(pgjcache, plain, copy));
+          Results results = measure(List.of(pgjcache, plain, copy), CpuTime.of(plain.pool()));
           return new MarkdownReport(pgjcache.name(), plain.name(), copy.name()).render(environment, settings, results);
         } finally {
           execute(plain.pool(), "DROP TABLE IF EXISTS " + plainTable + ", " + copyTable);
@@ -141,10 +141,10 @@ public final class LoadDriver {
   }
 
   /** Every round of every workload and thread count, the contenders taking turns; also used by CodecLoadDriver. */
-  Results measure(List<Contender> contenders) throws InterruptedException {
+  Results measure(List<Contender> contenders, CpuTime cpu) throws InterruptedException {
     Dataset dataset = new Dataset(settings.keys(), settings.valueLength(), DATA_SEED);
     LoadRunner runner = new LoadRunner(new ZipfSampler(settings.keys(), settings.zipfExponent()), dataset,
-        settings.batch());
+        settings.batch(), cpu);
     for (Contender contender : contenders) {
       long start = System.nanoTime();
       contender.load(dataset.initialEntries());
@@ -174,9 +174,9 @@ public final class LoadDriver {
           for (int i = 0; i < contenders.size(); i++) {
             // Alternate who goes first, so that slow drift on a shared machine does not favour one side.
             Contender contender = contenders.get((i + round) % contenders.size());
-            double opsPerSecond = runner.measure(contender, workload, threads, settings.warmup(), settings.window());
-            results.add(workload, threads, contender.name(), opsPerSecond);
-            line.append(String.format(Locale.ROOT, "  %s %,.0f/s", contender.name(), opsPerSecond));
+            Measurement measured = runner.measure(contender, workload, threads, settings.warmup(), settings.window());
+            results.add(workload, threads, contender.name(), measured);
+            line.append(String.format(Locale.ROOT, "  %s %,.0f/s", contender.name(), measured.perSecond()));
           }
           progress.println(line);
         }

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Runs one measurement: {@code threads} workers call a contender in a closed loop (each starts its next
  * operation when the previous one returns) for a warm-up, then for a timed window; the result is the
- * operations completed in the window divided by its length; for {@code getAll}/{@code putAll}, the entries.
+ * operations completed in the window divided by its length; for {@code getAll}/{@code putAll}, the entries. With it
+ * comes the CPU time the window cost this JVM and the server, per operation (see {@link Measurement}).
  *
  * <p>Worker {@code i} always uses the same seed, so both contenders see the same sequence of keys and
  * operations. Every key was prepopulated and nothing expires, so a get that finds nothing means the contender
@@ -28,20 +29,22 @@ final class LoadRunner {
   private final ZipfSampler keys;
   private final Dataset dataset;
   private final int batch;
+  private final CpuTime cpu;
 
   /** @param batch distinct keys per {@code getAll} or {@code putAll} call */
-  LoadRunner(ZipfSampler keys, Dataset dataset, int batch) {
+  LoadRunner(ZipfSampler keys, Dataset dataset, int batch, CpuTime cpu) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.dataset = Objects.requireNonNull(dataset, "dataset");
     this.batch = batch;
+    this.cpu = Objects.requireNonNull(cpu, "cpu");
     if (keys.size() != dataset.keyCount()) {
       throw new IllegalArgumentException("The sampler draws " + keys.size() + " ranks for "
           + dataset.keyCount() + " keys");
     }
   }
 
-  /** Operations (or entries) per second of {@code contender} under {@code workload} in the timed window. */
-  double measure(Contender contender, Workload workload, int threads, Duration warmup, Duration window)
+  /** Throughput and CPU time of {@code contender} under {@code workload} in the timed window. */
+  Measurement measure(Contender contender, Workload workload, int threads, Duration warmup, Duration window)
       throws InterruptedException {
     Run run = new Run(contender, workload);
     List<Thread> workers = new ArrayList<>(threads);
@@ -54,17 +57,20 @@ final class LoadRunner {
     workers.forEach(Thread::start);
     try {
       run.sleepUnlessFailed(warmup);
+      CpuTime.Sample cpuAtStart = cpu.now();
       long startOps = run.operations.sum();
       long start = System.nanoTime();
       run.sleepUnlessFailed(window);
       long endOps = run.operations.sum();
       long end = System.nanoTime();
+      CpuTime.Sample cpuAtEnd = cpu.now();
       run.stop = true;
       for (Thread worker : workers) {
         worker.join(TimeUnit.SECONDS.toMillis(30));
       }
       run.throwIfFailed();
-      return (endOps - startOps) / ((end - start) / 1e9);
+      return Measurement.of(endOps - startOps, end - start, cpuAtStart, cpuAtEnd,
+          Runtime.getRuntime().availableProcessors());
     } finally {
       run.stop = true;
     }

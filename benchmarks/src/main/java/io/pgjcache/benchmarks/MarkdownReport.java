@@ -9,7 +9,8 @@ import java.util.OptionalDouble;
 /**
  * The result of a run as Markdown that the README can take unchanged: what was measured and on what, then one
  * table row per operation and thread count with the reference's median throughput, the subject's, their ratio and
- * the target it is held to, and a breakdown contender's throughput with its own ratio to the reference.
+ * the target it is held to, and a breakdown contender's throughput with its own ratio to the reference; then what
+ * each operation cost every contender in CPU time, on the client's side and the server's.
  */
 final class MarkdownReport {
   private final String subject;
@@ -75,6 +76,7 @@ final class MarkdownReport {
     out.append('\n');
     out.append("Targets (").append(subject).append(" / ").append(reference).append("): ")
         .append(missed.isEmpty() ? "all met" : "missed for " + String.join(", ", missed)).append(".\n\n");
+    renderCpu(out, environment, settings, results);
     out.append("Throughput is operations/s, entries/s for getAll and putAll. Median of ").append(settings.rounds())
         .append(settings.rounds() == 1 ? " round" : " rounds").append(" of ").append(seconds(settings.window()))
         .append(" after ").append(seconds(settings.warmup())).append(" warm-up; ").append(settings.keys())
@@ -89,6 +91,34 @@ final class MarkdownReport {
         .append(environment.os()).append('\n');
     out.append("- Measured: ").append(environment.measuredAt()).append('\n');
     return out.toString();
+  }
+
+  /**
+   * CPU time per operation: this JVM's, the server's and the rest of the machine's, for each contender. On a machine
+   * whose cores client and server share, throughput follows their sum, so this says where a ratio comes from.
+   */
+  private void renderCpu(StringBuilder out, Environment environment, BenchmarkSettings settings, Results results) {
+    out.append("CPU time per operation (per entry for getAll and putAll), µs, medians of the rounds: this JVM (the")
+        .append(" driver, the contender's own code, pgjdbc, HikariCP) / the PostgreSQL server's processes / neither")
+        .append(" (").append(environment.processors()).append(" processors over the window, less both: idle")
+        .append(" cores or other programs; server and neither n/a where the server runs on another machine).\n\n");
+    out.append("| operation | threads | ").append(reference).append(" | ").append(subject).append(" | ")
+        .append(breakdown).append(" |\n");
+    out.append("|---|---:|---:|---:|---:|\n");
+    for (Results.Cell cell : results.cells()) {
+      out.append("| ").append(cell.workload().label(settings.batch())).append(" | ").append(cell.threads());
+      for (String contender : List.of(reference, subject, breakdown)) {
+        out.append(" | ").append(micros(results.median(cell, contender, Measurement::clientMicros))).append(" / ")
+            .append(micros(results.median(cell, contender, Measurement::serverMicros))).append(" / ")
+            .append(micros(results.median(cell, contender, Measurement::neitherMicros)));
+      }
+      out.append(" |\n");
+    }
+    out.append('\n');
+  }
+
+  private static String micros(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1f", value);
   }
 
   private static String perSecond(double value) {

@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.ToDoubleFunction;
 
-/** The throughput of every round, by operation, thread count and contender, in the order measured. */
+/** Every round's measurement, by operation, thread count and contender, in the order measured. */
 final class Results {
   /** One cell of the table: an operation at a thread count. */
   record Cell(Workload workload, int threads) {
@@ -16,12 +17,12 @@ final class Results {
     }
   }
 
-  private final Map<Cell, Map<String, List<Double>>> rounds = new LinkedHashMap<>();
+  private final Map<Cell, Map<String, List<Measurement>>> rounds = new LinkedHashMap<>();
 
-  void add(Workload workload, int threads, String contender, double opsPerSecond) {
+  void add(Workload workload, int threads, String contender, Measurement measured) {
     rounds.computeIfAbsent(new Cell(workload, threads), c -> new LinkedHashMap<>())
         .computeIfAbsent(contender, c -> new ArrayList<>())
-        .add(opsPerSecond);
+        .add(Objects.requireNonNull(measured, "measured"));
   }
 
   List<Cell> cells() {
@@ -30,8 +31,13 @@ final class Results {
 
   /** The median throughput of {@code contender} in {@code cell}, or NaN if it was not measured. */
   double median(Cell cell, String contender) {
-    List<Double> measured = rounds.getOrDefault(cell, Map.of()).get(contender);
-    return measured == null ? Double.NaN : median(measured);
+    return median(cell, contender, Measurement::perSecond);
+  }
+
+  /** The median of one figure of {@code contender}'s rounds in {@code cell}, or NaN if it was not measured. */
+  double median(Cell cell, String contender, ToDoubleFunction<Measurement> figure) {
+    List<Measurement> measured = rounds.getOrDefault(cell, Map.of()).get(contender);
+    return measured == null ? Double.NaN : median(measured.stream().map(figure::applyAsDouble).toList());
   }
 
   /** The middle value; the mean of the two middle values when there is an even number of them. */

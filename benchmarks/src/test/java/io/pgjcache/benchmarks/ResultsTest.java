@@ -2,6 +2,7 @@ package io.pgjcache.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
 import java.util.List;
@@ -21,18 +22,18 @@ class ResultsTest {
   void report_showsMediansRatiosAndBreakdown_andNamesTheCellsThatMissTheirTarget() {
     Results results = new Results();
     for (double ops : new double[] {900, 1000, 5000}) {
-      results.add(Workload.GET, 4, "pgjcache", ops);
+      results.add(Workload.GET, 4, "pgjcache", throughput(ops));
     }
     for (double ops : new double[] {1000, 1000, 1000}) {
-      results.add(Workload.GET, 4, "plain", ops);
-      results.add(Workload.GET, 4, "copy", ops / 2);
+      results.add(Workload.GET, 4, "plain", throughput(ops));
+      results.add(Workload.GET, 4, "copy", throughput(ops / 2));
     }
-    results.add(Workload.PUT, 4, "pgjcache", 500);
-    results.add(Workload.PUT, 4, "plain", 1000);
-    results.add(Workload.PUT, 4, "copy", 800);
-    results.add(Workload.MIXED, 1, "pgjcache", 100);
-    results.add(Workload.MIXED, 1, "plain", 1000);
-    results.add(Workload.MIXED, 1, "copy", 1000);
+    results.add(Workload.PUT, 4, "pgjcache", throughput(500));
+    results.add(Workload.PUT, 4, "plain", throughput(1000));
+    results.add(Workload.PUT, 4, "copy", throughput(800));
+    results.add(Workload.MIXED, 1, "pgjcache", throughput(100));
+    results.add(Workload.MIXED, 1, "plain", throughput(1000));
+    results.add(Workload.MIXED, 1, "copy", throughput(1000));
     Environment environment = new Environment("JVM 17", "18.0", "0.1.0", 2, "Linux", "embedded",
         Instant.parse("2025-01-01T00:00:00Z"));
 
@@ -45,6 +46,46 @@ class ResultsTest {
     assertThat(report).contains("missed for put at 4 threads (0.50).").doesNotContain("get at 4")
         .doesNotContain("90/10 get/put at");
     assertThat(report).contains("PostgreSQL: 18.0").contains("2 processors");
+  }
+
+  @Test
+  void report_showsTheMedianCpuTimePerOperationOfEachSide_andNaWhereTheServerIsNotSeen() {
+    Results results = new Results();
+    results.add(Workload.PUT, 4, "plain", new Measurement(1000, 19.0, 48.0, 1.0));
+    results.add(Workload.PUT, 4, "plain", new Measurement(1000, 21.0, 52.0, 3.0));
+    results.add(Workload.PUT, 4, "plain", new Measurement(1000, 20.0, 50.0, 2.0));
+    results.add(Workload.PUT, 4, "pgjcache", new Measurement(800, 24.0, 64.5, 1.5));
+    results.add(Workload.PUT, 4, "copy", new Measurement(400, 22.0, Double.NaN, Double.NaN));
+    Environment environment = new Environment("JVM 17", "18.0", "0.1.0", 2, "Linux", "embedded",
+        Instant.parse("2025-01-01T00:00:00Z"));
+
+    String report = new MarkdownReport("pgjcache", "plain", "copy")
+        .render(environment, BenchmarkSettings.from(name -> null), results);
+
+    assertThat(report).contains("| operation | threads | plain | pgjcache | copy |")
+        .contains("| put | 4 | 20.0 / 50.0 / 2.0 | 24.0 / 64.5 / 1.5 | 22.0 / n/a / n/a |")
+        .contains("2 processors over the window");
+  }
+
+  @Test
+  void measurement_splitsTheWindowsCpuTimeAndCapacityPerOperation() {
+    // 1,000 operations in 0.1 s on 2 processors: 200 us of capacity each, of which the JVM used 30 and the server 60.
+    Measurement measured = Measurement.of(1_000, 100_000_000L, new CpuTime.Sample(5_000_000L, 7_000_000L),
+        new CpuTime.Sample(35_000_000L, 67_000_000L), 2);
+
+    assertThat(measured.perSecond()).isCloseTo(10_000.0, within(1e-6));
+    assertThat(measured.clientMicros()).isCloseTo(30.0, within(1e-9));
+    assertThat(measured.serverMicros()).isCloseTo(60.0, within(1e-9));
+    assertThat(measured.neitherMicros()).isCloseTo(110.0, within(1e-9));
+    assertThat(Measurement.of(1_000, 100_000_000L, new CpuTime.Sample(0, -1), new CpuTime.Sample(30_000_000L, -1), 2))
+        .satisfies(m -> assertThat(m.clientMicros()).isCloseTo(30.0, within(1e-9)))
+        .satisfies(m -> assertThat(m.serverMicros()).isNaN())
+        .satisfies(m -> assertThat(m.neitherMicros()).isNaN());
+  }
+
+  /** A round of which only the throughput matters. */
+  private static Measurement throughput(double perSecond) {
+    return new Measurement(perSecond, 1.0, 2.0, 3.0);
   }
 
   @Test
