@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  * server is not reached through this machine's loopback or Unix socket, or when {@code /proc} does not show it.
  */
 final class CpuTime {
-  /** Linux reports process times in clock ticks of 1/100 s (USER_HZ) on every architecture Java runs on. */
+  /** Linux reports process times in clock ticks of USER_HZ, 1/100 s on x86-64 and AArch64 alike. */
   private static final long NANOS_PER_TICK = 10_000_000L;
   private static final Path PROC = Path.of("/proc");
 
@@ -63,11 +63,6 @@ final class CpuTime {
     } catch (UnknownHostException e) {
       return false;
     }
-  }
-
-  /** Whether {@link Sample#serverNanos} is known. */
-  boolean seesServer() {
-    return postmaster > 0;
   }
 
   /** Both figures now. */
