@@ -11,8 +11,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 
@@ -75,18 +75,13 @@ final class CpuTime {
   }
 
   private long serverTicks() {
-    List<ProcessStat> stats = new ArrayList<>();
     try (Stream<Path> processes = Files.list(PROC)) {
-      processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-        ProcessStat stat = ProcessStat.read(p);
-        if (stat != null) {
-          stats.add(stat);
-        }
-      });
+      return ticksOfServer(postmaster, processes
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .map(ProcessStat::read).filter(Objects::nonNull).toList());
     } catch (IOException e) {
       throw new UncheckedIOException("Could not list " + PROC, e);
     }
-    return ticksOfServer(postmaster, stats);
   }
 
   /**
