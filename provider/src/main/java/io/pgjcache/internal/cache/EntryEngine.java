@@ -297,9 +297,9 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
     boolean keep = expiry.updateKeepsExpiry();
     if (removals.isEmpty() && putRows.size() == 1) {
       CacheTable.PutRow row = putRows.get(0);
-      boolean silentLast = !notifying;
+      boolean nobodyNearCachedLast = !notifying;
       notifying = database.autoCommit(describe(name, "put"), c ->
-          table.put(c, row.key(), row.value(), creation, keep, update, now, silentLast));
+          table.put(c, row.key(), row.value(), creation, keep, update, now, nobodyNearCachedLast));
       return Map.of();
     }
     if (putRows.isEmpty() && removals.size() == 1) {

@@ -53,7 +53,7 @@ public final class CacheTable {
   private final String qualifiedName;
   private final Sql.Table sql;
   private final ValueColumn valueColumn;
-  /** Whether the table has its notify triggers, for {@link #put}. */
+  /** Whether the table has its notify triggers, for the statements that write only while nobody near-caches. */
   private final TriggerPresence triggers;
   /** The same table for writes in a caller's transaction, which always notify; this one if it is that already. */
   private final CacheTable inCallersTransaction;
@@ -267,9 +267,9 @@ public final class CacheTable {
    *
    * <p>With {@code nobodyNearCachedLast}, it first tries a statement that writes only while nobody near-caches the
    * cache, and that neither announces nor returns anything; where it wrote nothing, because someone does (or another
-   * writer asked at the same moment), the announcing statement follows in a transaction of its own. Where
-   * the table has no notify triggers, it also leaves out the setting that keeps them quiet. The two skipped parts
-   * cost the server about a seventh of the put (see {@link Sql.Table#putSilent}).
+   * writer asked at the same moment), the announcing statement follows in a transaction of its own. Where the table
+   * has no notify triggers, it also leaves out the setting that keeps them quiet. What it leaves out cost the server
+   * about a seventh of the statement (see {@link Sql.Table#putSilent}).
    *
    * @param creationExpiry expiry if the key is absent or expired
    * @param updateExpiry   expiry if the key is present, or {@code keepExpiry} to leave it as it is

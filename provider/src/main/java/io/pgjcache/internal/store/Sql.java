@@ -474,7 +474,9 @@ public final class Sql {
    * statement set it every later change must notify by itself; all of this class's writes do. {@link #clear} and
    * {@link #deleteAll} announce "anything may have changed" ({@code "<cache id> *"}) whenever they removed a row,
    * near-cached or not: the triggers send the same when the setting is off, and PostgreSQL delivers identical
-   * notifications of one transaction once.
+   * notifications of one transaction once. The silent forms ({@link #putSilent}, {@link #upsertManySilent}) instead
+   * write only where nobody near-caches, and have nothing to announce; they set the setting only where the table has
+   * triggers.
    */
   static final class Table {
     final String select;

@@ -8,16 +8,17 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Whether one cache table has its notify triggers, as far as this node knows, for the puts that leave out the setting
- * keeping the triggers quiet where there are none (see {@code CacheTable#put}). Wrong either way costs only time:
- * the setting where there are no triggers, or triggers that announce what nobody near-caches where the setting is
- * missing. A node gives a table its triggers just before its first lease on the cache, and nobody drops them again,
- * so once seen they are known for good. Until then the catalogue is read again when a put found someone near-caching
- * (the triggers appeared just before), and otherwise at most every {@link #RECHECK}, which bounds how long the puts
- * fire triggers that a lease held while this node wrote nothing left behind. Thread-safe.
+ * Whether one cache table has its notify triggers, as far as this node knows, for the writes that leave out the
+ * setting keeping the triggers quiet where there are none (see {@code CacheTable#put}). Wrong either way costs only
+ * time: the setting where there are no triggers, or triggers that announce what nobody near-caches where the setting
+ * is missing. A node gives a table its triggers just before its first lease on the cache, and nobody drops them
+ * again, so once seen they are known for good. Until then the catalogue is read at the first such write, again at
+ * the next one after a write found someone near-caching (who gave the table its triggers before), and otherwise at
+ * most every {@link #RECHECK}: that bounds how long writes fire the triggers that a node left behind which
+ * near-cached the cache while this one wrote nothing to it. Thread-safe.
  */
 final class TriggerPresence {
-  /** How long an answer of "no triggers" is trusted while no put finds anyone near-caching. */
+  /** How long an answer of "no triggers" is trusted while no write finds anyone near-caching. */
   static final Duration RECHECK = Duration.ofSeconds(10);
 
   private final String qualifiedTable;
@@ -44,7 +45,7 @@ final class TriggerPresence {
     return present;
   }
 
-  /** A put found someone near-caching the cache: the catalogue is read again at the next put. */
+  /** A write found someone near-caching the cache: the catalogue is read again at the next such write. */
   void recheck() {
     due = true;
   }
