@@ -118,6 +118,19 @@ class NearCacheLeasesIT {
       }
       assertThat(a.get("k")).isEqualTo("v6");
 
+      try (CacheManager nodeE = nearCachingNode("e", new Properties())) {
+        nodeE.getCache(name, String.class, String.class);
+        await("E's lease").atMost(WITHIN).until(() -> nearCachers(id).equals(List.of(listenPidOf(nodeE))));
+        // A's first put since E near-caches, after silent ones: the statement that writes only while nobody
+        // near-caches writes nothing, and the announcing one follows.
+        a.put("k", "v7");
+        assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications of A's put while E near-caches the cache")
+            .containsExactly(id + " " + key);
+        assertThat(a.get("k")).isEqualTo("v7");
+      }
+      a.put("k", "v8");
+      assertThat(tap.payloadsCommittedSoFar(WITHIN)).as("notifications once E closed").isEmpty();
+
       try (CacheManager nodeC = nearCachingNode("c", new Properties())) {
         nodeC.getCache(name, String.class, String.class);
         await("C's lease").atMost(WITHIN).until(() -> nearCachers(id).equals(List.of(listenPidOf(nodeC))));
