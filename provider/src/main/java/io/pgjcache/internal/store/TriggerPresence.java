@@ -14,8 +14,8 @@ import java.util.Objects;
  * is missing. A node gives a table its triggers just before its first lease on the cache, and nobody drops them
  * again, so once seen they are known for good. Until then the catalogue is read at the first such write, again at
  * the next one after a write found someone near-caching (who gave the table its triggers before), and otherwise at
- * most every {@link #RECHECK}: that bounds how long writes fire the triggers that a node left behind which
- * near-cached the cache while this one wrote nothing to it. Thread-safe.
+ * the first one after {@link #RECHECK} has passed since it was last read: that bounds how long writes fire the
+ * triggers that a node left behind which near-cached the cache while this one wrote nothing to it. Thread-safe.
  */
 final class TriggerPresence {
   /** How long an answer of "no triggers" is trusted while no write finds anyone near-caching. */
