@@ -358,14 +358,13 @@ public final class CacheTable {
         setExpiresAt(ps, 1, creationExpiry);
         bindRows(c, ps, 2, sorted, arrays);
       };
-      if (!groupedForm && !rows.isEmpty()) {
-        // As a put of one key does (see #put): first the statement that writes only while nobody near-caches.
+      if (!groupedForm) {
+        // As a put of one key does (see #put): first the statement that writes only while nobody near-caches. Every
+        // row it is given changes, so no row changed means that it did not write.
         String silent = triggers.present(c) ? sql.upsertManySilentFlagged : sql.upsertManySilent;
         if (runUpsertMany(c, silent, sortedRows, 5, now, keepExpiry, updateExpiry, ps -> ps.executeUpdate() > 0)) {
           return false;
         }
-      }
-      if (!groupedForm) {
         return runUpsertMany(c, sql.upsertManyEach, sortedRows, 5, now, keepExpiry, updateExpiry);
       }
       return runUpsertMany(c, sql.upsertMany, (ps, arrays) -> {

@@ -218,14 +218,11 @@ public final class Sql {
   }
 
   /**
-   * True where nobody near-caches the cache, else false: {@link #whenNearCached}'s question as the condition of a
-   * statement that writes only if nobody does (see {@code CacheTable#put}). It takes the same shared lock first, and
-   * a tried exclusive lock it gets is given back at once (true); one it does not get was never taken.
+   * True where nobody near-caches the cache, else false: {@link #whenNearCached}'s question, asked without a sub-select,
+   * as the condition of a statement that writes only if nobody does (see {@code CacheTable#put}).
    */
   static String nobodyNearCaches(int cacheId) {
-    String nearCachers = NEAR_CACHERS + ", " + cacheId;
-    return "CASE WHEN pg_advisory_xact_lock_shared(" + SILENT_WRITERS + ", " + cacheId + ") IS NULL THEN false"
-        + " WHEN pg_try_advisory_lock(" + nearCachers + ") THEN pg_advisory_unlock(" + nearCachers + ") ELSE false END";
+    return "(" + whenNearCached(cacheId, "true") + ") IS NULL";
   }
 
   /**
