@@ -103,6 +103,12 @@ final class GroupCommit {
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
   /** Batches in flight or about to be; guarded by {@link #lock}. */
   private int inFlight;
+  /**
+   * The queue's size, written under {@link #lock} and read without it: a batch that finds nobody queued takes only
+   * its own call, without the lock. A call queued just after waits for the next batch, whose turn a finishing batch
+   * hands on.
+   */
+  private volatile int waiting;
 
   /** One batch in flight at a time. */
   GroupCommit(Runner runner) {
@@ -127,12 +133,7 @@ final class GroupCommit {
 
   /** How many calls wait for a batch now; tests wait on it to know which calls a held batch has behind it. */
   int queued() {
-    lock.lock();
-    try {
-      return queue.size();
-    } finally {
-      lock.unlock();
-    }
+    return waiting;
   }
 
   private Call submit(Kind kind, List<EncodedKey> keys, List<byte[]> values) {
@@ -146,6 +147,7 @@ final class GroupCommit {
         inFlight++;
       } else {
         queue.addLast(call);
+        waiting = queue.size();
       }
     } finally {
       lock.unlock();
@@ -193,6 +195,9 @@ final class GroupCommit {
   }
 
   private List<Call> takeBatch(Call first) {
+    if (waiting == 0) {
+      return List.of(first);
+    }
     lock.lock();
     try {
       List<Call> batch = new ArrayList<>();
@@ -216,6 +221,7 @@ final class GroupCommit {
         }
         addKeys(next, keys);
         queue.pollFirst();
+        waiting = queue.size();
         batch.add(next);
         rows += next.keys.size();
       }
@@ -257,6 +263,7 @@ final class GroupCommit {
       // Over the limit (it fell while batches were in flight), the turn is not handed on: the queued calls wait for
       // a batch that ends within it.
       next = inFlight > limit() ? null : queue.pollFirst();
+      waiting = queue.size();
       if (next == null) {
         inFlight--;
       } else {
