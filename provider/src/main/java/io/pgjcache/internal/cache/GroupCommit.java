@@ -103,12 +103,6 @@ final class GroupCommit {
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
   /** Batches in flight or about to be; guarded by {@link #lock}. */
   private int inFlight;
-  /**
-   * The queue's size, written under {@link #lock} and read without it: a batch that finds nobody queued takes only
-   * its own call, without the lock. A call queued just after waits for the next batch, whose turn a finishing batch
-   * hands on.
-   */
-  private volatile int waiting;
 
   /** One batch in flight at a time. */
   GroupCommit(Runner runner) {
@@ -133,7 +127,12 @@ final class GroupCommit {
 
   /** How many calls wait for a batch now; tests wait on it to know which calls a held batch has behind it. */
   int queued() {
-    return waiting;
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private Call submit(Kind kind, List<EncodedKey> keys, List<byte[]> values) {
@@ -147,18 +146,20 @@ final class GroupCommit {
         inFlight++;
       } else {
         queue.addLast(call);
-        waiting = queue.size();
       }
     } finally {
       lock.unlock();
     }
-    if (!runsNow) {
-      awaitTurn(call);
-      if (call.done) {
-        return finished(call);
-      }
+    if (runsNow) {
+      // Nobody queued before it, so its batch is itself: no lock to take, nothing to gather. A call queued since
+      // waits for a batch to end, as it would have had this batch already been gathered.
+      runBatch(List.of(call));
+      return finished(call);
     }
-    runBatch(call);
+    awaitTurn(call);
+    if (!call.done) {
+      runBatch(takeBatch(call));
+    }
     return finished(call);
   }
 
@@ -179,9 +180,8 @@ final class GroupCommit {
     }
   }
 
-  /** Runs the batch that starts with the caller's own call, then hands the turn on. */
-  private void runBatch(Call first) {
-    List<Call> batch = takeBatch(first);
+  /** Runs a batch that holds the caller's own call, then hands the turn on. */
+  private void runBatch(List<Call> batch) {
     try {
       runner.run(batch);
     } catch (RuntimeException e) {
@@ -194,10 +194,8 @@ final class GroupCommit {
     finish(batch, null);
   }
 
+  /** The batch a caller given the turn runs: its own call first, then the queued calls that fit. */
   private List<Call> takeBatch(Call first) {
-    if (waiting == 0) {
-      return List.of(first);
-    }
     lock.lock();
     try {
       List<Call> batch = new ArrayList<>();
@@ -221,7 +219,6 @@ final class GroupCommit {
         }
         addKeys(next, keys);
         queue.pollFirst();
-        waiting = queue.size();
         batch.add(next);
         rows += next.keys.size();
       }
@@ -263,7 +260,6 @@ final class GroupCommit {
       // Over the limit (it fell while batches were in flight), the turn is not handed on: the queued calls wait for
       // a batch that ends within it.
       next = inFlight > limit() ? null : queue.pollFirst();
-      waiting = queue.size();
       if (next == null) {
         inFlight--;
       } else {
