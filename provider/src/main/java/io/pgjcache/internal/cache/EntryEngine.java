@@ -301,10 +301,10 @@ public final class EntryEngine<K, V> implements EntryAccess<K, V> {
 
   /**
    * A batch of one call naming one key, which is every write of a lone thread: its single statement, without the
-   * gathering and the bookkeeping of a batch of several. Together with a lone call's start without the group's lock in
-   * {@link GroupCommit}, this took the JVM's CPU time per put at 4 threads from 52 to 61 µs down to 46 to 49 µs, and
-   * put from 0.64 to 0.73 of the plain table to 0.79 to 0.83 (load driver, PostgreSQL 15, three runs each, taking
-   * turns).
+   * gathering and the bookkeeping of a batch of several. Together with {@link GroupCommit} running such a call as a
+   * batch of itself, without gathering a batch under its lock, this took the JVM's CPU time per put at 4 threads from
+   * 52 to 61 µs down to 46 to 49 µs, and put from 0.64 to 0.73 of the plain table to 0.79 to 0.83 (load driver,
+   * PostgreSQL 15, three runs each, taking turns).
    */
   private void runAlone(GroupCommit.Call call) {
     EncodedKey k = call.keys().get(0);
